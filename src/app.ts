@@ -1,0 +1,96 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import fp from 'fastify-plugin'
+import { randomUUID } from 'node:crypto'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Config } from './config.js'
+import configPlugin from './plugins/app/config.js'
+import metrics from './plugins/external/metrics.js'
+import helmet from './plugins/external/helmet.js'
+import cors from './plugins/external/cors.js'
+import underPressure from './plugins/external/under-pressure.js'
+import multipart from './plugins/external/multipart.js'
+import websocket from './plugins/external/websocket.js'
+import swagger from './plugins/external/swagger.js'
+import rateLimit from './plugins/external/rate-limit.js'
+import cache from './plugins/app/cache.js'
+import db, { type DbPluginOptions } from './plugins/app/db.js'
+import queue from './plugins/app/queue.js'
+import auth from './plugins/app/auth.js'
+import health from './plugins/app/health.js'
+import jobs, { type JobsPluginOptions } from './plugins/app/jobs.js'
+import errors from './plugins/app/errors.js'
+import { authSchemas } from './schemas/auth.js'
+import { callSchemas } from './schemas/calls.js'
+import systemRoutes from './routes/system/index.js'
+import authRoutes from './routes/api/auth/index.js'
+import callRoutes from './routes/api/calls/index.js'
+
+export interface AppOptions {
+  config: Config
+  db?: DbPluginOptions
+  jobs?: JobsPluginOptions
+}
+
+/** The whole service as one plugin: capabilities first, then the route tree. Never listens. */
+export const app = fp<AppOptions>(
+  async (fastify, opts) => {
+    await fastify.register(configPlugin, { config: opts.config })
+    await fastify.register(metrics)
+    await fastify.register(helmet)
+    await fastify.register(cors)
+    await fastify.register(underPressure)
+    await fastify.register(cache)
+    await fastify.register(db, opts.db ?? {})
+    await fastify.register(queue)
+    await fastify.register(rateLimit)
+    await fastify.register(multipart)
+    await fastify.register(websocket)
+    await fastify.register(swagger)
+    await fastify.register(auth)
+    await fastify.register(health)
+    await fastify.register(jobs, opts.jobs ?? {})
+    await fastify.register(errors)
+
+    fastify.addHook('onRequest', async (request, reply) => {
+      reply.header('x-request-id', request.id)
+    })
+    for (const schema of [...authSchemas, ...callSchemas]) fastify.addSchema(schema)
+
+    await fastify.register(systemRoutes)
+    await fastify.register(authRoutes, { prefix: '/api/auth' })
+    await fastify.register(callRoutes, { prefix: '/api/calls' })
+  },
+  { name: 'voxlens' }
+)
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/
+
+export function serverOptions(config: Config, logger?: FastifyServerOptions['logger']): FastifyServerOptions {
+  return {
+    logger: logger ?? {
+      level: config.LOG_LEVEL,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      // Pretty output only for a person at a terminal; JSON lines everywhere else.
+      ...(process.stdout.isTTY && config.NODE_ENV !== 'production' && { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } })
+    },
+    // Keep a caller's or proxy's request id so logs can be joined across services.
+    requestIdHeader: 'x-request-id',
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id']
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID()
+    },
+    trustProxy: config.TRUST_PROXY,
+    bodyLimit: 1024 * 1024,
+    connectionTimeout: 0,
+    requestTimeout: 0,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle'
+  }
+}
+
+export async function buildApp(opts: AppOptions & { logger?: FastifyServerOptions['logger'] }): Promise<FastifyInstance> {
+  const fastify = Fastify(serverOptions(opts.config, opts.logger)).withTypeProvider<TypeBoxTypeProvider>()
+  // Header id wins, but a malformed one is replaced by genReqId above.
+  await fastify.register(app, opts)
+  return fastify
+}

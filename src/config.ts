@@ -1,0 +1,87 @@
+import { Type, type Static } from 'typebox'
+import { Value } from 'typebox/value'
+
+/**
+ * Every environment variable voxlens reads, declared once. `.env.example` documents the same list;
+ * a test keeps the two in step.
+ */
+export const ConfigSchema = Type.Object({
+  NODE_ENV: Type.Enum(['development', 'production', 'test'], { default: 'development' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ default: '0.0.0.0' }),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+  DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  REDIS_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_.-]+$', default: 'voxlens' }),
+  TRUST_PROXY: Type.Boolean({ default: false }),
+
+  MAX_UPLOAD_MB: Type.Number({ exclusiveMinimum: 0, default: 100 }),
+  MAX_AUDIO_SECONDS: Type.Number({ exclusiveMinimum: 0, default: 3600 }),
+  RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 10 }),
+  RATE_LIMIT_PER_DAY: Type.Integer({ minimum: 1, default: 150 }),
+  NOT_FOUND_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 60 }),
+
+  AUTH_MODE: Type.Enum(['optional', 'required'], { default: 'optional' }),
+  TOKEN_TTL_HOURS: Type.Number({ exclusiveMinimum: 0, default: 24 }),
+  CORS_ORIGINS: Type.String({ default: '*' }),
+
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
+  QUEUE_CONCURRENCY: Type.Integer({ minimum: 1, default: 2 }),
+  RUN_WORKER_IN_PROCESS: Type.Boolean({ default: true }),
+
+  STT_ENGINE: Type.Optional(Type.Enum(['sphinx', 'whisper', 'groq', 'openai', 'gemini'])),
+  STT_POOL_SIZE: Type.Optional(Type.Integer({ minimum: 1 })),
+  SPHINX_MODEL_DIR: Type.String({ default: '/usr/share/pocketsphinx/model/en-us' }),
+  WHISPER_MODEL_PATH: Type.Optional(Type.String()),
+
+  LLM_PROVIDER: Type.Optional(Type.Enum(['builtin', 'groq', 'gemini', 'openai'])),
+  LLM_MODEL: Type.Optional(Type.String()),
+  LLM_TIMEOUT_SECONDS: Type.Number({ exclusiveMinimum: 0, default: 30 }),
+
+  GROQ_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  GROQ_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  OPENAI_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  OPENAI_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  GEMINI_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  GEMINI_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+
+  WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 16 }))
+})
+
+export type Config = Static<typeof ConfigSchema>
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Reads config from an env-like object; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const known = Object.keys(ConfigSchema.properties)
+  // Empty strings mean "unset", as in most .env tooling.
+  const raw: Record<string, unknown> = {}
+  for (const key of known) {
+    const value = env[key]
+    if (value !== undefined && value.trim() !== '') raw[key] = value.trim()
+  }
+  const value = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, raw))
+  if (Value.Check(ConfigSchema, value)) return value
+  const problems = [...Value.Errors(ConfigSchema, value)].map((e) => {
+    const name = e.instancePath.replace(/^\//, '') || String((e.params as { requiredProperties?: string[] }).requiredProperties ?? '')
+    return `${name}=${JSON.stringify(raw[name] ?? null)}: ${describe(name)}`
+  })
+  throw new ConfigError(`Invalid configuration:\n  ${[...new Set(problems)].join('\n  ')}`)
+}
+
+function describe(name: string): string {
+  const schema = (ConfigSchema.properties as unknown as Record<string, Record<string, unknown>>)[name]
+  if (!schema) return 'unknown variable'
+  if (Array.isArray(schema.enum)) return `expected one of ${schema.enum.join(', ')}`
+  const parts: string[] = [`expected ${schema.type === 'integer' ? 'a whole number' : schema.type === 'number' ? 'a number' : schema.type === 'boolean' ? 'true or false' : 'a string'}`]
+  if (schema.minimum !== undefined) parts.push(`>= ${schema.minimum}`)
+  if (schema.exclusiveMinimum !== undefined) parts.push(`> ${schema.exclusiveMinimum}`)
+  if (schema.maximum !== undefined) parts.push(`<= ${schema.maximum}`)
+  if (schema.minLength !== undefined) parts.push(`at least ${schema.minLength} characters`)
+  if (schema.pattern !== undefined) parts.push(`matching ${schema.pattern}`)
+  return parts.join(', ')
+}

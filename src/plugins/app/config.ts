@@ -1,0 +1,15 @@
+import fp from 'fastify-plugin'
+import type { Config } from '../../config.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+  }
+}
+
+export default fp<{ config: Config }>(
+  async (fastify, opts) => {
+    fastify.decorate('config', opts.config)
+  },
+  { name: 'config' }
+)

@@ -1,0 +1,36 @@
+import fp from 'fastify-plugin'
+import { openDatabase, type Database } from '../../db/connect.js'
+import { applyMigrations } from '../../db/migrations.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Database
+  }
+}
+
+export interface DbPluginOptions {
+  /** Embedded mode only: keep PGlite in memory instead of under DATA_DIR (tests). */
+  inMemory?: boolean
+}
+
+/**
+ * Postgres through Prisma: the real server when DATABASE_URL is set, embedded PGlite otherwise.
+ * Pending migrations are applied before the app accepts requests.
+ */
+export default fp<DbPluginOptions>(
+  async (fastify, opts) => {
+    const { DATABASE_URL, DATA_DIR } = fastify.config
+    const db = await openDatabase({ databaseUrl: DATABASE_URL, dataDir: DATA_DIR, inMemory: opts.inMemory, logger: fastify.log })
+    try {
+      const started = performance.now()
+      const { applied } = await applyMigrations(db, { logger: fastify.log })
+      fastify.log.info({ kind: db.kind, applied, ms: Math.round(performance.now() - started) }, 'database ready')
+    } catch (err) {
+      await db.close()
+      throw err
+    }
+    fastify.decorate('db', db)
+    fastify.addHook('onClose', async () => db.close())
+  },
+  { name: 'db', dependencies: ['config'] }
+)

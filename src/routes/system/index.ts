@@ -1,0 +1,73 @@
+import { Type } from 'typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { VERSION } from '../../version.js'
+
+const Component = Type.Object({
+  ok: Type.Boolean(),
+  detail: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  error: Type.Optional(Type.String())
+})
+
+const ReadinessSchema = Type.Object(
+  { status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]), components: Type.Record(Type.String(), Component) },
+  { $id: 'Readiness' }
+)
+
+/** Probes and metrics. None of these routes are rate-limited or need auth. */
+const systemRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.addSchema(ReadinessSchema)
+
+  fastify.get('/health', {
+    schema: {
+      tags: ['system'],
+      operationId: 'health',
+      summary: 'Liveness: the process is up and serving',
+      response: {
+        200: Type.Object({
+          status: Type.Literal('ok'),
+          version: Type.String(),
+          uptime_seconds: Type.Number(),
+          components: Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown()))
+        })
+      }
+    }
+  }, async () => ({
+    status: 'ok' as const,
+    version: VERSION,
+    uptime_seconds: Math.round(process.uptime()),
+    // Liveness must not depend on other services, so this only reports what is configured.
+    components: {
+      database: { kind: fastify.db.kind },
+      cache: { ...fastify.cache.status() },
+      queue: { kind: fastify.queue.kind },
+      auth: { mode: fastify.config.AUTH_MODE }
+    }
+  }))
+
+  fastify.get('/ready', {
+    schema: {
+      tags: ['system'],
+      operationId: 'ready',
+      summary: 'Readiness: database, Redis (when configured) and engines are usable',
+      response: { 200: Type.Ref('Readiness'), 503: Type.Ref('Readiness') }
+    }
+  }, async (_request, reply) => {
+    const { ready, components } = await fastify.health.run()
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', components })
+  })
+
+  fastify.get('/metrics', {
+    schema: {
+      tags: ['system'],
+      operationId: 'metrics',
+      summary: 'Prometheus metrics in text exposition format',
+      produces: ['text/plain'],
+      response: { 200: Type.String() }
+    }
+  }, async (_request, reply) => {
+    const { registry } = fastify.metrics
+    return reply.type(registry.contentType).send(await registry.metrics())
+  })
+}
+
+export default systemRoutes

@@ -1,0 +1,36 @@
+import closeWithGrace from 'close-with-grace'
+import { buildApp } from './app.js'
+import { ConfigError, loadConfig } from './config.js'
+
+async function main() {
+  let config
+  try {
+    config = loadConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`${err.message}\nFix the variables above (see .env.example) and start again.`)
+      process.exit(1)
+    }
+    throw err
+  }
+
+  const app = await buildApp({ config })
+
+  // In-flight requests finish, then the database, Redis and queue close; past the delay we exit anyway.
+  closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an unexpected error')
+    else app.log.info({ signal }, 'shutting down')
+    await app.close()
+  })
+
+  try {
+    await app.listen({ port: config.PORT, host: config.HOST })
+    app.log.info(`docs at http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}/docs`)
+  } catch (err) {
+    app.log.fatal({ err }, 'could not start')
+    await app.close().catch(() => {})
+    process.exit(1)
+  }
+}
+
+void main()
