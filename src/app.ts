@@ -7,7 +7,6 @@ import configPlugin from './plugins/app/config.js'
 import metrics from './plugins/external/metrics.js'
 import helmet from './plugins/external/helmet.js'
 import cors from './plugins/external/cors.js'
-import underPressure from './plugins/external/under-pressure.js'
 import multipart from './plugins/external/multipart.js'
 import websocket from './plugins/external/websocket.js'
 import swagger from './plugins/external/swagger.js'
@@ -38,7 +37,6 @@ export const app = fp<AppOptions>(
     await fastify.register(metrics)
     await fastify.register(helmet)
     await fastify.register(cors)
-    await fastify.register(underPressure)
     await fastify.register(cache)
     await fastify.register(db, opts.db ?? {})
     await fastify.register(queue)
@@ -73,8 +71,8 @@ export function serverOptions(config: Config, logger?: FastifyServerOptions['log
       // Pretty output only for a person at a terminal; JSON lines everywhere else.
       ...(process.stdout.isTTY && config.NODE_ENV !== 'production' && { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } })
     },
-    // Keep a caller's or proxy's request id so logs can be joined across services.
-    requestIdHeader: 'x-request-id',
+    // Keep a well-formed request id from a caller or proxy so logs can be joined across services.
+    requestIdHeader: false,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id']
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID()
@@ -83,6 +81,8 @@ export function serverOptions(config: Config, logger?: FastifyServerOptions['log
     bodyLimit: 1024 * 1024,
     connectionTimeout: 0,
     requestTimeout: 0,
+    // First boot of embedded Postgres (initdb + migrations) can take a while on a busy small machine.
+    pluginTimeout: 120_000,
     return503OnClosing: true,
     forceCloseConnections: 'idle'
   }
@@ -90,7 +90,6 @@ export function serverOptions(config: Config, logger?: FastifyServerOptions['log
 
 export async function buildApp(opts: AppOptions & { logger?: FastifyServerOptions['logger'] }): Promise<FastifyInstance> {
   const fastify = Fastify(serverOptions(opts.config, opts.logger)).withTypeProvider<TypeBoxTypeProvider>()
-  // Header id wins, but a malformed one is replaced by genReqId above.
   await fastify.register(app, opts)
   return fastify
 }

@@ -29,8 +29,11 @@ function normalise(error: FastifyError | HttpError | Error): Normalised {
   }
   const statusCode = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500
   if (statusCode >= 500) return { statusCode, code: 'internal_error', message: 'Internal server error: the failure was logged with this request id.' }
-  if (err.code === 'FST_ERR_CTP_INVALID_JSON' || err instanceof SyntaxError) {
-    return { statusCode: 400, code: 'malformed_json', message: `Malformed JSON body: ${err.message}. Send a valid JSON document.` }
+  if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) {
+    return { statusCode: 400, code: 'malformed_json', message: 'Malformed JSON body: send a valid JSON document.' }
+  }
+  if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+    return { statusCode: 400, code: 'empty_json', message: 'The JSON body is empty: send a JSON document or drop the content-type header.' }
   }
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return { statusCode: 415, code: 'unsupported_media_type', message: `${err.message}. Send application/json or multipart/form-data as the route documents.` }

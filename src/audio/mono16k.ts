@@ -1,0 +1,79 @@
+/**
+ * Accumulates decoded blocks as 16 kHz mono with a hard length cap, so a file that decodes to more audio
+ * than it claimed is stopped at the limit instead of filling memory.
+ */
+import { audioErrors } from './errors.js'
+import { Resampler, downmix } from './resample.js'
+
+export const TARGET_RATE = 16000
+
+export class Mono16kWriter {
+  private buffer: Float32Array
+  private length = 0
+  private resampler?: Resampler
+  private sourceRate = 0
+  private sourceChannels = 0
+  private readonly maxSamples: number
+
+  /** capacityHint: expected output samples (from the header), so the common case never reallocates. */
+  constructor(
+    private readonly maxSeconds: number,
+    capacityHint = 0,
+  ) {
+    // A little slack: resampling and codec padding can add a few milliseconds beyond the true length.
+    this.maxSamples = Math.ceil((maxSeconds + 0.05) * TARGET_RATE)
+    const initial = Math.min(Math.max(capacityHint, TARGET_RATE), this.maxSamples)
+    this.buffer = new Float32Array(Math.ceil(initial * 1.01) + 1024)
+  }
+
+  /** A block of decoded audio at its original rate, one array per channel. */
+  write(channels: readonly Float32Array[], sampleRate: number): void {
+    if (!channels.length || !channels[0].length) return
+    if (this.sourceRate && sampleRate !== this.sourceRate) {
+      throw new Error(`sample rate changed mid-stream (${this.sourceRate} -> ${sampleRate})`)
+    }
+    this.sourceRate = sampleRate
+    this.sourceChannels = Math.max(this.sourceChannels, channels.length)
+    const mono = downmix(channels)
+    if (sampleRate === TARGET_RATE) return this.append(mono)
+    this.resampler ??= new Resampler(sampleRate, TARGET_RATE)
+    this.append(this.resampler.process(mono))
+  }
+
+  /** Samples already at 16 kHz mono (e.g. from ffmpeg). */
+  append(samples: Float32Array): void {
+    if (this.length + samples.length > this.maxSamples) {
+      throw audioErrors.tooLong(this.maxSeconds, this.maxSeconds, true)
+    }
+    if (this.length + samples.length > this.buffer.length) {
+      const grown = new Float32Array(Math.min(this.maxSamples, Math.max(this.length + samples.length, this.buffer.length * 1.5)))
+      grown.set(this.buffer.subarray(0, this.length))
+      this.buffer = grown
+    }
+    this.buffer.set(samples, this.length)
+    this.length += samples.length
+  }
+
+  get samplesWritten(): number {
+    return this.length
+  }
+
+  /** Rate and width of what write() received; undefined when only 16 kHz samples were appended. */
+  get source(): { sampleRate: number; channels: number } | undefined {
+    return this.sourceRate ? { sampleRate: this.sourceRate, channels: this.sourceChannels } : undefined
+  }
+
+  reset(): void {
+    this.length = 0
+    this.resampler = undefined
+    this.sourceRate = 0
+    this.sourceChannels = 0
+  }
+
+  /** The finished signal; trims the buffer only when the spare capacity is worth a copy. */
+  finish(): Float32Array {
+    if (this.resampler) this.append(this.resampler.flush())
+    const out = this.buffer.subarray(0, this.length)
+    return this.buffer.length - this.length > Math.max(16_384, this.length * 0.1) ? out.slice() : out
+  }
+}

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildTestApp, signUp, type TestApp } from '../helpers/app.js'
+
+describe('auth contract (/api/auth)', () => {
+  let t: TestApp
+  beforeAll(async () => { t = await buildTestApp() })
+  afterAll(async () => t.close())
+
+  it('registers a user with 201 and the contract shape', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/auth/register', payload: { username: 'maria', password: 'long enough pw', email: 'Maria@Example.com' } })
+    expect(res.statusCode).toBe(201)
+    const body = res.json()
+    expect(body).toEqual({ success: true, data: { user_id: expect.any(String), username: 'maria', email: 'maria@example.com' } })
+  })
+
+  it('rejects a duplicate username or email with 409', async () => {
+    const sameName = await t.app.inject({ method: 'POST', url: '/api/auth/register', payload: { username: 'MARIA', password: 'long enough pw', email: 'other@example.com' } })
+    expect(sameName.statusCode).toBe(409)
+    expect(sameName.json()).toMatchObject({ success: false, error: expect.stringMatching(/username/i) })
+    const sameEmail = await t.app.inject({ method: 'POST', url: '/api/auth/register', payload: { username: 'maria2', password: 'long enough pw', email: 'maria@example.com' } })
+    expect(sameEmail.statusCode).toBe(409)
+    expect(sameEmail.json().error).toMatch(/email/i)
+  })
+
+  it.each([
+    [{ username: 'bob', email: 'bob@example.com' }, /password/],
+    [{ username: 'bob', password: 'short', email: 'bob@example.com' }, /password/],
+    [{ username: 'bob', password: 'long enough pw', email: 'not-an-email' }, /email/],
+    [{ username: 'b', password: 'long enough pw', email: 'bob@example.com' }, /username/],
+    [{ username: 'bob smith', password: 'long enough pw', email: 'bob@example.com' }, /username/]
+  ])('rejects weak or missing fields with 400 (%j)', async (payload, field) => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/auth/register', payload })
+    expect(res.statusCode).toBe(400)
+    expect(res.json()).toMatchObject({ success: false, error: expect.stringMatching(field) })
+  })
+
+  it('logs in, authenticates, logs out, and the token dies at once', async () => {
+    const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'maria', password: 'long enough pw' } })
+    expect(login.statusCode).toBe(200)
+    const data = login.json().data
+    expect(data).toEqual({ token: expect.stringMatching(/^vxl_/), user_id: expect.any(String), username: 'maria', email: 'maria@example.com', expires_at: expect.any(String) })
+    expect(new Date(data.expires_at).getTime()).toBeGreaterThan(Date.now() + 23 * 3600_000)
+    const headers = { authorization: `Bearer ${data.token}` }
+
+    const calls = await t.app.inject({ url: '/api/calls', headers })
+    expect(calls.statusCode).toBe(200)
+    expect(calls.json()).toEqual({ success: true, data: [], total: 0 })
+    expect((await t.app.inject({ url: '/api/auth/me', headers })).json().data.username).toBe('maria')
+
+    const logout = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers })
+    expect(logout.statusCode).toBe(200)
+    expect(logout.json()).toEqual({ success: true })
+
+    const after = await t.app.inject({ url: '/api/calls', headers })
+    expect(after.statusCode).toBe(401)
+    expect(after.json()).toMatchObject({ success: false, error: expect.stringMatching(/revoked/) })
+  })
+
+  it('rejects wrong credentials with 401', async () => {
+    for (const payload of [{ username: 'maria', password: 'wrong password' }, { username: 'nobody', password: 'whatever1' }]) {
+      const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload })
+      expect(res.statusCode).toBe(401)
+      expect(res.json()).toEqual({ success: false, error: 'Invalid username or password.', code: 'invalid_credentials' })
+    }
+  })
+
+  it('rejects forged, malformed and expired tokens with 401', async () => {
+    const forged = await t.app.inject({ url: '/api/calls', headers: { authorization: 'Bearer vxl_forgedforgedforgedforged' } })
+    expect(forged.statusCode).toBe(401)
+    const malformed = await t.app.inject({ url: '/api/calls', headers: { authorization: 'Token abc' } })
+    expect(malformed.statusCode).toBe(401)
+    expect(malformed.json().error).toMatch(/Bearer/)
+
+    const user = await signUp(t.app)
+    await t.app.db.prisma.authToken.updateMany({ where: { userId: user.userId }, data: { expiresAt: new Date(Date.now() - 1000) } })
+    const expired = await t.app.inject({ url: '/api/calls', headers: user.headers })
+    expect(expired.statusCode).toBe(401)
+    expect(expired.json().error).toMatch(/expired/)
+  })
+
+  it('creates, lists and revokes API keys usable as bearer tokens', async () => {
+    const user = await signUp(t.app)
+    const created = await t.app.inject({ method: 'POST', url: '/api/auth/keys', headers: user.headers, payload: { name: 'ci uploader', expires_in_days: 30 } })
+    expect(created.statusCode).toBe(201)
+    const { key, id, prefix } = created.json().data
+    expect(key).toMatch(/^vxk_/)
+    expect(key.startsWith(prefix)).toBe(true)
+
+    const keyHeaders = { authorization: `Bearer ${key}` }
+    expect((await t.app.inject({ url: '/api/auth/me', headers: keyHeaders })).json().data.user_id).toBe(user.userId)
+
+    const list = await t.app.inject({ url: '/api/auth/keys', headers: user.headers })
+    expect(list.json().data).toEqual([expect.objectContaining({ id, name: 'ci uploader', prefix, revoked_at: null })])
+    expect(list.body).not.toContain(key)
+    // The secret is never stored, only its hash.
+    const row = await t.app.db.prisma.apiKey.findUniqueOrThrow({ where: { id } })
+    expect(JSON.stringify(row)).not.toContain(key)
+
+    const revoke = await t.app.inject({ method: 'DELETE', url: `/api/auth/keys/${id}`, headers: user.headers })
+    expect(revoke.statusCode).toBe(200)
+    const denied = await t.app.inject({ url: '/api/auth/me', headers: keyHeaders })
+    expect(denied.statusCode).toBe(401)
+    expect(denied.json().error).toMatch(/revoked/)
+
+    const other = await signUp(t.app)
+    const foreign = await t.app.inject({ method: 'DELETE', url: `/api/auth/keys/${id}`, headers: other.headers })
+    expect(foreign.statusCode).toBe(404)
+  })
+
+  it('stores passwords hashed with scrypt and audits logins', async () => {
+    const user = await signUp(t.app)
+    const row = await t.app.db.prisma.user.findUniqueOrThrow({ where: { id: user.userId } })
+    expect(row.passwordHash).toMatch(/^scrypt\$/)
+    expect(row.passwordHash).not.toContain(user.password)
+    await new Promise((r) => setTimeout(r, 50))
+    const actions = (await t.app.db.prisma.auditLog.findMany({ where: { userId: user.userId } })).map((a) => a.action)
+    expect(actions).toEqual(expect.arrayContaining(['user.register', 'user.login']))
+  })
+})
+
+describe('AUTH_MODE=required', () => {
+  let t: TestApp
+  beforeAll(async () => { t = await buildTestApp({ env: { AUTH_MODE: 'required' } }) })
+  afterAll(async () => t.close())
+
+  it('needs a token on /api routes but not for register, login or probes', async () => {
+    const anon = await t.app.inject({ url: '/api/calls' })
+    expect(anon.statusCode).toBe(401)
+    expect(anon.json()).toMatchObject({ success: false, code: 'unauthorized' })
+    expect((await t.app.inject({ url: '/health' })).statusCode).toBe(200)
+    const user = await signUp(t.app)
+    expect((await t.app.inject({ url: '/api/calls', headers: user.headers })).statusCode).toBe(200)
+  })
+})
