@@ -11,7 +11,7 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { auth, db, log } = fastify
   fastify.addHook('preHandler', fastify.requireUser)
 
-  fastify.post('/', {
+  fastify.post('', {
     schema: {
       tags: ['auth'],
       operationId: 'createApiKey',
@@ -29,7 +29,7 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     })
   })
 
-  fastify.get('/', {
+  fastify.get('', {
     schema: {
       tags: ['auth'],
       operationId: 'listApiKeys',

@@ -7,7 +7,7 @@ import { toCallView } from '../../../calls/view.js'
 
 /** The call-transcription product's records API. */
 const callRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  fastify.get('/', {
+  fastify.get('', {
     schema: {
       tags: ['calls'],
       operationId: 'listCalls',
