@@ -52,6 +52,13 @@ export const app = fp<AppOptions>(
     fastify.addHook('onRequest', async (request, reply) => {
       reply.header('x-request-id', request.id)
     })
+    // Responses that finish during shutdown ask the client to close the socket, so keep-alive
+    // connections do not hold the server open until their idle timeout.
+    let closing = false
+    fastify.addHook('preClose', async () => { closing = true })
+    fastify.addHook('onSend', async (_request, reply) => {
+      if (closing) reply.header('connection', 'close')
+    })
     for (const schema of [...authSchemas, ...callSchemas]) fastify.addSchema(schema)
 
     await fastify.register(systemRoutes)

@@ -15,7 +15,7 @@ import decode from 'audio-decode'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { describeNonAudio, detectAudio, type DetectedAudio } from './detect.js'
 import { AudioError, audioErrors } from './errors.js'
-import { decodeWithFfmpeg } from './ffmpeg.js'
+import { FFMPEG_INSTALL_HINT, decodeWithFfmpeg } from './ffmpeg.js'
 import { Mono16kWriter, TARGET_RATE } from './mono16k.js'
 import { probeHeader, type HeaderInfo, type WavHeader } from './probe.js'
 
@@ -110,6 +110,53 @@ function checkHeader(header: HeaderInfo, format: string, limits: DecodeLimits): 
   }
 }
 
+type StreamInfo = { codec?: string; sampleRate?: number; channels?: number }
+
+/** Chooses the decoder (in-process or ffmpeg, with the other as fallback) and fills out. */
+async function decodeInto(out: Mono16kWriter, bytes: Uint8Array, detected: DetectedAudio, header: HeaderInfo, limits: DecodeLimits): Promise<StreamInfo> {
+  const format = detected.container
+  const local = inProcessFormat(detected)
+  // WAV: stop at the end of the data chunk (trailing metadata chunks are not audio).
+  const wav = 'dataOffset' in header ? (header as WavHeader) : undefined
+  const payload = wav ? bytes.subarray(0, wav.dataOffset + wav.dataBytes) : bytes
+  const viaFfmpeg = () => decodeWithFfmpeg(bytes, out, { ...limits, format, needsSeekableInput: format === 'mp4' })
+  const asAudioError = (err: unknown, ffmpegMissing: boolean): AudioError => {
+    if (err instanceof AudioError) return err
+    if (ffmpegMissing && /unsupported/i.test(describeFailure(err))) {
+      return audioErrors.unsupported(`${format.toUpperCase()} audio${header.codec ? ` with codec ${header.codec}` : ''}`, FFMPEG_INSTALL_HINT)
+    }
+    return audioErrors.corrupt(format, describeFailure(err), err)
+  }
+  const isFfmpegMissing = (err: unknown) => err instanceof AudioError && err.code === 'unsupported_codec'
+
+  // ffmpeg first for WebM and MP4: their in-process decoders are newer and cover fewer codec variants.
+  if (format === 'webm' || format === 'mp4' || !local) {
+    try {
+      return await viaFfmpeg()
+    } catch (err) {
+      // Without ffmpeg, the in-process decoder is still worth a try before giving up.
+      if (!isFfmpegMissing(err) || !local) throw err
+      out.reset()
+      await decodeInProcess(payload, local, out).catch((cause) => {
+        throw asAudioError(cause, false)
+      })
+      return {}
+    }
+  }
+  try {
+    await decodeInProcess(payload, local, out, wav?.dataOffset)
+    if (out.samplesWritten === 0 && (header.duration ?? 1) > 0) throw new Error('no audio frames could be decoded')
+    return {}
+  } catch (err) {
+    if (err instanceof AudioError) throw err
+    // Variants the in-process decoders reject (RF64, exotic WAV codecs, damaged frames) get a second chance.
+    out.reset()
+    return await viaFfmpeg().catch((ffmpegErr) => {
+      throw isFfmpegMissing(ffmpegErr) ? asAudioError(err, true) : ffmpegErr
+    })
+  }
+}
+
 export async function decodeAudio(input: Buffer | Uint8Array, limits: DecodeLimits): Promise<DecodedAudio> {
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input)
   const minSeconds = limits.minSeconds ?? 0.1
@@ -125,46 +172,7 @@ export async function decodeAudio(input: Buffer | Uint8Array, limits: DecodeLimi
 
   const expectedSamples = header.duration ? Math.min(header.duration, limits.maxSeconds) * TARGET_RATE : 0
   const out = new Mono16kWriter(limits.maxSeconds, expectedSamples)
-  const local = inProcessFormat(detected)
-  // WAV: stop at the end of the data chunk (trailing metadata chunks are not audio).
-  const wav = 'dataOffset' in header ? (header as WavHeader) : undefined
-  const payload = wav ? bytes.subarray(0, wav.dataOffset + wav.dataBytes) : bytes
-  const decodeLocally = (format: InProcessFormat) => decodeInProcess(payload, format, out, wav?.dataOffset)
-  // ffmpeg first for WebM and MP4: their in-process decoders are newer and cover fewer codec variants.
-  const ffmpegFirst = format === 'webm' || format === 'mp4' || !local
-  const viaFfmpeg = () =>
-    decodeWithFfmpeg(bytes, out, { ...limits, format, needsSeekableInput: format === 'mp4' })
-
-  let streamInfo: { codec?: string; sampleRate?: number; channels?: number } = {}
-  if (ffmpegFirst) {
-    try {
-      streamInfo = await viaFfmpeg()
-    } catch (err) {
-      // Without ffmpeg, the in-process decoder is still worth a try before giving up.
-      if (!(err instanceof AudioError && err.code === 'unsupported_codec' && local)) throw err
-      out.reset()
-      await decodeLocally(local).catch((cause) => {
-        throw audioErrors.corrupt(format, describeFailure(cause), cause)
-      })
-    }
-  } else if (local) {
-    try {
-      await decodeLocally(local)
-      if (out.samplesWritten === 0 && (header.duration ?? 1) > 0) throw new Error('no audio frames could be decoded')
-    } catch (err) {
-      if (err instanceof AudioError) throw err
-      // Variants the in-process decoders reject (RF64, exotic WAV codecs, damaged frames) get a second chance.
-      out.reset()
-      streamInfo = await viaFfmpeg().catch((ffmpegErr) => {
-        if (!(ffmpegErr instanceof AudioError && ffmpegErr.code === 'unsupported_codec')) throw ffmpegErr
-        if (/unsupported/i.test(describeFailure(err))) {
-          const what = `${format.toUpperCase()} audio${header.codec ? ` with codec ${header.codec}` : ''}`
-          throw audioErrors.unsupported(what, 'Install ffmpeg on the server (apt-get install -y ffmpeg).')
-        }
-        throw audioErrors.corrupt(format, describeFailure(err), err)
-      })
-    }
-  }
+  const streamInfo = await decodeInto(out, bytes, detected, header, limits)
 
   const samples = out.finish()
   const duration = samples.length / TARGET_RATE

@@ -24,7 +24,7 @@ export interface FfmpegStreamInfo {
   channels?: number
 }
 
-const INSTALL_HINT = 'Install ffmpeg on the server (apt-get install -y ffmpeg) or set FFMPEG_PATH.'
+export const FFMPEG_INSTALL_HINT = 'Install ffmpeg on the server (apt-get install -y ffmpeg) or set FFMPEG_PATH.'
 const STDERR_LIMIT = 64 * 1024
 
 /** ffmpeg's input summary: "Stream #0:0(eng): Audio: aac (LC) (mp4a / 0x6134706D), 44100 Hz, stereo, fltp". */
@@ -80,7 +80,7 @@ export async function decodeWithFfmpeg(bytes: Uint8Array, out: Mono16kWriter, op
 
       child.on('error', (err: NodeJS.ErrnoException) => {
         clearTimeout(timer)
-        reject(err.code === 'ENOENT' ? audioErrors.unsupported(`${options.format.toUpperCase()} audio`, INSTALL_HINT) : err)
+        reject(err.code === 'ENOENT' ? audioErrors.unsupported(`${options.format.toUpperCase()} audio`, FFMPEG_INSTALL_HINT) : err)
       })
       child.stderr.on('data', (chunk: Buffer) => {
         if (stderr.length < STDERR_LIMIT) stderr += chunk.toString('utf8')

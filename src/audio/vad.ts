@@ -4,8 +4,8 @@
  * Each 30 ms frame's energy (dBFS) is compared with an adaptive noise floor: the floor follows quiet frames
  * quickly and loud frames very slowly, so steady background noise (hum, fan, line noise) is learned while a
  * long utterance does not raise it. A frame is speech when it is clearly above the floor and above an
- * absolute minimum; hangover bridges the short dips between words, and min durations remove clicks and
- * breaths.
+ * absolute minimum; hangover keeps soft word endings, pauses shorter than minSilence stay inside a region,
+ * and isolated clicks and regions shorter than minSpeech are dropped.
  */
 
 export interface SpeechRegion {
@@ -35,10 +35,10 @@ const DEFAULTS: Required<VadOptions> = {
   frameMs: 30,
   thresholdDb: 10,
   minSpeechDb: -50,
-  hangoverMs: 150,
+  hangoverMs: 60,
   minSpeechMs: 150,
   minSilenceMs: 300,
-  paddingMs: 30,
+  paddingMs: 20,
 }
 
 /** Energy per frame in dBFS (a full-scale sine is -3 dB). */
@@ -62,41 +62,40 @@ export function detectSpeech(samples: Float32Array, options: VadOptions = {}): S
   // Seed the floor from the quietest tenth of frames, so a recording that starts mid-sentence still works.
   const sorted = Float32Array.from(energies).sort()
   let floor = sorted[Math.floor(sorted.length * 0.1)]
-  const hangoverFrames = Math.round(o.hangoverMs / o.frameMs)
-  const active = new Uint8Array(energies.length)
-  let hang = 0
+  const loud = new Uint8Array(energies.length)
   for (let f = 0; f < energies.length; f++) {
     const e = energies[f]
-    const loud = e > floor + o.thresholdDb && e > o.minSpeechDb
+    loud[f] = e > floor + o.thresholdDb && e > o.minSpeechDb ? 1 : 0
     // Fast down, slow up: the floor tracks noise, not speech.
     floor = e < floor ? 0.8 * floor + 0.2 * e : 0.995 * floor + 0.005 * Math.min(e, floor + o.thresholdDb)
-    if (loud) hang = hangoverFrames + 1
-    if (hang > 0) {
-      active[f] = 1
-      hang--
-    }
   }
-  return regionsFrom(active, o)
+  return regionsFrom(loud, energies, o)
 }
 
-function regionsFrom(active: Uint8Array, o: Required<VadOptions>): SpeechRegion[] {
+// A run of loud frames shorter than this is a click or a lip smack, not speech.
+const MIN_BURST_FRAMES = 2
+// Bursts this far below the speech they follow are not merged into it.
+const MERGE_RANGE_DB = 30
+
+function regionsFrom(loud: Uint8Array, energies: Float32Array, o: Required<VadOptions>): SpeechRegion[] {
   const frameSec = o.frameMs / 1000
-  const raw: SpeechRegion[] = []
-  for (let f = 0; f < active.length; f++) {
-    if (!active[f]) continue
+  const duration = loud.length * frameSec
+  const merged: Array<SpeechRegion & { peak: number }> = []
+  for (let f = 0; f < loud.length; f++) {
+    if (!loud[f]) continue
     const start = f
-    while (f < active.length && active[f]) f++
-    // Hangover frames past the last loud frame are not speech; trim them back for accurate end times.
-    const end = Math.max(start + 1, f - Math.round(o.hangoverMs / o.frameMs))
-    raw.push({ start: start * frameSec, end: end * frameSec })
-  }
-  const merged: SpeechRegion[] = []
-  for (const region of raw) {
+    let peak = -Infinity
+    for (; f < loud.length && loud[f]; f++) peak = Math.max(peak, energies[f])
+    if (f - start < MIN_BURST_FRAMES) continue
+    // Hangover: speech stays on a little after the energy drops, so soft word endings are kept.
+    const region = { start: start * frameSec, end: Math.min(duration, f * frameSec + o.hangoverMs / 1000), peak }
     const last = merged.at(-1)
-    if (last && region.start - last.end < o.minSilenceMs / 1000) last.end = region.end
-    else merged.push({ ...region })
+    // A faint burst just after speech (a click, a breath) must not stretch the region it follows.
+    if (last && region.start - last.end < o.minSilenceMs / 1000 && peak > last.peak - MERGE_RANGE_DB) {
+      last.end = region.end
+      last.peak = Math.max(last.peak, peak)
+    } else merged.push(region)
   }
-  const duration = active.length * frameSec
   const pad = o.paddingMs / 1000
   return merged
     .filter((r) => r.end - r.start >= o.minSpeechMs / 1000)

@@ -5,6 +5,7 @@ import { PrismaPg } from '@prisma/adapter-pg'
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
 import { PrismaPGlite } from 'pglite-prisma-adapter'
 import { PrismaClient } from '../generated/prisma/client.js'
+import { createInMemoryPglite } from './in-memory-pglite.js'
 import { pgliteMigrationFactory, postgresMigrationFactory } from './migration-adapters.js'
 
 /** The slice of a pino logger the database layer uses; `console` fits too. */
@@ -51,7 +52,7 @@ function openPostgres(databaseUrl: string, logger?: DbLogger): Database {
 async function openPglite(opts: OpenDatabaseOptions): Promise<Database> {
   let client: PGlite
   if (opts.inMemory) {
-    client = await PGlite.create()
+    client = await createInMemoryPglite()
   } else {
     if (!opts.dataDir) throw new Error('openDatabase needs databaseUrl, dataDir or inMemory')
     const dir = join(opts.dataDir, 'pglite')

@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto'
-import { PGlite } from '@electric-sql/pglite'
+import type { PGlite } from '@electric-sql/pglite'
 import { PrismaPg } from '@prisma/adapter-pg'
 import {
   DriverAdapterError,
   type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory
 } from '@prisma/driver-adapter-utils'
-import pg from 'pg'
 import { PrismaPGlite } from 'pglite-prisma-adapter'
+import { createInMemoryPglite } from './in-memory-pglite.js'
 
 /**
  * Driver adapter factories handed to Prisma's schema engine.
@@ -18,61 +17,51 @@ import { PrismaPGlite } from 'pglite-prisma-adapter'
  *   database is a PGlite instance that is never closed.
  * - PrismaPg's `executeScript` splits the script on every `;` (breaking `DO $$ ... $$` blocks and
  *   string literals) and runs each piece on whichever pooled connection is free; its shadow
- *   database is reached with `{ ...config, database }`, which a `connectionString` silently overrides.
+ *   database is reached with `{ ...config, database }`, which a `connectionString` silently
+ *   overrides, so the "shadow" replay lands in the main database.
  * Prisma's own engine sends a migration as one simple-protocol batch on one session, so these
  * factories do the same. That also keeps the engine's advisory lock on the session that runs the
  * migration.
  */
 
-/** Schema-engine factory over an existing PGlite; shadow databases are fresh in-memory instances. */
+/** Schema-engine factory over an existing PGlite. */
 export function pgliteMigrationFactory(client: PGlite): SqlMigrationAwareDriverAdapterFactory {
-  const adapterFor = async (db: PGlite, release: () => Promise<void>) =>
-    batchScripts(await new PrismaPGlite(db).connect(), (script) => db.exec(script), release)
-
   return {
     provider: 'postgres',
     adapterName: 'voxlens-pglite-migrations',
     // The caller owns `client`, so disposing the engine's connection must not close it.
-    connect: () => adapterFor(client, async () => {}),
-    connectToShadowDb: async () => {
-      const shadow = await PGlite.create()
-      return adapterFor(shadow, () => shadow.close())
-    }
+    connect: () => pgliteAdapter(client, async () => {}),
+    connectToShadowDb: inMemoryShadow
   }
 }
 
-/** Schema-engine factory for a Postgres URL; shadow databases are created beside it and dropped after use. */
+/** Schema-engine factory for a Postgres URL. */
 export function postgresMigrationFactory(connectionString: string): SqlMigrationAwareDriverAdapterFactory {
   return {
     provider: 'postgres',
     adapterName: 'voxlens-pg-migrations',
-    connect: () => singleSessionAdapter(connectionString, async () => {}),
-    connectToShadowDb: async () => {
-      const name = `prisma_migrate_shadow_db_${randomUUID().replaceAll('-', '')}`
-      await runOnce(connectionString, `CREATE DATABASE "${name}"`)
-      const shadowUrl = new URL(connectionString)
-      shadowUrl.pathname = `/${name}`
-      return singleSessionAdapter(shadowUrl.toString(), () =>
-        runOnce(connectionString, `DROP DATABASE IF EXISTS "${name}"`)
-      )
-    }
+    connect: () => singleSessionAdapter(connectionString),
+    // A shadow database on the server itself would need CREATEDB, and through @prisma/adapter-pg
+    // the engine cannot read it back anyway: describing a schema fails with "Column type 'char'
+    // could not be deserialized". The shadow only replays migrations, so PGlite serves as well.
+    connectToShadowDb: inMemoryShadow
   }
 }
 
-async function singleSessionAdapter(connectionString: string, afterDispose: () => Promise<void>) {
+/** Shadow databases (scratch space where the engine replays migrations) are fresh in-memory PGlites. */
+async function inMemoryShadow(): Promise<SqlDriverAdapter> {
+  const shadow = await createInMemoryPglite()
+  return pgliteAdapter(shadow, () => shadow.close())
+}
+
+async function pgliteAdapter(client: PGlite, afterDispose: () => Promise<void>): Promise<SqlDriverAdapter> {
+  return batchScripts(await new PrismaPGlite(client).connect(), (script) => client.exec(script), afterDispose)
+}
+
+async function singleSessionAdapter(connectionString: string): Promise<SqlDriverAdapter> {
   const adapter = await new PrismaPg({ connectionString, max: 1 }).connect()
   const pool = adapter.underlyingDriver()
-  return batchScripts(adapter, (script) => pool.query(script), afterDispose)
-}
-
-async function runOnce(connectionString: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString })
-  await client.connect()
-  try {
-    await client.query(sql)
-  } finally {
-    await client.end()
-  }
+  return batchScripts(adapter, (script) => pool.query(script), async () => {})
 }
 
 /** Wraps an adapter so `executeScript` runs the whole script as one batch and `dispose` also runs `afterDispose`. */

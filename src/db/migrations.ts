@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs'
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { PGlite } from '@electric-sql/pglite'
 import type { MigrationList, SchemaFilter } from '@prisma/schema-engine-wasm/schema_engine_bg'
 import type { Database, DbLogger } from './connect.js'
+import { createInMemoryPglite } from './in-memory-pglite.js'
 import { pgliteMigrationFactory } from './migration-adapters.js'
 import { withSchemaEngine } from './schema-engine.js'
 
@@ -62,7 +62,7 @@ export async function applyMigrations(db: Database, opts: MigrationOptions = {})
  *
  * The engine replays the existing migrations into a shadow database to learn where they lead. That
  * shadow is always a throwaway in-memory PGlite, so creating a migration needs no running server
- * and never touches a real database; the price is about 3 s per PGlite start.
+ * and never touches a real database; the price is a few seconds of PGlite start-up.
  */
 export async function createMigration(name: string, opts: CreateMigrationOptions = {}): Promise<{ dir: string } | null> {
   if (!MIGRATION_NAME.test(name)) {
@@ -76,7 +76,7 @@ export async function createMigration(name: string, opts: CreateMigrationOptions
   const migrationsList = { ...existing, lockfile: { path: LOCKFILE, content: existing.lockfile.content ?? LOCKFILE_CONTENT } }
 
   // The engine needs a main connection even though a diff only uses the shadow database.
-  const scratch = await PGlite.create()
+  const scratch = await createInMemoryPglite()
   try {
     const { stdout } = await withSchemaEngine(pgliteMigrationFactory(scratch), [schema], opts.logger, (engine) =>
       engine.diff({

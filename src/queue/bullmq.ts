@@ -4,6 +4,8 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { AddOptions, JobHandler, JobInfo, JobQueue, JobState } from './types.js'
 
 export const QUEUE_NAME = 'voxlens'
+const CLOSE_GRACE_MS = 5_000
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref())
 
 function stateOf(raw: string): JobState {
   if (raw === 'active') return 'processing'
@@ -17,8 +19,13 @@ function stateOf(raw: string): JobState {
  */
 export function createBullQueue(url: string, prefix: string, log: FastifyBaseLogger): JobQueue {
   // BullMQ needs maxRetriesPerRequest: null so its blocking commands wait out reconnects.
-  const connection = new Redis(url, { maxRetriesPerRequest: null })
-  connection.on('error', (err) => log.warn({ err }, 'queue connection error'))
+  const connect = () => {
+    const c = new Redis(url, { maxRetriesPerRequest: null })
+    // Without a listener ioredis prints every reconnect failure to stderr.
+    c.on('error', (err) => log.warn({ err: err.message }, 'queue connection error'))
+    return c
+  }
+  const connection = connect()
   const queue = new Queue(QUEUE_NAME, {
     connection,
     prefix,
@@ -40,14 +47,17 @@ export function createBullQueue(url: string, prefix: string, log: FastifyBaseLog
       return job.id!
     },
     async get(id): Promise<JobInfo | null> {
+      // Read the state first: a job fetched before it finished would carry no result yet.
+      const raw = await queue.getJobState(id)
+      if (raw === 'unknown') return null
       const job = await queue.getJob(id)
       if (!job) return null
-      const state = stateOf(await job.getState())
+      const state = stateOf(raw)
       return {
         id: job.id!,
         name: job.name,
         state,
-        progress: typeof job.progress === 'number' ? job.progress : 0,
+        progress: state === 'completed' ? 100 : typeof job.progress === 'number' ? job.progress : 0,
         ...(state === 'completed' && { result: job.returnvalue }),
         ...(state === 'failed' && { error: job.failedReason }),
         createdAt: new Date(job.timestamp),
@@ -67,17 +77,22 @@ export function createBullQueue(url: string, prefix: string, log: FastifyBaseLog
             progress: async (p) => job.updateProgress(Math.max(0, Math.min(100, Math.round(p))))
           })
         },
-        { connection: connection.duplicate(), prefix, concurrency }
+        { connection: connect(), prefix, concurrency }
       )
       worker.on('failed', (job, err) => log.warn({ jobId: job?.id, name: job?.name, err }, 'job failed'))
       worker.on('error', (err) => log.warn({ err }, 'queue worker error'))
       workers.push(worker)
     },
     async close() {
-      // Worker.close waits for active jobs to finish.
-      await Promise.all(workers.map((w) => w.close()))
-      await queue.close()
-      connection.disconnect()
+      // Worker.close waits for active jobs; past the grace period (or with Redis gone) force it.
+      const connections = [connection, ...workers.map((w) => w.opts.connection as Redis)]
+      const graceful = Promise.all([...workers.map((w) => w.close()), queue.close()])
+      const timedOut = await Promise.race([graceful.then(() => false), sleep(CLOSE_GRACE_MS).then(() => true)])
+      if (timedOut) {
+        log.warn('queue did not close in time (is Redis reachable?): forcing it')
+        await Promise.race([Promise.all(workers.map((w) => w.close(true))), sleep(1_000)])
+      }
+      for (const c of connections) c.disconnect()
     }
   }
 }

@@ -76,7 +76,9 @@ export function createRedisCache(url: string, prefix: string, log: FastifyBaseLo
   async function guarded<T>(op: () => Promise<T>, degraded: () => T): Promise<T> {
     if (redis.status !== 'ready') return degraded()
     try {
-      return await op()
+      const result = await op()
+      lastError = undefined
+      return result
     } catch (err) {
       if (lastError === undefined) log.warn({ err }, 'Redis command failed: served from memory')
       lastError = (err as Error).message
@@ -95,7 +97,7 @@ export function createRedisCache(url: string, prefix: string, log: FastifyBaseLo
       ),
     del: (key) => guarded(async () => { await redis.del(k(key)) }, () => { fallback.delete(key) }),
     status: () => {
-      const healthy = redis.status === 'ready'
+      const healthy = redis.status === 'ready' && lastError === undefined
       return { kind: 'redis', healthy, degraded: !healthy, ...(!healthy && { error: lastError ?? `connection ${redis.status}` }) }
     },
     async ping() {

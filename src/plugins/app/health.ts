@@ -52,11 +52,17 @@ export default fp(
       return { ok: true, detail: { kind: fastify.db.kind } }
     })
     fastify.health.addCheck('cache', async () => {
-      const status = fastify.cache.status()
-      if (status.kind === 'redis' && status.healthy) await fastify.cache.ping()
       // A configured Redis that is down leaves the node serving from memory, but jobs and shared
       // limits are gone, so the node reports itself not ready.
-      return { ok: status.healthy, detail: { kind: status.kind, degraded: status.degraded }, ...(status.error && { error: status.error }) }
+      const status = fastify.cache.status()
+      const detail = { kind: status.kind, degraded: status.degraded }
+      if (!status.healthy) return { ok: false, detail, error: status.error }
+      try {
+        await fastify.cache.ping()
+        return { ok: true, detail }
+      } catch (err) {
+        return { ok: false, detail: { ...detail, degraded: true }, error: (err as Error).message }
+      }
     })
     fastify.health.addCheck('queue', async () => ({ ok: true, detail: { kind: fastify.queue.kind } }))
   },

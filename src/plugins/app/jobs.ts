@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import { jobHandlers } from '../../jobs/index.js'
+import type { JobContext } from '../../queue/types.js'
 
 export interface JobsPluginOptions {
   /** Consume jobs in this process; `npm run worker` forces it on, the API reads RUN_WORKER_IN_PROCESS. */
@@ -17,7 +18,21 @@ export default fp<JobsPluginOptions>(
     const { queue, config } = fastify
     const work = opts.work ?? (config.RUN_WORKER_IN_PROCESS || queue.kind === 'memory')
     if (!work) return
-    const handlers = jobHandlers(fastify)
+    const handlers = Object.fromEntries(
+      Object.entries(jobHandlers(fastify)).map(([name, handler]) => [
+        name,
+        async (job: JobContext) => {
+          try {
+            const result = await handler(job)
+            fastify.metrics.jobs.inc({ queue: name, state: 'completed' })
+            return result
+          } catch (err) {
+            fastify.metrics.jobs.inc({ queue: name, state: 'failed' })
+            throw err
+          }
+        }
+      ])
+    )
     fastify.addHook('onReady', async () => {
       queue.work(handlers, { concurrency: config.QUEUE_CONCURRENCY })
       fastify.log.info({ kind: queue.kind, jobs: Object.keys(handlers), concurrency: config.QUEUE_CONCURRENCY }, 'job worker started')
@@ -28,5 +43,5 @@ export default fp<JobsPluginOptions>(
     timer.unref()
     fastify.addHook('onClose', async () => clearInterval(timer))
   },
-  { name: 'jobs', dependencies: ['queue', 'auth'] }
+  { name: 'jobs', dependencies: ['queue', 'auth', 'metrics'] }
 )

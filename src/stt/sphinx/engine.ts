@@ -1,0 +1,119 @@
+import { availableParallelism } from 'node:os'
+import type { IncrementalSession, PcmAudio, SttEngine, TranscribeOptions, Transcript } from '../types.js'
+import { DEFAULT_DECODER_ARGS, INSTALL_HINT, decoderArgs, loadAddon, missingModel, type ModelPaths } from './native.js'
+import { DecoderPool, type PoolLogger } from './pool.js'
+import { findSpeech, type VadOptions } from './segment.js'
+import { toTranscript, type DecodedSpan } from './transcript.js'
+
+export interface SphinxEngineOptions extends ModelPaths {
+  /** decoder threads, each holding one copy of the model (~25 MB); default: one per core */
+  poolSize?: number
+  /** extra PocketSphinx arguments, e.g. ['-beam', '1e-60'] */
+  decoderArgs?: string[]
+  vad?: VadOptions
+  logger?: PoolLogger
+}
+
+const SAMPLE_RATE = 16000
+
+/** Errors carry an HTTP status and a stable code so the API can render them. */
+function engineError(message: string, code: string, statusCode: number): Error {
+  return Object.assign(new Error(message), { code, statusCode })
+}
+
+function checkLanguage(language: string | undefined): void {
+  if (language && !/^en(\b|[-_])/i.test(language)) {
+    throw engineError(`The sphinx engine recognises English only, not "${language}"`, 'STT_LANGUAGE_UNSUPPORTED', 400)
+  }
+}
+
+/** Offline English speech recognition with PocketSphinx, decoded on worker threads. */
+export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
+  const poolSize = Math.max(1, opts.poolSize ?? availableParallelism())
+  let pool: DecoderPool | undefined
+  let startError: Error | undefined
+
+  async function check(): Promise<{ ok: boolean; reason?: string }> {
+    const { addon, error } = loadAddon()
+    if (!addon) return { ok: false, reason: `${INSTALL_HINT} (${error?.message.split('\n')[0] ?? 'addon missing'})` }
+    const missing = missingModel(opts)
+    if (missing) return { ok: false, reason: `${INSTALL_HINT} (${missing})` }
+    if (startError) return { ok: false, reason: `PocketSphinx could not load its model: ${startError.message}` }
+    return { ok: true }
+  }
+
+  /** Starts the workers on first use; a server without PocketSphinx still boots. */
+  async function ready(): Promise<DecoderPool> {
+    const status = await check()
+    if (!status.ok) throw engineError(status.reason ?? 'sphinx engine unavailable', 'STT_ENGINE_UNAVAILABLE', 503)
+    pool ??= new DecoderPool(poolSize, { args: decoderArgs(opts, [...DEFAULT_DECODER_ARGS, ...(opts.decoderArgs ?? [])]) }, opts.logger)
+    try {
+      await pool.ready
+    } catch (err) {
+      startError = err as Error
+      const failed = pool
+      pool = undefined
+      await failed.close()
+      throw engineError(`PocketSphinx could not load its model: ${startError.message}`, 'STT_ENGINE_UNAVAILABLE', 503)
+    }
+    return pool
+  }
+
+  return {
+    name: 'sphinx',
+    available: check,
+    async warm() {
+      await ready()
+    },
+
+    async transcribe(audio: PcmAudio, options: TranscribeOptions = {}): Promise<Transcript> {
+      checkLanguage(options.language)
+      if (audio.sampleRate !== SAMPLE_RATE) throw engineError('sphinx expects 16 kHz audio', 'STT_BAD_AUDIO', 400)
+      const decoders = await ready()
+      const { samples } = audio
+      // Utterances decode in parallel across the pool; views avoid copying until a worker takes one.
+      const spans = findSpeech(samples, { ...opts.vad, sampleRate: SAMPLE_RATE })
+      const decoded: DecodedSpan[] = await Promise.all(
+        spans.map(async (span) => ({
+          offset: span.start / SAMPLE_RATE,
+          result: await decoders.decode(samples.subarray(span.start, span.end), options.signal)
+        }))
+      )
+      options.signal?.throwIfAborted()
+      return toTranscript(decoded, samples.length / SAMPLE_RATE, options.wordTimestamps !== false)
+    },
+
+    stream(options: TranscribeOptions = {}): IncrementalSession {
+      checkLanguage(options.language)
+      const listeners: Array<(text: string) => void> = []
+      let samplesWritten = 0
+      const lease = ready().then((decoders) => decoders.lease((text) => listeners.forEach((cb) => cb(text)), options.signal))
+      // A failure surfaces from end(); until then writes are dropped.
+      lease.catch(() => undefined)
+      const abort = () => void lease.then((l) => l.release(), () => undefined)
+      options.signal?.addEventListener('abort', abort, { once: true })
+      return {
+        write(chunk) {
+          samplesWritten += chunk.length
+          const copy = chunk.slice()
+          void lease.then((l) => l.write(copy), () => undefined)
+        },
+        onPartial(cb) {
+          listeners.push(cb)
+        },
+        async end() {
+          options.signal?.removeEventListener('abort', abort)
+          const result = await (await lease).end()
+          return toTranscript([{ offset: 0, result }], samplesWritten / SAMPLE_RATE, options.wordTimestamps !== false)
+        },
+        abort
+      }
+    },
+
+    async close() {
+      const p = pool
+      pool = undefined
+      await p?.close()
+    }
+  }
+}

@@ -1,0 +1,1 @@
+export { createSphinxEngine, type SphinxEngineOptions } from './engine.js'

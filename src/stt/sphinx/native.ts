@@ -1,0 +1,97 @@
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+
+/** Shapes exported by native/sphinx (see its index.d.ts). */
+export interface NativeWord {
+  word: string
+  start: number
+  end: number
+  confidence: number
+}
+
+export interface NativeResult {
+  text: string
+  words: NativeWord[]
+  frames: number
+}
+
+export interface NativeDecoder {
+  start(): void
+  process(samples: Int16Array | Float32Array, fullUtt?: boolean): string
+  end(): NativeResult
+  close(): void
+}
+
+interface SphinxAddon {
+  Decoder: new (args: string[]) => NativeDecoder
+}
+
+/** PocketSphinx computes one feature frame every 10 ms. */
+export const FRAMES_PER_SECOND = 100
+
+export const DEFAULT_MODEL_DIR = '/usr/share/pocketsphinx/model/en-us'
+
+export const INSTALL_HINT =
+  'PocketSphinx is not installed: run `sudo apt-get install -y libpocketsphinx-dev pocketsphinx-en-us ' +
+  'build-essential pkg-config` then `npm rebuild @voxlens/sphinx-native`'
+
+export interface ModelPaths {
+  /** directory with the Debian layout: en-us/ (acoustic model), en-us.lm.bin, cmudict-en-us.dict */
+  modelDir?: string
+  hmm?: string
+  lm?: string
+  dict?: string
+}
+
+export function resolveModel(paths: ModelPaths): { hmm: string; lm: string; dict: string } {
+  const dir = paths.modelDir ?? DEFAULT_MODEL_DIR
+  return {
+    hmm: paths.hmm ?? join(dir, 'en-us'),
+    lm: paths.lm ?? join(dir, 'en-us.lm.bin'),
+    dict: paths.dict ?? join(dir, 'cmudict-en-us.dict')
+  }
+}
+
+/** Returns why the model cannot be used, or undefined when every file is in place. */
+export function missingModel(paths: ModelPaths): string | undefined {
+  const m = resolveModel(paths)
+  const needed = [join(m.hmm, 'mdef'), join(m.hmm, 'means'), m.lm, m.dict]
+  const missing = needed.filter((p) => !existsSync(p))
+  return missing.length > 0 ? `model files missing: ${missing.join(', ')}` : undefined
+}
+
+/**
+ * PocketSphinx's own defaults gave the lowest word error rate on synthesized speech
+ * (npm run bench:stt); -remove_noise no, -dither yes, wider beams and other language
+ * weights were measured and did no better, so nothing is overridden here.
+ */
+export const DEFAULT_DECODER_ARGS: string[] = []
+
+export function decoderArgs(paths: ModelPaths, extra: string[] = []): string[] {
+  const m = resolveModel(paths)
+  return ['-hmm', m.hmm, '-lm', m.lm, '-dict', m.dict, ...extra]
+}
+
+let cached: { addon?: SphinxAddon; error?: Error } | undefined
+
+/**
+ * Loads the addon once per thread. The package is an optional dependency, so when npm
+ * skipped it we also look in the repository checkout before giving up.
+ */
+export function loadAddon(): { addon?: SphinxAddon; error?: Error } {
+  if (cached) return cached
+  const require = createRequire(import.meta.url)
+  const candidates = ['@voxlens/sphinx-native', new URL('../../../native/sphinx/index.cjs', import.meta.url).pathname]
+  let error: Error | undefined
+  for (const id of candidates) {
+    try {
+      cached = { addon: require(id) as SphinxAddon }
+      return cached
+    } catch (err) {
+      error ??= err as Error
+    }
+  }
+  cached = { error }
+  return cached
+}

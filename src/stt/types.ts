@@ -1,0 +1,65 @@
+/** A recognised word; times are seconds from the start of the recording. */
+export interface Word {
+  word: string
+  start: number
+  end: number
+  /** engine's posterior probability in [0, 1] */
+  confidence: number
+}
+
+export interface Segment {
+  id: number
+  start: number
+  end: number
+  text: string
+  avg_logprob?: number
+  no_speech_prob?: number
+}
+
+export interface Transcript {
+  text: string
+  language: string
+  /** seconds of audio transcribed */
+  duration: number
+  words: Word[]
+  segments: Segment[]
+}
+
+export interface TranscribeOptions {
+  /** ISO 639-1 code; engines reject languages they cannot recognise */
+  language?: string
+  /** context to bias recognition, where the engine supports it */
+  prompt?: string
+  /** false skips word timings (default: true) */
+  wordTimestamps?: boolean
+  signal?: AbortSignal
+}
+
+/** Mono 16 kHz float32 samples in [-1, 1]. */
+export interface PcmAudio {
+  samples: Float32Array
+  sampleRate: 16000
+}
+
+/** Live recognition: feed audio as it arrives, read partial text, then finish. */
+export interface IncrementalSession {
+  /** queues 16 kHz float32 audio; the chunk is copied, so callers may reuse its buffer */
+  write(chunk: Float32Array): void
+  /** called with the current best guess of everything heard so far */
+  onPartial(cb: (text: string) => void): void
+  /** finishes the utterance; times are relative to the first chunk written */
+  end(): Promise<Transcript>
+  /** drops the session without a result and frees its resources */
+  abort(): void
+}
+
+export interface SttEngine {
+  name: string
+  /** cheap check that the engine can run here; `reason` tells an operator how to fix it */
+  available(): Promise<{ ok: boolean; reason?: string }>
+  /** loads models ahead of the first request */
+  warm?(): Promise<void>
+  transcribe(audio: PcmAudio, opts?: TranscribeOptions): Promise<Transcript>
+  stream?(opts?: TranscribeOptions): IncrementalSession
+  close(): Promise<void>
+}
