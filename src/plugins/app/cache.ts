@@ -92,7 +92,10 @@ export function createRedisCache(url: string, prefix: string, log: FastifyBaseLo
     get: (key) => guarded(() => redis.get(k(key)), () => fallback.get(key) ?? null),
     set: (key, value, ttl) =>
       guarded(
-        async () => { ttl ? await redis.set(k(key), value, 'EX', Math.ceil(ttl)) : await redis.set(k(key), value) },
+        async () => {
+          if (ttl) await redis.set(k(key), value, 'EX', Math.ceil(ttl))
+          else await redis.set(k(key), value)
+        },
         () => { fallback.set(key, value, ttl ? { ttl: ttl * 1000 } : undefined) }
       ),
     del: (key) => guarded(async () => { await redis.del(k(key)) }, () => { fallback.delete(key) }),
