@@ -172,6 +172,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audio/transcriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Transcribe audio (OpenAI-compatible)
+         * @description Speaks the OpenAI `/v1/audio/transcriptions` protocol: the official SDKs work with baseURL pointed here.
+         */
+        post: operations["createTranscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List speech engines as OpenAI models */
+        get: operations["listModels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -262,6 +299,14 @@ export interface components {
         NewApiKeyBody: {
             expires_in_days?: number;
             name: string;
+        };
+        OpenAiError: {
+            error: {
+                code: string | null;
+                message: string;
+                param: string | null;
+                type: string;
+            };
         };
         Readiness: {
             components: {
@@ -915,6 +960,167 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Readiness"];
+                };
+            };
+        };
+    };
+    createTranscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description Audio file: WAV, FLAC, MP3, OGG/Opus, WebM, M4A
+                     */
+                    file: string;
+                    /** @description ISO-639-1 code, e.g. en */
+                    language?: string;
+                    /** @description Engine name (see GET /v1/models); whisper-1 and unknown names mean the default engine */
+                    model: string;
+                    prompt?: string;
+                    /** @enum {unknown} */
+                    response_format?: "json" | "text" | "srt" | "vtt" | "verbose_json";
+                    /** @description Accepted for compatibility; engines here decode deterministically */
+                    temperature?: number;
+                    "timestamp_granularities[]"?: ("word" | "segment")[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        duration: number;
+                        language: string;
+                        segments?: {
+                            avg_logprob: number;
+                            compression_ratio: number;
+                            end: number;
+                            id: number;
+                            no_speech_prob: number;
+                            seek: number;
+                            start: number;
+                            temperature: number;
+                            text: string;
+                            tokens: number[];
+                        }[];
+                        /** @enum {string} */
+                        task: "transcribe";
+                        text: string;
+                        words?: {
+                            end: number;
+                            start: number;
+                            word: string;
+                        }[];
+                    } | {
+                        text: string;
+                    } | string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
+            /** @description Default Response */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
+        };
+    };
+    listModels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @description Whether the engine can run on this server now */
+                            available: boolean;
+                            created: number;
+                            default: boolean;
+                            id: string;
+                            /** @enum {string} */
+                            object: "model";
+                            owned_by: string;
+                        }[];
+                        /** @enum {string} */
+                        object: "list";
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
                 };
             };
         };

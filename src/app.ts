@@ -17,17 +17,20 @@ import queue from './plugins/app/queue.js'
 import auth from './plugins/app/auth.js'
 import health from './plugins/app/health.js'
 import jobs, { type JobsPluginOptions } from './plugins/app/jobs.js'
+import stt, { type SttPluginOptions } from './plugins/app/stt.js'
 import errors from './plugins/app/errors.js'
 import { authSchemas } from './schemas/auth.js'
 import { callSchemas } from './schemas/calls.js'
 import systemRoutes from './routes/system/index.js'
 import authRoutes from './routes/api/auth/index.js'
 import callRoutes from './routes/api/calls/index.js'
+import openAiRoutes from './routes/v1/index.js'
 
 export interface AppOptions {
   config: Config
   db?: DbPluginOptions
   jobs?: JobsPluginOptions
+  stt?: SttPluginOptions
 }
 
 /** The whole service as one plugin: capabilities first, then the route tree. Never listens. */
@@ -46,6 +49,7 @@ export const app = fp<AppOptions>(
     await fastify.register(swagger)
     await fastify.register(auth)
     await fastify.register(health)
+    await fastify.register(stt, opts.stt ?? {})
     await fastify.register(jobs, opts.jobs ?? {})
     await fastify.register(errors)
 
@@ -64,6 +68,7 @@ export const app = fp<AppOptions>(
     await fastify.register(systemRoutes)
     await fastify.register(authRoutes, { prefix: '/api/auth' })
     await fastify.register(callRoutes, { prefix: '/api/calls' })
+    await fastify.register(openAiRoutes, { prefix: '/v1' })
   },
   { name: 'voxlens' }
 )

@@ -1,3 +1,5 @@
+import { HttpError } from '../errors.js'
+
 export type AudioErrorCode =
   | 'empty_file'
   | 'not_audio'
@@ -8,15 +10,14 @@ export type AudioErrorCode =
   | 'audio_too_short'
 
 /** A problem with the user's file; the message tells them what to do about it. */
-export class AudioError extends Error {
-  readonly code: AudioErrorCode
-  readonly statusCode: 400 | 413
+export class AudioError extends HttpError {
+  declare readonly code: AudioErrorCode
+  declare readonly statusCode: 400 | 413
 
   constructor(code: AudioErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options)
+    super(code === 'file_too_large' ? 413 : 400, code, message)
     this.name = 'AudioError'
-    this.code = code
-    this.statusCode = code === 'file_too_large' ? 413 : 400
+    if (options?.cause !== undefined) this.cause = options.cause
   }
 }
 

@@ -20,6 +20,8 @@ declare module 'fastify' {
 }
 
 const PROTECTED = /^\/(api|v1)(\/|$)/
+const OPENAI_ROUTE = /^\/v1(\/|$)/
+const OUR_SECRET = /^vx[lk]_/
 
 function bearer(request: FastifyRequest): string | null | undefined {
   const header = request.headers.authorization
@@ -44,6 +46,9 @@ export default fp(
         fastify.metrics.authFailures.inc({ reason: 'malformed' })
         throw unauthorized('Malformed Authorization header: use "Bearer <token>".', 'invalid_token')
       }
+      // OpenAI SDKs refuse to run without an API key, so their users send placeholders such as
+      // "sk-local". Without AUTH_MODE=required a secret that is not one of ours is anonymous there.
+      if (secret && OPENAI_ROUTE.test(request.url) && !OUR_SECRET.test(secret) && fastify.config.AUTH_MODE === 'optional') return
       if (secret === undefined) {
         const required = fastify.config.AUTH_MODE === 'required' && PROTECTED.test(request.url) && !request.routeOptions.config?.public
         if (required && request.method !== 'OPTIONS') {

@@ -23,6 +23,7 @@ export default fp(
         tags: [
           { name: 'auth', description: 'Accounts, sessions and API keys' },
           { name: 'calls', description: 'Call-transcription records' },
+          { name: 'openai', description: 'OpenAI-compatible speech-to-text' },
           { name: 'system', description: 'Health, readiness and metrics' }
         ]
       },

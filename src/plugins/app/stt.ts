@@ -1,0 +1,69 @@
+import fp from 'fastify-plugin'
+import type { Config } from '../../config.js'
+import { createSpeechService, type SpeechService } from '../../stt/service.js'
+import { createSphinxEngine } from '../../stt/sphinx/index.js'
+import type { SttEngine } from '../../stt/types.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    stt: SpeechService
+  }
+}
+
+export interface SttPluginOptions {
+  /** Tests pass engines here instead of the ones config selects. */
+  engines?: SttEngine[]
+}
+
+/** Engines this configuration can use: the offline one always, cloud ones when their key is set. */
+function configuredEngines(config: Config, log: { warn: (o: object, m: string) => void }): SttEngine[] {
+  return [
+    createSphinxEngine({ poolSize: config.STT_POOL_SIZE, modelDir: config.SPHINX_MODEL_DIR, logger: log })
+  ]
+}
+
+/**
+ * The default engine: STT_ENGINE when set, otherwise the first engine that can run here, in the
+ * order offline first, then cloud engines.
+ */
+async function chooseDefault(config: Config, engines: SttEngine[]): Promise<string> {
+  if (config.STT_ENGINE) {
+    if (!engines.some((e) => e.name === config.STT_ENGINE)) {
+      throw new Error(`STT_ENGINE=${config.STT_ENGINE} is not configured: set its API key or model path (see .env.example)`)
+    }
+    return config.STT_ENGINE
+  }
+  for (const engine of engines) if ((await engine.available()).ok) return engine.name
+  return engines[0].name
+}
+
+export default fp<SttPluginOptions>(
+  async (fastify, opts) => {
+    const { config, metrics, log } = fastify
+    const engines = opts.engines ?? configuredEngines(config, log)
+    const stt = createSpeechService({
+      engines,
+      defaultEngine: await chooseDefault(config, engines),
+      maxAudioSeconds: config.MAX_AUDIO_SECONDS,
+      observe: (stage, engine, seconds) => metrics.stageDuration.observe({ stage, engine }, seconds)
+    })
+    fastify.decorate('stt', stt)
+    fastify.addHook('onClose', async () => stt.close())
+
+    // Load models now so the first request is not the slow one; a missing engine only logs.
+    const warmStart = performance.now()
+    await stt.warm().catch((err) => log.warn({ err }, 'warming speech engines failed'))
+    const status = await stt.status()
+    for (const s of status) {
+      if (!s.available) log.warn({ engine: s.name, reason: s.reason }, 'speech engine unavailable')
+    }
+    log.info({ default: stt.defaultEngine, engines: status.map((s) => `${s.name}${s.available ? '' : ' (unavailable)'}`), ms: Math.round(performance.now() - warmStart) }, 'speech engines ready')
+
+    fastify.health.addCheck('stt', async () => {
+      const all = await stt.status()
+      const def = all.find((s) => s.default)!
+      return { ok: def.available, detail: { default: def.name, engines: all }, ...(!def.available && { error: def.reason }) }
+    })
+  },
+  { name: 'stt', dependencies: ['config', 'metrics', 'health'] }
+)

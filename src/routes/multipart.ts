@@ -1,0 +1,44 @@
+import type { FastifyRequest } from 'fastify'
+import { badRequest, payloadTooLarge } from '../errors.js'
+
+export interface Upload {
+  /** the uploaded file, or null when the field is absent */
+  file: { buffer: Buffer; filename: string; field: string } | null
+  /** text fields; a repeated field (or one named `x[]`) collects into an array */
+  fields: Record<string, string | string[]>
+}
+
+/**
+ * Reads a multipart request: one file field plus text fields. Turns the parser's errors into
+ * messages a user can act on. The file is read into one Buffer, the only copy of the upload.
+ */
+export async function readUpload(request: FastifyRequest, fileField: string, maxUploadMb: number): Promise<Upload> {
+  if (!request.isMultipart()) {
+    throw badRequest(`Send multipart/form-data with the audio in a "${fileField}" field.`, 'not_multipart')
+  }
+  const upload: Upload = { file: null, fields: {} }
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        if (part.fieldname !== fileField || upload.file) {
+          await part.toBuffer()
+          continue
+        }
+        upload.file = { buffer: await part.toBuffer(), filename: part.filename || 'upload', field: part.fieldname }
+      } else {
+        const name = part.fieldname.replace(/\[\]$/, '')
+        const value = String(part.value)
+        const prior = upload.fields[name]
+        upload.fields[name] = prior === undefined ? (part.fieldname.endsWith('[]') ? [value] : value) : [...[prior].flat(), value]
+      }
+    }
+  } catch (err) {
+    const code = (err as { code?: string }).code
+    if (code === 'FST_REQ_FILE_TOO_LARGE') {
+      throw payloadTooLarge(`The file is larger than the ${maxUploadMb} MB upload limit (MAX_UPLOAD_MB).`)
+    }
+    if (code?.startsWith('FST_')) throw badRequest(`Malformed multipart request: ${(err as Error).message}.`, 'malformed_multipart')
+    throw badRequest(`Malformed multipart request: ${(err as Error).message}. Check the boundary and that the upload completed.`, 'malformed_multipart')
+  }
+  return upload
+}

@@ -1,0 +1,93 @@
+import { Type } from 'typebox'
+import { Value } from 'typebox/value'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { badRequest } from '../../errors.js'
+import { readUpload } from '../multipart.js'
+import { toSrt, toVerboseJson, toVtt } from '../../stt/formats.js'
+import {
+  ModelListSchema, OpenAiErrorSchema, TranscriptionFormSchema, TranscriptionJsonSchema, TranscriptionVerboseSchema, type TranscriptionForm
+} from '../../schemas/openai.js'
+
+const errorRef = Type.Ref('OpenAiError')
+
+function parseForm(fields: Record<string, string | string[]>): Omit<TranscriptionForm, 'file'> {
+  const { file: _file, ...schema } = TranscriptionFormSchema.properties
+  const shape = Type.Object(schema)
+  const value = Value.Convert(shape, { ...fields, ...(fields['timestamp_granularities'] !== undefined && { 'timestamp_granularities[]': [fields['timestamp_granularities']].flat() }) })
+  if (!Value.Check(shape, value)) {
+    const [first] = Value.Errors(shape, value)
+    const field = first.instancePath.replace(/^\//, '') || 'form'
+    throw badRequest(`Invalid field "${field}": ${first.message}.`, 'invalid_field')
+  }
+  return value as Omit<TranscriptionForm, 'file'>
+}
+
+/** OpenAI's audio API, so existing OpenAI clients and SDKs work against voxlens unchanged. */
+const openAiRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.addSchema(OpenAiErrorSchema)
+  const { stt, config, metrics } = fastify
+
+  fastify.post('/audio/transcriptions', {
+    preHandler: fastify.audioRateLimit,
+    // The multipart body is read and validated in the handler; the schema documents it.
+    validatorCompiler: ({ httpPart }) => (httpPart === 'body' ? () => true : () => true),
+    schema: {
+      tags: ['openai'],
+      operationId: 'createTranscription',
+      summary: 'Transcribe audio (OpenAI-compatible)',
+      description: 'Speaks the OpenAI `/v1/audio/transcriptions` protocol: the official SDKs work with baseURL pointed here.',
+      consumes: ['multipart/form-data'],
+      body: TranscriptionFormSchema,
+      response: {
+        200: Type.Union([TranscriptionVerboseSchema, TranscriptionJsonSchema, Type.String()]),
+        400: errorRef, 401: errorRef, 413: errorRef, 429: errorRef, 500: errorRef, 503: errorRef
+      }
+    }
+  }, async (request, reply) => {
+    const upload = await readUpload(request, 'file', config.MAX_UPLOAD_MB)
+    if (!upload.file) throw badRequest('No audio: send the recording in a multipart field named "file".', 'missing_file')
+    const form = parseForm(upload.fields)
+    const granularities = form['timestamp_granularities[]'] ?? []
+    const wantWords = granularities.includes('word')
+
+    const result = await stt.transcribeFile(upload.file.buffer, {
+      engine: form.model,
+      language: form.language,
+      prompt: form.prompt,
+      wordTimestamps: wantWords
+    })
+    const { transcript, engine, timings } = result
+    metrics.audioSeconds.inc({ engine }, transcript.duration)
+    request.log.info({ engine, audio_seconds: transcript.duration, rtf: transcript.duration > 0 ? timings.stt / 1000 / transcript.duration : null, timings }, 'transcribed')
+
+    switch (form.response_format ?? 'json') {
+      case 'text':
+        return reply.type('text/plain; charset=utf-8').send(`${transcript.text}\n`)
+      case 'srt':
+        return reply.type('text/plain; charset=utf-8').send(toSrt(transcript))
+      case 'vtt':
+        return reply.type('text/vtt; charset=utf-8').send(toVtt(transcript))
+      case 'verbose_json':
+        return reply.send(toVerboseJson(transcript, { words: wantWords, segments: granularities.length === 0 || granularities.includes('segment') }))
+      default:
+        return reply.send({ text: transcript.text })
+    }
+  })
+
+  fastify.get('/models', {
+    schema: {
+      tags: ['openai'],
+      operationId: 'listModels',
+      summary: 'List speech engines as OpenAI models',
+      response: { 200: ModelListSchema, 401: errorRef }
+    }
+  }, async () => {
+    const status = await stt.status()
+    return {
+      object: 'list' as const,
+      data: status.map((s) => ({ id: s.name, object: 'model' as const, created: 0, owned_by: 'voxlens', available: s.available, default: s.default }))
+    }
+  })
+}
+
+export default openAiRoutes
