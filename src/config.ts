@@ -34,6 +34,17 @@ export const ConfigSchema = Type.Object({
   STT_POOL_SIZE: Type.Optional(Type.Integer({ minimum: 1 })),
   SPHINX_MODEL_DIR: Type.String({ default: '/usr/share/pocketsphinx/model/en-us' }),
   WHISPER_MODEL_PATH: Type.Optional(Type.String()),
+  WHISPER_POOL_SIZE: Type.Integer({ minimum: 1, default: 1 }),
+  WHISPER_THREADS: Type.Optional(Type.Integer({ minimum: 1 })),
+  WHISPER_MODELS_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  GROQ_STT_MODEL: Type.String({ minLength: 1, default: 'whisper-large-v3-turbo' }),
+  OPENAI_STT_MODEL: Type.String({ minLength: 1, default: 'whisper-1' }),
+  GEMINI_STT_MODEL: Type.String({ minLength: 1, default: 'gemini-2.5-flash' }),
+  STT_TIMEOUT_SECONDS: Type.Number({ exclusiveMinimum: 0, default: 120 }),
+
+  SHERPA_SEGMENTATION_MODEL: Type.Optional(Type.String({ minLength: 1 })),
+  SHERPA_EMBEDDING_MODEL: Type.Optional(Type.String({ minLength: 1 })),
+  EMOTION_MODEL_PATH: Type.Optional(Type.String({ minLength: 1 })),
 
   LLM_PROVIDER: Type.Optional(Type.Enum(['builtin', 'groq', 'gemini', 'openai'])),
   LLM_MODEL: Type.Optional(Type.String()),

@@ -52,22 +52,37 @@ export function createSpeechService(opts: {
     )
   }
 
-  async function transcribeFile(bytes: Uint8Array, o: TranscribeFileOptions = {}): Promise<TranscribedFile> {
+  /** Decodes an upload to 16 kHz mono; throws AudioError (4xx) for anything that is not usable audio. */
+  async function decode(bytes: Uint8Array, engineName?: string): Promise<DecodedAudio> {
+    const t0 = performance.now()
+    const decoded = await decodeAudio(bytes, { maxSeconds: opts.maxAudioSeconds })
+    opts.observe?.('decode', resolve(engineName).name, (performance.now() - t0) / 1000)
+    return decoded
+  }
+
+  async function transcribe(audio: DecodedAudio, o: TranscribeFileOptions = {}): Promise<{ transcript: Transcript; engine: string }> {
     const engine = resolve(o.engine)
     const ready = await engine.available()
     if (!ready.ok) throw new HttpError(503, 'engine_unavailable', `The ${engine.name} engine is not available: ${ready.reason}`)
-
     const t0 = performance.now()
-    const decoded = await decodeAudio(bytes, { maxSeconds: opts.maxAudioSeconds })
-    const t1 = performance.now()
-    opts.observe?.('decode', engine.name, (t1 - t0) / 1000)
-
     const transcript = await engine.transcribe(
-      { samples: decoded.samples, sampleRate: 16000 },
+      { samples: audio.samples, sampleRate: 16000 },
       { language: o.language, prompt: o.prompt, wordTimestamps: o.wordTimestamps, signal: o.signal }
     )
+    opts.observe?.('stt', engine.name, (performance.now() - t0) / 1000)
+    return { transcript, engine: engine.name }
+  }
+
+  async function transcribeFile(bytes: Uint8Array, o: TranscribeFileOptions = {}): Promise<TranscribedFile> {
+    const engine = resolve(o.engine)
+    // Refuse before decoding when the engine cannot run at all.
+    const ready = await engine.available()
+    if (!ready.ok) throw new HttpError(503, 'engine_unavailable', `The ${engine.name} engine is not available: ${ready.reason}`)
+    const t0 = performance.now()
+    const decoded = await decode(bytes, engine.name)
+    const t1 = performance.now()
+    const { transcript } = await transcribe(decoded, o)
     const t2 = performance.now()
-    opts.observe?.('stt', engine.name, (t2 - t1) / 1000)
     return { transcript, engine: engine.name, audio: decoded.info, timings: { decode: Math.round(t1 - t0), stt: Math.round(t2 - t1) } }
   }
 
@@ -76,6 +91,8 @@ export function createSpeechService(opts: {
     names: () => [...byName.keys()],
     resolve,
     status,
+    decode,
+    transcribe,
     transcribeFile,
     async warm() {
       await Promise.all(opts.engines.map(async (e) => ((await e.available()).ok ? e.warm?.() : undefined)))

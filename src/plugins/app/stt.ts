@@ -1,7 +1,9 @@
 import fp from 'fastify-plugin'
+import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../../config.js'
 import { createSpeechService, type SpeechService } from '../../stt/service.js'
 import { createSphinxEngine } from '../../stt/sphinx/index.js'
+import { createGeminiEngine, createGroqEngine, createOpenAiEngine, createWhisperEngine } from '../../stt/engines/index.js'
 import type { SttEngine } from '../../stt/types.js'
 
 declare module 'fastify' {
@@ -15,10 +17,18 @@ export interface SttPluginOptions {
   engines?: SttEngine[]
 }
 
-/** Engines this configuration can use: the offline one always, cloud ones when their key is set. */
-function configuredEngines(config: Config, log: { warn: (o: object, m: string) => void }): SttEngine[] {
+/**
+ * Engines this configuration can use: sphinx always (it reports itself unavailable without its
+ * model), whisper when a model path is set, cloud engines when their key (or base URL) is set.
+ */
+function configuredEngines(config: Config, log: FastifyBaseLogger): SttEngine[] {
+  const cloud = { timeoutMs: config.STT_TIMEOUT_SECONDS * 1000 }
   return [
-    createSphinxEngine({ poolSize: config.STT_POOL_SIZE, modelDir: config.SPHINX_MODEL_DIR, logger: log })
+    createSphinxEngine({ poolSize: config.STT_POOL_SIZE, modelDir: config.SPHINX_MODEL_DIR, logger: log }),
+    ...(config.WHISPER_MODEL_PATH ? [createWhisperEngine({ modelPath: config.WHISPER_MODEL_PATH, poolSize: config.WHISPER_POOL_SIZE, threads: config.WHISPER_THREADS })] : []),
+    ...(config.GROQ_API_KEY ? [createGroqEngine({ apiKey: config.GROQ_API_KEY, baseURL: config.GROQ_BASE_URL, model: config.GROQ_STT_MODEL, ...cloud })] : []),
+    ...(config.OPENAI_API_KEY || config.OPENAI_BASE_URL ? [createOpenAiEngine({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_STT_MODEL, ...cloud })] : []),
+    ...(config.GEMINI_API_KEY ? [createGeminiEngine({ apiKey: config.GEMINI_API_KEY, baseUrl: config.GEMINI_BASE_URL, model: config.GEMINI_STT_MODEL, ...cloud })] : [])
   ]
 }
 

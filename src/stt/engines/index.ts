@@ -1,0 +1,6 @@
+export { createGroqEngine, type GroqEngineOptions } from './groq.js'
+export { createOpenAiEngine, type OpenAiEngineOptions } from './openai.js'
+export { createGeminiEngine, type GeminiEngineOptions } from './gemini.js'
+export { createWhisperEngine, type WhisperEngineOptions } from './whisper.js'
+export type { CloudEngineOptions } from './cloud.js'
+export { SttError, type SttErrorCode } from './errors.js'
