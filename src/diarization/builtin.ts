@@ -1,0 +1,44 @@
+import { availableParallelism } from 'node:os'
+import type { PcmAudio } from '../stt/types.js'
+import { badRequest } from '../errors.js'
+import { DiarizationPool } from './pool.js'
+import type { DiarizationEngine, DiarizationResult, DiarizeOptions } from './types.js'
+
+/**
+ * The built-in diarizer: no model files, no native code. Voice statistics per 1.5 s window, clustered
+ * with an automatic speaker count; see diarize.ts. Runs on worker threads.
+ */
+export function createBuiltinDiarizer(opts: { poolSize?: number } = {}): DiarizationEngine {
+  // One thread by default leaves the other cores to transcription, which costs far more per second of audio.
+  const pool = new DiarizationPool(opts.poolSize ?? Math.max(1, Math.min(2, availableParallelism() - 1)))
+  return {
+    name: 'builtin',
+    available: async () => ({ ok: true }),
+    async diarize(audio: PcmAudio, o: DiarizeOptions = {}): Promise<DiarizationResult> {
+      validate(o)
+      if (audio.sampleRate !== 16000) throw badRequest(`diarization needs 16 kHz audio, got ${audio.sampleRate} Hz`)
+      const settings = { speakersExpected: o.speakersExpected, maxSpeakers: o.maxSpeakers }
+      return pool.run(forWorker(audio.samples), settings, o.signal)
+    },
+    close: () => pool.close()
+  }
+}
+
+/**
+ * The caller still needs its audio (transcription and emotion read the same samples), so its buffer is
+ * never detached: shared memory goes across as is, anything else is copied once into a buffer that is
+ * then transferred rather than cloned a second time.
+ */
+function forWorker(samples: Float32Array): Float32Array {
+  return samples.buffer instanceof SharedArrayBuffer ? samples : samples.slice()
+}
+
+function validate(o: DiarizeOptions): void {
+  for (const key of ['speakersExpected', 'maxSpeakers'] as const) {
+    const v = o[key]
+    if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw badRequest(`${key} must be a positive integer`, 'invalid_speakers')
+  }
+  if (o.speakersExpected && o.maxSpeakers && o.speakersExpected > o.maxSpeakers) {
+    throw badRequest('speakersExpected cannot exceed maxSpeakers', 'invalid_speakers')
+  }
+}
