@@ -1,0 +1,71 @@
+import { Type, type Static } from 'typebox'
+import { Value } from 'typebox/value'
+import { ENTITY_TYPES, INTENTS, MOODS, TAGS, type Analysis } from './types.js'
+
+export const AnalysisSchema = Type.Object(
+  {
+    summary: Type.String({ minLength: 1, description: '2-3 sentences on what the conversation was about and how it ended' }),
+    tags: Type.Array(Type.Enum([...TAGS]), { description: 'every tag that applies' }),
+    intent: Type.Enum([...INTENTS], { description: "the customer's or caller's main intent" }),
+    mood: Type.Enum([...MOODS], { description: 'overall mood of the conversation' }),
+    emotions: Type.Array(Type.String(), { description: 'emotions expressed, as lowercase nouns (anger, gratitude, ...)' }),
+    roles: Type.Record(Type.String(), Type.String(), {
+      description: 'speaker label -> role, e.g. agent, customer, caller, recipient'
+    }),
+    insights: Type.Array(Type.String(), { description: '2-3 short, useful facts derived from the conversation' }),
+    entities: Type.Array(
+      Type.Object({ type: Type.Enum([...ENTITY_TYPES]), text: Type.String({ minLength: 1 }) }, { additionalProperties: false })
+    )
+  },
+  { additionalProperties: false }
+)
+
+// The schema and the hand-written interface must not drift apart.
+type SchemaMatchesInterface = Static<typeof AnalysisSchema> extends Analysis ? (Analysis extends Static<typeof AnalysisSchema> ? true : never) : never
+export const schemaMatchesInterface: SchemaMatchesInterface = true
+
+export const RefineSchema = Type.Object({ text: Type.String({ minLength: 1 }) })
+
+const isString = (x: unknown): x is string => typeof x === 'string'
+const norm = (x: unknown) => (isString(x) ? x.trim().toLowerCase().replace(/[_\s]+/g, ' ') : x)
+const oneOf = <T extends string>(set: readonly T[], x: unknown): T | undefined => set.find((s) => s === norm(x))
+const strings = (x: unknown) => (Array.isArray(x) ? x.filter(isString).map((s) => s.trim()).filter(Boolean) : x)
+
+/**
+ * Repairs what models commonly get slightly wrong (case, a tag outside the set, an unknown intent,
+ * extra fields, stray non-strings in lists) and returns an Analysis, or undefined when the answer is
+ * too far off to trust (no summary, an unknown mood, wrong types).
+ */
+export function coerceAnalysis(raw: unknown): Analysis | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined
+  const r = raw as Record<string, unknown>
+  const roles =
+    typeof r.roles === 'object' && r.roles !== null && !Array.isArray(r.roles)
+      ? Object.fromEntries(Object.entries(r.roles).filter((e): e is [string, string] => isString(e[1])))
+      : r.roles
+  const candidate = {
+    summary: isString(r.summary) ? r.summary.trim() : r.summary,
+    tags: Array.isArray(r.tags) ? [...new Set(r.tags.map((t) => oneOf(TAGS, t)).filter((t) => t !== undefined))] : r.tags,
+    // 'other' is the intent set's own catch-all, so an intent the model invented means exactly that.
+    intent: isString(r.intent) ? (oneOf(INTENTS, r.intent) ?? 'other') : r.intent,
+    mood: oneOf(MOODS, r.mood) ?? r.mood,
+    emotions: Array.isArray(r.emotions) ? strings(r.emotions.map(norm)) : r.emotions,
+    roles,
+    insights: strings(r.insights),
+    entities: Array.isArray(r.entities)
+      ? r.entities.flatMap((e: unknown) => {
+          const { type, text } = (e ?? {}) as Record<string, unknown>
+          const t = oneOf(ENTITY_TYPES, type)
+          return t && isString(text) && text.trim() ? [{ type: t, text: text.trim() }] : []
+        })
+      : r.entities
+  }
+  return Value.Check(AnalysisSchema, candidate) ? (candidate as Analysis) : undefined
+}
+
+/** Why coerceAnalysis refused an answer, for the error message. */
+export function describeInvalid(raw: unknown): string {
+  if (typeof raw !== 'object' || raw === null) return 'the answer is not a JSON object'
+  const first = Value.Errors(AnalysisSchema, raw)[0]
+  return first ? `${first.instancePath || '/'} ${first.message}` : 'the answer does not match the schema'
+}

@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  createAnalyzer, createGeminiProvider, createGroqProvider, createOpenAiProvider, type CacheLike, type LlmProvider
+} from '../../src/llm/index.js'
+import type { Outcome } from '../../src/llm/analyzer.js'
+import { startGeminiStub } from '../helpers/llm-stubs/gemini.js'
+import { startOpenAiStub } from '../helpers/llm-stubs/openai.js'
+import { STUB_ANALYSIS, type LlmStub } from '../helpers/llm-stubs/server.js'
+import { inputOf } from './conversations.js'
+
+const KEY = 'test-key'
+
+interface Vendor {
+  name: string
+  start(): Promise<LlmStub>
+  provider(url: string, apiKey?: string, model?: string): LlmProvider
+}
+
+const VENDORS: Vendor[] = [
+  {
+    name: 'openai',
+    start: () => startOpenAiStub({ apiKey: KEY }),
+    provider: (url, apiKey = KEY, model) => createOpenAiProvider({ apiKey, baseURL: `${url}/v1`, model })
+  },
+  {
+    name: 'groq',
+    start: () => startOpenAiStub({ apiKey: KEY, prefix: '/openai/v1' }),
+    provider: (url, apiKey = KEY, model) => createGroqProvider({ apiKey, baseURL: url, model })
+  },
+  {
+    name: 'gemini',
+    start: () => startGeminiStub({ apiKey: KEY }),
+    provider: (url, apiKey = KEY, model) => createGeminiProvider({ apiKey, baseUrl: url, model })
+  }
+]
+
+function memoryCache(): CacheLike & { entries: Map<string, string> } {
+  const entries = new Map<string, string>()
+  return { entries, get: async (k) => entries.get(k) ?? null, set: async (k, v) => void entries.set(k, v) }
+}
+
+describe.each(VENDORS)('$name provider', (vendor) => {
+  let stub: LlmStub
+  beforeAll(async () => {
+    stub = await vendor.start()
+  })
+  afterAll(() => stub.close())
+
+  function analyzer(opts: { apiKey?: string; timeoutSeconds?: number; cache?: CacheLike; model?: string } = {}) {
+    const outcomes: Outcome[] = []
+    const a = createAnalyzer({
+      provider: vendor.provider(stub.url, opts.apiKey, opts.model),
+      cache: opts.cache,
+      timeoutSeconds: opts.timeoutSeconds ?? 10,
+      onOutcome: (_name, outcome) => outcomes.push(outcome)
+    })
+    return Object.assign(a, { outcomes })
+  }
+  const sent = () => stub.requests.length
+
+  it('returns the model analysis, asks for JSON, and sends the prompt and the diarized transcript', async () => {
+    const before = sent()
+    const a = analyzer()
+    const result = await a.analyze(inputOf('purchase'))
+    expect(result).toEqual({ analysis: STUB_ANALYSIS, provider: vendor.name, promptVersion: 'analysis.v1' })
+    expect(a.outcomes).toEqual(['ok'])
+    expect(sent()).toBe(before + 1)
+    const body = stub.requests.at(-1)!.body
+    const wire = JSON.stringify(body)
+    expect(wire).toContain('client wants to buy') // the tag set travels with the request
+    expect(wire).toContain("B: Hi, my name is John Smith. I'd like to buy the premium plan for my family.")
+    if (vendor.name === 'gemini') {
+      expect(body.generationConfig.responseMimeType).toBe('application/json')
+      expect(body.generationConfig.responseSchema.required).toContain('summary')
+    } else {
+      expect(body.response_format).toEqual({ type: 'json_object' })
+      expect(body.messages[0].role).toBe('system')
+    }
+  })
+
+  it('refines text through the model', async () => {
+    const result = await analyzer().refine('send me the report')
+    expect(result).toEqual({ output: 'Could you please send me the report?', provider: vendor.name })
+  })
+
+  it('repairs near misses: an unknown tag is dropped and enum case is fixed', async () => {
+    stub.script({ kind: 'ok', body: { ...STUB_ANALYSIS, tags: ['Sale', 'hot lead'], mood: 'Positive' } })
+    const { analysis, error } = await analyzer().analyze(inputOf('support'))
+    expect(error).toBeUndefined()
+    expect(analysis.tags).toEqual(['sale'])
+    expect(analysis.mood).toBe('positive')
+  })
+
+  it('retries once after invalid output and uses the second answer', async () => {
+    stub.script({ kind: 'not-json' }, { kind: 'ok' })
+    const before = sent()
+    const a = analyzer()
+    const result = await a.analyze(inputOf('complaint'))
+    expect(result.provider).toBe(vendor.name)
+    expect(result.analysis).toEqual(STUB_ANALYSIS)
+    expect(result.error).toBeUndefined()
+    expect(sent()).toBe(before + 2)
+    expect(a.outcomes).toEqual(['invalid', 'ok'])
+  })
+
+  it('falls back to the builtin analysis after invalid output twice, and says why', async () => {
+    stub.script({ kind: 'bad-schema' }, { kind: 'bad-schema' })
+    const before = sent()
+    const a = analyzer()
+    const result = await a.analyze(inputOf('complaint'))
+    expect(sent()).toBe(before + 2)
+    expect(result.provider).toBe('builtin')
+    expect(result.promptVersion).toBe('builtin.v1')
+    expect(result.error).toMatch(new RegExp(`^${vendor.name}: returned invalid output twice \\(.+\\); used builtin analysis$`))
+    expect(result.analysis.intent).toBe('complaint') // the builtin answer, not an empty one
+    expect(a.outcomes).toEqual(['invalid', 'invalid', 'fallback'])
+  })
+
+  it('falls back when the model hangs, within about the timeout', async () => {
+    stub.script({ kind: 'hang' })
+    const a = analyzer({ timeoutSeconds: 0.5 })
+    const started = Date.now()
+    const result = await a.analyze(inputOf('voicemail'))
+    expect(Date.now() - started).toBeLessThan(2_500)
+    expect(result.error).toBe(`${vendor.name}: timed out after 0.5 s; used builtin analysis`)
+    expect(result.analysis.tags).toContain('voicemail')
+    expect(a.outcomes).toEqual(['timeout', 'fallback'])
+  })
+
+  it('falls back with a clear error when the API key is rejected, without retrying', async () => {
+    const before = sent()
+    const a = analyzer({ apiKey: 'wrong-key' })
+    const result = await a.analyze(inputOf('purchase'))
+    expect(sent()).toBe(before + 1)
+    expect(result.provider).toBe('builtin')
+    expect(result.error).toMatch(new RegExp(`^${vendor.name}: rejected the API key \\((401|400 API_KEY_INVALID)\\); used builtin analysis$`))
+    expect(a.outcomes).toEqual(['error', 'fallback'])
+  })
+
+  it.each([
+    ['rate-limited', 'rate limited (429)'],
+    ['server-error', 'server error (500)']
+  ] as const)('falls back at once on %s', async (kind, message) => {
+    stub.script({ kind })
+    const before = sent()
+    const result = await analyzer().analyze(inputOf('support'))
+    expect(sent()).toBe(before + 1) // the SDK's own retries are off
+    expect(result.error).toBe(`${vendor.name}: ${message}; used builtin analysis`)
+  })
+
+  it('falls back for refine too', async () => {
+    stub.script({ kind: 'server-error' })
+    const result = await analyzer().refine('send me the report')
+    expect(result).toEqual({ output: 'Could you please send me the report? Thank you.', provider: 'builtin', error: `${vendor.name}: server error (500); used builtin refine` })
+  })
+
+  it('serves a repeated analysis from the cache without a second request', async () => {
+    const cache = memoryCache()
+    const before = sent()
+    const first = await analyzer({ cache }).analyze(inputOf('support', true))
+    const again = analyzer({ cache })
+    const second = await again.analyze(inputOf('support', true))
+    expect(sent()).toBe(before + 1)
+    expect(second).toEqual(first)
+    expect(again.outcomes).toEqual(['cached'])
+    // Another model must not be served this model's answer.
+    await analyzer({ cache, model: 'another-model' }).analyze(inputOf('support', true))
+    expect(sent()).toBe(before + 2)
+  })
+
+  it('does not cache a fallback, so the next call tries the model again', async () => {
+    const cache = memoryCache()
+    stub.script({ kind: 'server-error' })
+    const before = sent()
+    expect((await analyzer({ cache }).analyze(inputOf('cancellation'))).error).toBeDefined()
+    expect((await analyzer({ cache }).analyze(inputOf('cancellation'))).error).toBeUndefined()
+    expect(sent()).toBe(before + 2)
+  })
+})
