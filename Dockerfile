@@ -29,6 +29,7 @@ COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/native ./native
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --from=build --chown=node:node /app/prisma ./prisma
+COPY --from=build --chown=node:node /app/prompts ./prompts
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

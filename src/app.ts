@@ -18,6 +18,10 @@ import auth from './plugins/app/auth.js'
 import health from './plugins/app/health.js'
 import jobs, { type JobsPluginOptions } from './plugins/app/jobs.js'
 import stt, { type SttPluginOptions } from './plugins/app/stt.js'
+import diarization from './plugins/app/diarization.js'
+import emotion from './plugins/app/emotion.js'
+import llm from './plugins/app/llm.js'
+import calls from './plugins/app/calls.js'
 import errors from './plugins/app/errors.js'
 import { authSchemas } from './schemas/auth.js'
 import { callSchemas } from './schemas/calls.js'
@@ -25,6 +29,8 @@ import systemRoutes from './routes/system/index.js'
 import authRoutes from './routes/api/auth/index.js'
 import callRoutes from './routes/api/calls/index.js'
 import openAiRoutes from './routes/v1/index.js'
+import refineRoutes from './routes/refine/index.js'
+import analyzeRoutes from './routes/audio/analyze.js'
 
 export interface AppOptions {
   config: Config
@@ -50,6 +56,10 @@ export const app = fp<AppOptions>(
     await fastify.register(auth)
     await fastify.register(health)
     await fastify.register(stt, opts.stt ?? {})
+    await fastify.register(diarization)
+    await fastify.register(emotion)
+    await fastify.register(llm)
+    await fastify.register(calls)
     await fastify.register(jobs, opts.jobs ?? {})
     await fastify.register(errors)
 
@@ -69,6 +79,8 @@ export const app = fp<AppOptions>(
     await fastify.register(authRoutes, { prefix: '/api/auth' })
     await fastify.register(callRoutes, { prefix: '/api/calls' })
     await fastify.register(openAiRoutes, { prefix: '/v1' })
+    await fastify.register(refineRoutes)
+    await fastify.register(analyzeRoutes, { prefix: '/audio' })
   },
   { name: 'voxlens' }
 )

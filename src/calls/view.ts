@@ -19,6 +19,8 @@ export function toCallView(r: CallRecord): CallRecordView {
     intent: r.intent,
     mood: r.mood,
     insights: r.insights ?? [],
+    entities: r.entities ?? [],
+    sentiment: r.sentiment ?? null,
     upload_timestamp: r.createdAt.toISOString(),
     duration: r.durationSeconds,
     language: r.language,

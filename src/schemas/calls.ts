@@ -28,6 +28,8 @@ export const CallRecordSchema = Type.Object(
     intent: Nullable(Type.String()),
     mood: Nullable(Type.String()),
     insights: Type.Unknown(),
+    entities: Type.Unknown({ description: 'Names, organisations, dates, times, money, phone numbers, emails' }),
+    sentiment: Type.Unknown({ description: 'Overall {label: POSITIVE|NEUTRAL|NEGATIVE, score, emotion, confidence}' }),
     upload_timestamp: Type.String({ format: 'date-time' }),
     duration: Nullable(Type.Number({ description: 'seconds' })),
     language: Nullable(Type.String()),

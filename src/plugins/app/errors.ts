@@ -3,7 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { HttpError, notFound } from '../../errors.js'
 import { ErrorResponseSchema, EnvelopeErrorSchema } from '../../schemas/common.js'
 
-type ErrorStyle = 'envelope' | 'openai' | 'plain' | 'default'
+type ErrorStyle = 'envelope' | 'openai' | 'plain' | 'validation' | 'default'
 
 /** Each API family keeps the error shape its existing clients parse. */
 export function errorStyleFor(url: string): ErrorStyle {
@@ -11,6 +11,7 @@ export function errorStyleFor(url: string): ErrorStyle {
   if (path === '/api' || path.startsWith('/api/')) return 'envelope'
   if (path === '/v1' || path.startsWith('/v1/')) return 'openai'
   if (path === '/upload') return 'plain'
+  if (path === '/audio/analyze') return 'validation'
   return 'default'
 }
 
@@ -53,6 +54,8 @@ export function renderError(request: FastifyRequest, reply: FastifyReply, e: Nor
       return reply.send({ error: { message: e.message, type: openAiType(e.statusCode), param: null, code: e.code } })
     case 'plain':
       return reply.send({ error: e.message })
+    case 'validation':
+      return reply.send({ error: e.statusCode < 500 ? 'ValidationError' : 'InternalError', message: e.message, details: { code: e.code, ...(e.details !== undefined && { info: e.details }) } })
     default:
       return reply.send({ error: e.code, message: e.message, ...(e.details !== undefined && { details: e.details }) })
   }

@@ -43,5 +43,5 @@ export default fp<JobsPluginOptions>(
     timer.unref()
     fastify.addHook('onClose', async () => clearInterval(timer))
   },
-  { name: 'jobs', dependencies: ['queue', 'auth', 'metrics'] }
+  { name: 'jobs', dependencies: ['queue', 'auth', 'metrics', 'calls'] }
 )

@@ -24,6 +24,8 @@ export default fp(
           { name: 'auth', description: 'Accounts, sessions and API keys' },
           { name: 'calls', description: 'Call-transcription records' },
           { name: 'openai', description: 'OpenAI-compatible speech-to-text' },
+          { name: 'refine', description: 'Politeness rewrite of spoken text' },
+          { name: 'analytics', description: 'Voice analytics of one recording' },
           { name: 'system', description: 'Health, readiness and metrics' }
         ]
       },

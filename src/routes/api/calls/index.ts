@@ -1,12 +1,23 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { envelopeErrors } from '../../../schemas/common.js'
+import { audit } from '../../../audit.js'
+import { EnvelopeErrorRef, envelopeErrors } from '../../../schemas/common.js'
 import { ListCallsQuerySchema } from '../../../schemas/calls.js'
-import { listCalls } from '../../../calls/store.js'
+import { callAnalytics, getOwnedCall, listCalls, setUserTags } from '../../../calls/store.js'
 import { toCallView } from '../../../calls/view.js'
+import uploadRoute from './upload.js'
+
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid', description: 'Call record id' }) })
+const one = Type.Object({ success: Type.Literal(true), data: Type.Ref('CallRecord') })
+const withNotFound = { 404: EnvelopeErrorRef, ...envelopeErrors }
 
 /** The call-transcription product's records API. */
 const callRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { prisma } = fastify.db
+  const owner = (request: { user: { id: string } | null }) => request.user?.id ?? null
+
+  await fastify.register(uploadRoute)
+
   fastify.get('', {
     schema: {
       tags: ['calls'],
@@ -20,8 +31,87 @@ const callRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request) => {
-    const { data, total } = await listCalls(fastify.db.prisma, request.user?.id ?? null, request.query)
+    const { data, total } = await listCalls(prisma, owner(request), request.query)
     return { success: true as const, data: data.map(toCallView), total }
+  })
+
+  fastify.get('/analytics', {
+    schema: {
+      tags: ['calls'],
+      operationId: 'callAnalytics',
+      summary: 'Tag statistics over your call records',
+      security: [{ bearer: [] }, {}],
+      response: {
+        200: Type.Object({
+          success: Type.Literal(true),
+          data: Type.Object({
+            total_calls: Type.Integer(),
+            total_tags: Type.Integer(),
+            average_tags_per_call: Type.Number(),
+            calls_with_transcript: Type.Integer(),
+            calls_without_transcript: Type.Integer(),
+            tag_distribution: Type.Record(Type.String(), Type.Integer())
+          })
+        }),
+        ...envelopeErrors
+      }
+    }
+  }, async (request) => ({ success: true as const, data: await callAnalytics(prisma, owner(request)) }))
+
+  fastify.get('/:id', {
+    schema: {
+      tags: ['calls'],
+      operationId: 'getCall',
+      summary: 'One call record, with progress while it is processed',
+      security: [{ bearer: [] }, {}],
+      params: IdParams,
+      response: { 200: one, ...withNotFound }
+    }
+  }, async (request) => ({ success: true as const, data: toCallView(await getOwnedCall(prisma, owner(request), request.params.id)) }))
+
+  fastify.put('/:id/tags', {
+    schema: {
+      tags: ['calls'],
+      operationId: 'setCallTags',
+      summary: "Override the AI's tags with your own",
+      security: [{ bearer: [] }, {}],
+      params: IdParams,
+      body: Type.Object({ tags: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 50 }) }),
+      response: { 200: one, ...withNotFound }
+    }
+  }, async (request) => {
+    const record = await setUserTags(prisma, owner(request), request.params.id, request.body.tags)
+    void audit(prisma, request.log, { action: 'call.tags', userId: owner(request), target: record.id, ip: request.ip, details: { tags: record.userTags } })
+    return { success: true as const, data: toCallView(record) }
+  })
+
+  fastify.get('/:id/export', {
+    schema: {
+      tags: ['calls'],
+      operationId: 'exportCall',
+      summary: 'Download a call record as a JSON file',
+      security: [{ bearer: [] }, {}],
+      params: IdParams,
+      response: { 200: Type.Ref('CallRecord'), ...withNotFound }
+    }
+  }, async (request, reply) => {
+    const record = await getOwnedCall(prisma, owner(request), request.params.id)
+    return reply.header('content-disposition', `attachment; filename="call-${record.id}.json"`).send(toCallView(record))
+  })
+
+  fastify.delete('/:id', {
+    schema: {
+      tags: ['calls'],
+      operationId: 'deleteCall',
+      summary: 'Delete a call record and its stored audio',
+      security: [{ bearer: [] }, {}],
+      params: IdParams,
+      response: { 200: Type.Object({ success: Type.Literal(true) }), ...withNotFound }
+    }
+  }, async (request) => {
+    await fastify.calls.remove(owner(request), request.params.id)
+    void audit(prisma, request.log, { action: 'call.delete', userId: owner(request), target: request.params.id, ip: request.ip })
+    return { success: true as const }
   })
 }
 

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "call_records" ADD COLUMN     "sentiment" JSONB;

@@ -1,0 +1,73 @@
+import { Type } from 'typebox'
+import { Value } from 'typebox/value'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { audit } from '../../../audit.js'
+import { audioErrors, describeNonAudio, detectAudio } from '../../../audio/index.js'
+import { toCallView } from '../../../calls/view.js'
+import { HttpError, badRequest } from '../../../errors.js'
+import { readUpload } from '../../multipart.js'
+import { envelopeErrors, EnvelopeErrorRef } from '../../../schemas/common.js'
+import { CallOptionsSchema, type CallOptionsInput } from '../../../schemas/call-options.js'
+
+function parseOptions(fields: Record<string, unknown>): CallOptionsInput {
+  const value = Value.Convert(CallOptionsSchema, Value.Default(CallOptionsSchema, { ...fields }))
+  if (!Value.Check(CallOptionsSchema, value)) {
+    const [first] = Value.Errors(CallOptionsSchema, value)
+    throw badRequest(`Invalid option "${first.instancePath.replace(/^\//, '')}": ${first.message}.`, 'invalid_option')
+  }
+  return value as CallOptionsInput
+}
+
+/** POST /api/calls: upload a recording and get it back transcribed, diarized and analysed. */
+const uploadRoute: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { config, calls } = fastify
+
+  fastify.post('', {
+    preHandler: fastify.audioRateLimit,
+    // The multipart body is read and validated in the handler; the schema documents it.
+    validatorCompiler: () => () => true,
+    schema: {
+      tags: ['calls'],
+      operationId: 'createCall',
+      summary: 'Upload a call recording and process it',
+      description: 'Options may be sent as form fields or query parameters. With async=true the answer is 202 and progress shows on GET /api/calls/{id}.',
+      consumes: ['multipart/form-data'],
+      security: [{ bearer: [] }, {}],
+      body: Type.Object({ file: Type.String({ format: 'binary' }), ...Type.Partial(CallOptionsSchema).properties }),
+      response: {
+        201: Type.Object({ success: Type.Literal(true), data: Type.Ref('CallRecord') }),
+        202: Type.Object({ success: Type.Literal(true), data: Type.Object({ id: Type.String({ format: 'uuid' }), status: Type.Literal('queued') }) }),
+        413: EnvelopeErrorRef,
+        503: EnvelopeErrorRef,
+        ...envelopeErrors
+      }
+    }
+  }, async (request, reply) => {
+    const upload = await readUpload(request, 'file', config.MAX_UPLOAD_MB)
+    const options = parseOptions({ ...(request.query as object), ...upload.fields })
+    if (!upload.file) throw badRequest('No audio file: send the recording in a multipart field named "file".', 'missing_file')
+    const bytes = upload.file.buffer
+    // Cheap checks before anything is stored; deeper problems are found while decoding.
+    if (bytes.length === 0) throw audioErrors.empty()
+    if (!detectAudio(bytes)) throw audioErrors.notAudio(describeNonAudio(bytes))
+
+    const ownerId = request.user?.id ?? null
+    const record = await calls.create({ ownerId, filename: upload.file.filename, bytes, options })
+    void audit(fastify.db.prisma, request.log, { action: 'call.create', userId: ownerId, target: record.id, ip: request.ip })
+
+    if (options.async) {
+      await calls.enqueue(record.id, options)
+      return reply.code(202).send({ success: true, data: { id: record.id, status: 'queued' as const } })
+    }
+    try {
+      const done = await calls.process(record.id, options)
+      return reply.code(201).send({ success: true, data: toCallView(done) })
+    } catch (err) {
+      // The record keeps its failed state and reason; tell the caller where to find it.
+      if (err instanceof HttpError && err.statusCode < 500) throw new HttpError(err.statusCode, err.code, err.message, { id: record.id })
+      throw err
+    }
+  })
+}
+
+export default uploadRoute

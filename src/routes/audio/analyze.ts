@@ -1,0 +1,68 @@
+import { Type } from 'typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { badRequest } from '../../errors.js'
+import { readUpload } from '../multipart.js'
+import { startDiarization, understandConversation } from '../../pipeline/conversation.js'
+import { assignSpeakers } from '../../diarization/index.js'
+
+const ValidationError = Type.Object({ error: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) })
+const round = (n: number) => Math.round(n * 100) / 100
+
+/** The voice-analytics product's contract: one recording in, transcript, speakers and emotion out. */
+const analyzeRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { stt, diarization, emotion, metrics, config } = fastify
+
+  fastify.post('/analyze', {
+    preHandler: fastify.audioRateLimit,
+    validatorCompiler: () => () => true,
+    schema: {
+      tags: ['analytics'],
+      operationId: 'analyzeAudio',
+      summary: 'Transcribe a recording and report speakers, emotions and sentiment',
+      consumes: ['multipart/form-data'],
+      body: Type.Object({ file: Type.String({ format: 'binary' }), speakers_expected: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })) }),
+      response: {
+        200: Type.Object({
+          transcription: Type.String(),
+          emotions: Type.Array(Type.Object({ speaker: Type.String(), start: Type.Number(), end: Type.Number(), emotion: Type.String(), sentiment: Type.String(), score: Type.Number() })),
+          speakers: Type.Array(Type.Object({ label: Type.String(), talk_time: Type.Number(), emotion: Type.Union([Type.String(), Type.Null()]), sentiment: Type.Union([Type.String(), Type.Null()]) })),
+          utterances: Type.Array(Type.Object({ speaker: Type.String(), start: Type.Number(), end: Type.Number(), text: Type.String() })),
+          sentiment: Type.Object({ label: Type.String(), score: Type.Number(), emotion: Type.String() }),
+          duration: Type.Number(),
+          warnings: Type.Array(Type.String())
+        }),
+        400: ValidationError, 413: ValidationError, 429: ValidationError, 500: ValidationError, 503: ValidationError
+      }
+    }
+  }, async (request) => {
+    const upload = await readUpload(request, 'file', config.MAX_UPLOAD_MB)
+    if (!upload.file) throw badRequest('No audio: send the recording in a multipart field named "file".', 'missing_file')
+    const expected = Number(upload.fields.speakers_expected) || undefined
+    const decoded = await stt.decode(upload.file.buffer)
+    const audio = { samples: decoded.samples, sampleRate: 16000 as const }
+    const stage = async <T>(name: string, engine: string, work: () => Promise<T>) => {
+      const t0 = performance.now()
+      try {
+        return await work()
+      } finally {
+        metrics.stageDuration.observe({ stage: name, engine }, (performance.now() - t0) / 1000)
+      }
+    }
+    const deps = { diarizer: diarization, emotion, assignSpeakers }
+    // Diarization needs only the audio, so it overlaps with transcription.
+    const diarizing = startDiarization(deps, audio, expected, stage)
+    const { transcript } = await stt.transcribe(decoded, { wordTimestamps: true })
+    const conv = await understandConversation(deps, audio, transcript, { diarize: true, emotion: true, speakersExpected: expected }, stage, undefined, diarizing)
+    return {
+      transcription: transcript.text,
+      emotions: conv.utterances.map((u) => ({ speaker: u.speaker, start: round(u.start), end: round(u.end), emotion: u.emotion ?? 'neutral', sentiment: u.sentiment ?? 'NEUTRAL', score: round(u.sentiment_score ?? 0) })),
+      speakers: conv.speakers.map((s) => ({ label: s.label, talk_time: round(s.talkTime), emotion: conv.bySpeaker[s.label]?.emotion ?? null, sentiment: conv.bySpeaker[s.label]?.sentiment ?? null })),
+      utterances: conv.utterances.map((u) => ({ speaker: u.speaker, start: round(u.start), end: round(u.end), text: u.text })),
+      sentiment: { label: conv.overall?.sentiment ?? 'NEUTRAL', score: round(conv.overall?.sentimentScore ?? 0), emotion: conv.overall?.emotion ?? 'neutral' },
+      duration: round(transcript.duration),
+      warnings: conv.problems
+    }
+  })
+}
+
+export default analyzeRoutes

@@ -1,0 +1,44 @@
+import { Type } from 'typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { badRequest } from '../../errors.js'
+import { readUpload } from '../multipart.js'
+
+const INPUT_WORDS = 100
+const PlainError = Type.Object({ error: Type.String() })
+
+/**
+ * The politeness product's contract: speech in, the first 100 words rewritten politely out.
+ * Stateless: the upload is only ever held in memory and dropped when the request ends.
+ */
+const refineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { stt, llm, config } = fastify
+
+  fastify.post('/upload', {
+    preHandler: fastify.audioRateLimit,
+    validatorCompiler: () => () => true,
+    schema: {
+      tags: ['refine'],
+      operationId: 'refineSpeech',
+      summary: 'Transcribe speech and rewrite it politely and clearly',
+      consumes: ['multipart/form-data'],
+      body: Type.Object({ audio: Type.String({ format: 'binary' }) }),
+      response: {
+        200: Type.Object({
+          input: Type.String({ description: 'The transcript, truncated to its first 100 words' }),
+          output: Type.String({ description: 'The same text, rewritten politely' })
+        }),
+        400: PlainError, 413: PlainError, 429: PlainError, 500: PlainError, 503: PlainError
+      }
+    }
+  }, async (request) => {
+    const upload = await readUpload(request, 'audio', config.MAX_UPLOAD_MB)
+    if (!upload.file) throw badRequest('No audio: send the recording in a multipart field named "audio".', 'missing_file')
+    const { transcript } = await stt.transcribeFile(upload.file.buffer, { wordTimestamps: false })
+    const input = transcript.text.split(/\s+/).filter(Boolean).slice(0, INPUT_WORDS).join(' ')
+    if (!input) return { input: '', output: '' }
+    const { output } = await llm.refine(input)
+    return { input, output }
+  })
+}
+
+export default refineRoutes

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import { buildTestApp, type TestApp } from '../helpers/app.js'
+import { synthesize } from '../fixtures/speech.js'
+import { buildConversation, SALES_CALL } from '../fixtures/conversation.js'
+
+async function post(base: string, path: string, field: string | null, file?: Buffer, ip?: string) {
+  const form = new FormData()
+  if (field && file) form.append(field, new Blob([file]), 'speech.wav')
+  form.append('note', 'x')
+  const res = await fetch(`${base}${path}`, { method: 'POST', body: form, headers: ip ? { 'x-forwarded-for': ip } : {} })
+  return { status: res.status, headers: res.headers, body: (await res.json()) as any }
+}
+
+describe('POST /upload (politeness refine contract)', () => {
+  let t: TestApp
+  let base: string
+  let rude: Buffer
+  beforeAll(async () => {
+    // Default limits: 10 per minute per IP. TRUST_PROXY lets each test use its own client IP.
+    t = await buildTestApp({ env: { STT_POOL_SIZE: '1', TRUST_PROXY: 'true' } })
+    base = await t.app.listen({ port: 0, host: '127.0.0.1' })
+    rude = readFileSync(await synthesize('send me the damn report now', { voice: 'rms' }))
+  })
+  afterAll(async () => t.close())
+
+  it('answers {input, output}: the transcript and its polite rewrite', async () => {
+    const res = await post(base, '/upload', 'audio', rude, '10.0.0.1')
+    expect(res.status).toBe(200)
+    expect(Object.keys(res.body).sort()).toEqual(['input', 'output'])
+    expect(res.body.input).toMatch(/send me the damn report/)
+    // Imperative softened, profanity dropped, casing and punctuation fixed.
+    expect(res.body.output).toMatch(/^Could you please send me the reports? .*\?/)
+    expect(res.body.output).not.toMatch(/damn/i)
+  })
+
+  it('truncates the input to its first 100 words', async () => {
+    const long = Array.from({ length: 14 }, () => 'please call me back tomorrow morning about the new contract').join(' ')
+    const res = await post(base, '/upload', 'audio', readFileSync(await synthesize(long, { voice: 'slt', rate: 1.3 })), '10.0.0.2')
+    expect(res.status).toBe(200)
+    expect(res.body.input.split(' ').length).toBe(100)
+  })
+
+  it('answers a missing audio field with 400 {error}', async () => {
+    const res = await post(base, '/upload', null, undefined, '10.0.0.3')
+    expect(res.status).toBe(400)
+    expect(res.body).toEqual({ error: expect.stringMatching(/"audio"/) })
+  })
+
+  it('leaves nothing on disk', async () => {
+    const before = await t.app.db.prisma.callRecord.count()
+    await post(base, '/upload', 'audio', rude, '10.0.0.4')
+    expect(await t.app.db.prisma.callRecord.count()).toBe(before)
+  })
+
+  it('refuses the 11th request within a minute with 429', async () => {
+    const statuses: number[] = []
+    for (let i = 0; i < 11; i++) statuses.push((await post(base, '/upload', null, undefined, '10.0.0.9')).status)
+    expect(statuses.slice(0, 10).every((s) => s === 400)).toBe(true)
+    expect(statuses[10]).toBe(429)
+  })
+})
+
+describe('POST /audio/analyze (voice-analytics contract)', () => {
+  let t: TestApp
+  let base: string
+  beforeAll(async () => {
+    t = await buildTestApp({ env: { STT_POOL_SIZE: '1', RATE_LIMIT_PER_MINUTE: '100' } })
+    base = await t.app.listen({ port: 0, host: '127.0.0.1' })
+  })
+  afterAll(async () => t.close())
+
+  it('answers {transcription, emotions, speakers, utterances, sentiment}', async () => {
+    const conv = await buildConversation(SALES_CALL)
+    const res = await post(base, '/audio/analyze', 'file', readFileSync(conv.path))
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({
+      transcription: expect.stringMatching(/premium plan/),
+      emotions: expect.any(Array),
+      speakers: expect.any(Array),
+      utterances: expect.any(Array),
+      sentiment: { label: expect.stringMatching(/^(POSITIVE|NEUTRAL|NEGATIVE)$/), score: expect.any(Number) }
+    })
+    expect(res.body.speakers.length).toBe(2)
+    expect(res.body.emotions.length).toBe(res.body.utterances.length)
+  })
+
+  it('answers invalid audio with 400 {error: "ValidationError", message, details}', async () => {
+    const res = await post(base, '/audio/analyze', 'file', Buffer.from('definitely not audio, just text'))
+    expect(res.status).toBe(400)
+    expect(res.body).toEqual({ error: 'ValidationError', message: expect.any(String), details: expect.objectContaining({ code: 'not_audio' }) })
+    const missing = await post(base, '/audio/analyze', null)
+    expect(missing.body).toMatchObject({ error: 'ValidationError', details: { code: 'missing_file' } })
+  })
+})
