@@ -96,3 +96,14 @@ function describe(name: string): string {
   if (schema.pattern !== undefined) parts.push(`matching ${schema.pattern}`)
   return parts.join(', ')
 }
+
+/** For entry points: the config, or a message naming the bad variables and exit code 1. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(env)
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    console.error(`${err.message}\nFix the variables above (see .env.example) and start again.`)
+    process.exit(1)
+  }
+}

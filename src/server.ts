@@ -1,18 +1,9 @@
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
-import { ConfigError, loadConfig } from './config.js'
+import { loadConfigOrExit } from './config.js'
 
 async function main() {
-  let config
-  try {
-    config = loadConfig()
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`${err.message}\nFix the variables above (see .env.example) and start again.`)
-      process.exit(1)
-    }
-    throw err
-  }
+  const config = loadConfigOrExit()
 
   const app = await buildApp({ config })
 

@@ -1,24 +1,14 @@
 import Fastify from 'fastify'
 import closeWithGrace from 'close-with-grace'
-import { app } from './app.js'
-import { ConfigError, loadConfig } from './config.js'
-import { serverOptions } from './app.js'
+import { app, serverOptions } from './app.js'
+import { loadConfigOrExit } from './config.js'
 
 /**
  * `npm run worker`: consumes background jobs from Redis without serving HTTP. Start as many as you
  * like, on any machine that reaches the same REDIS_URL and DATABASE_URL.
  */
 async function main() {
-  let config
-  try {
-    config = loadConfig()
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`${err.message}\nFix the variables above (see .env.example) and start again.`)
-      process.exit(1)
-    }
-    throw err
-  }
+  const config = loadConfigOrExit()
   if (!config.REDIS_URL) {
     console.error('REDIS_URL is not set: a separate worker needs Redis to share jobs with the API. Without Redis the API runs jobs itself.')
     process.exit(1)
