@@ -62,11 +62,13 @@ export function missingModel(paths: ModelPaths): string | undefined {
 }
 
 /**
- * PocketSphinx's own defaults gave the lowest word error rate on synthesized speech
- * (npm run bench:stt); -remove_noise no, -dither yes, wider beams and other language
- * weights were measured and did no better, so nothing is overridden here.
+ * Chosen by measuring word error rate on synthesized speech (npm run bench:stt):
+ * PocketSphinx's own VAD (-remove_silence) is off because ours already cut the audio and it
+ * shifts word times. The addon dithers input itself, restarting per utterance, so results do
+ * not depend on which worker decoded what before. -remove_noise no, wider beams,
+ * -pl_window 0, -topn 8 and other language weights did no better overall.
  */
-export const DEFAULT_DECODER_ARGS: string[] = []
+export const DEFAULT_DECODER_ARGS: string[] = ['-remove_silence', 'no']
 
 export function decoderArgs(paths: ModelPaths, extra: string[] = []): string[] {
   const m = resolveModel(paths)

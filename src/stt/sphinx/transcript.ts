@@ -14,13 +14,16 @@ export function toTranscript(spans: DecodedSpan[], duration: number, withWords: 
   const words: Word[] = []
   const segments: Segment[] = []
   for (const { offset, result } of spans) {
-    if (result.words.length === 0) continue
-    const spanWords = result.words.map((w) => ({
-      word: w.word,
-      start: round(Math.min(duration, offset + w.start / FRAMES_PER_SECOND)),
-      end: round(Math.min(duration, offset + w.end / FRAMES_PER_SECOND)),
-      confidence: round(w.confidence)
-    }))
+    const spanWords = result.words
+      .map((w) => ({
+        word: w.word,
+        start: round(offset + w.start / FRAMES_PER_SECOND),
+        end: round(Math.min(duration, offset + w.end / FRAMES_PER_SECOND)),
+        confidence: round(w.confidence)
+      }))
+      // The decoder pads the last feature window, so it can place a word after the audio ends.
+      .filter((w) => w.start < w.end)
+    if (spanWords.length === 0) continue
     // Whisper-style avg_logprob: the mean natural log of the word posteriors.
     const logprob = spanWords.reduce((sum, w) => sum + Math.log(Math.max(w.confidence, 1e-6)), 0) / spanWords.length
     segments.push({

@@ -1,0 +1,28 @@
+{
+  # The addon is optional: when libpocketsphinx-dev is missing we still "build" (a target
+  # with no sources) so that `npm ci` succeeds and the engine reports itself unavailable.
+  'variables': {
+    'has_pocketsphinx%': '<!(pkg-config --exists pocketsphinx 2>/dev/null && echo 1 || echo 0)'
+  },
+  'targets': [
+    {
+      'target_name': 'sphinx',
+      'conditions': [
+        ['has_pocketsphinx==1', {
+          'sources': ['src/addon.cc', 'src/decoder.cc'],
+          'include_dirs': [
+            "<!@(node -p \"require('node-addon-api').include\")",
+            "<!@(pkg-config --cflags-only-I pocketsphinx | sed 's/-I//g')"
+          ],
+          'libraries': ["<!@(pkg-config --libs pocketsphinx)"],
+          'defines': ['NAPI_VERSION=8', 'NAPI_CPP_EXCEPTIONS'],
+          'cflags!': ['-fno-exceptions'],
+          'cflags_cc!': ['-fno-exceptions'],
+          'cflags_cc': ['-std=c++17', '-O2']
+        }, {
+          'type': 'none'
+        }]
+      ]
+    }
+  ]
+}

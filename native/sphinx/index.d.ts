@@ -1,0 +1,27 @@
+export interface NativeWord {
+  word: string
+  /** first frame, 100 frames per second, relative to start() */
+  start: number
+  /** frame after the last one */
+  end: number
+  /** posterior probability in [0, 1] */
+  confidence: number
+}
+
+export interface NativeResult {
+  text: string
+  words: NativeWord[]
+  frames: number
+}
+
+export declare class Decoder {
+  /** args: a flat PocketSphinx command line, e.g. ['-hmm', dir, '-lm', lm, '-dict', dict] */
+  constructor(args: string[])
+  start(): void
+  /** feeds audio; returns the current partial hypothesis */
+  process(samples: Int16Array | Float32Array, fullUtt?: boolean): string
+  end(): NativeResult
+  close(): void
+}
+
+export declare function setLogging(on: boolean): void

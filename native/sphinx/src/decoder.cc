@@ -1,0 +1,186 @@
+#include "decoder.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+namespace {
+
+// Silence, sentence markers and fillers ([NOISE], ++BREATH++) carry no words.
+bool IsFiller(const char* w) {
+  return w[0] == '<' || w[0] == '[' || (w[0] == '+' && w[1] == '+');
+}
+
+// The dictionary marks alternate pronunciations as "word(2)"; callers want "word".
+std::string BaseWord(const char* w) {
+  std::string s(w);
+  size_t paren = s.find('(');
+  if (paren != std::string::npos && paren > 0 && s.back() == ')') s.resize(paren);
+  return s;
+}
+
+// Digitally silent input (exact zeros) has no spectrum, which drags the cepstral mean far
+// from real recordings. One LSB of triangular noise fixes that without audible change.
+// Unlike PocketSphinx's -dither, the generator restarts with every utterance.
+inline float Dither(uint32_t& state) {
+  state ^= state << 13;
+  state ^= state >> 17;
+  state ^= state << 5;
+  uint32_t a = state & 0xFFFF, b = state >> 16;
+  return (static_cast<float>(a) - static_cast<float>(b)) / 65536.0f;
+}
+
+}  // namespace
+
+Napi::Function Decoder::Define(Napi::Env env) {
+  return DefineClass(env, "Decoder",
+                     {InstanceMethod("start", &Decoder::Start),
+                      InstanceMethod("process", &Decoder::Process),
+                      InstanceMethod("end", &Decoder::End),
+                      InstanceMethod("close", &Decoder::Close)});
+}
+
+// new Decoder(args: string[]) where args is a flat PocketSphinx command line,
+// e.g. ['-hmm', dir, '-lm', file, '-dict', file, '-beam', '1e-60'].
+Decoder::Decoder(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Decoder>(info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsArray()) {
+    throw Napi::TypeError::New(env, "Decoder expects an array of command-line arguments");
+  }
+  Napi::Array arr = info[0].As<Napi::Array>();
+  std::vector<std::string> args;
+  for (uint32_t i = 0; i < arr.Length(); i++) {
+    args.push_back(arr.Get(i).ToString().Utf8Value());
+  }
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>("voxlens"));
+  for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+
+  config_ = cmd_ln_parse_r(nullptr, ps_args(), static_cast<int32>(argv.size()), argv.data(), TRUE);
+  if (config_ == nullptr) {
+    throw Napi::Error::New(env, "PocketSphinx rejected the decoder arguments");
+  }
+  ps_ = ps_init(config_);
+  if (ps_ == nullptr) {
+    cmd_ln_free_r(config_);
+    config_ = nullptr;
+    throw Napi::Error::New(env, "PocketSphinx could not load the model (check hmm, lm and dict paths)");
+  }
+}
+
+Decoder::~Decoder() {
+  if (ps_ != nullptr) ps_free(ps_);
+  if (config_ != nullptr) cmd_ln_free_r(config_);
+}
+
+void Decoder::RequireOpen(Napi::Env env) const {
+  if (ps_ == nullptr) throw Napi::Error::New(env, "Decoder is closed");
+}
+
+Napi::Value Decoder::Start(const Napi::CallbackInfo& info) {
+  RequireOpen(info.Env());
+  if (in_utt_) ps_end_utt(ps_);
+  // Each utterance is its own stream: this restarts frame numbering at zero and resets the
+  // noise and silence trackers, so a result depends only on the audio of this utterance.
+  ps_start_stream(ps_);
+  rng_ = 0x9E3779B9u;
+  if (ps_start_utt(ps_) < 0) throw Napi::Error::New(info.Env(), "ps_start_utt failed");
+  in_utt_ = true;
+  return info.Env().Undefined();
+}
+
+// process(samples: Int16Array | Float32Array, fullUtt = false): string  (partial hypothesis)
+// fullUtt tells PocketSphinx the block is the whole utterance, which lets it normalise
+// cepstra over the utterance instead of a running estimate.
+Napi::Value Decoder::Process(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RequireOpen(env);
+  if (!in_utt_) throw Napi::Error::New(env, "process() called before start()");
+  if (info.Length() < 1 || !info[0].IsTypedArray()) {
+    throw Napi::TypeError::New(env, "process expects an Int16Array or Float32Array");
+  }
+  bool full_utt = info.Length() > 1 && info[1].ToBoolean().Value();
+  Napi::TypedArray ta = info[0].As<Napi::TypedArray>();
+  size_t n = ta.ElementLength();
+  pcm_.resize(n);
+  if (ta.TypedArrayType() == napi_int16_array) {
+    const int16_t* in = ta.As<Napi::Int16Array>().Data();
+    for (size_t i = 0; i < n; i++) {
+      float v = static_cast<float>(in[i]) + Dither(rng_);
+      pcm_[i] = static_cast<int16_t>(std::max(-32768.0f, std::min(32767.0f, std::nearbyint(v))));
+    }
+  } else if (ta.TypedArrayType() == napi_float32_array) {
+    const float* in = ta.As<Napi::Float32Array>().Data();
+    for (size_t i = 0; i < n; i++) {
+      float v = std::max(-1.0f, std::min(1.0f, in[i])) * 32767.0f + Dither(rng_);
+      pcm_[i] = static_cast<int16_t>(std::max(-32768.0f, std::min(32767.0f, std::nearbyint(v))));
+    }
+  } else {
+    throw Napi::TypeError::New(env, "process expects an Int16Array or Float32Array");
+  }
+  const int16_t* data = pcm_.data();
+  if (n > 0 && ps_process_raw(ps_, data, n, FALSE, full_utt ? TRUE : FALSE) < 0) {
+    throw Napi::Error::New(env, "ps_process_raw failed");
+  }
+  const char* hyp = ps_get_hyp(ps_, nullptr);
+  return Napi::String::New(env, hyp != nullptr ? hyp : "");
+}
+
+// end(): { text, frames, words: [{ word, start, end, confidence }] } with frame indices
+// relative to start() at 100 frames per second.
+Napi::Value Decoder::End(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RequireOpen(env);
+  if (!in_utt_) throw Napi::Error::New(env, "end() called before start()");
+  in_utt_ = false;
+  if (ps_end_utt(ps_) < 0) throw Napi::Error::New(env, "ps_end_utt failed");
+  return Result(env);
+}
+
+Napi::Object Decoder::Result(Napi::Env env) {
+  Napi::Object out = Napi::Object::New(env);
+  Napi::Array words = Napi::Array::New(env);
+  std::string text;
+  int32 score = 0;
+  // ps_get_hyp must run first: for the n-gram search it builds the lattice and
+  // posteriors that ps_seg_prob reads.
+  ps_get_hyp(ps_, &score);
+  logmath_t* lmath = ps_get_logmath(ps_);
+  uint32_t count = 0;
+  for (ps_seg_t* seg = ps_seg_iter(ps_); seg != nullptr; seg = ps_seg_next(seg)) {
+    const char* raw = ps_seg_word(seg);
+    if (raw == nullptr || IsFiller(raw)) continue;
+    int sf = 0, ef = 0;
+    ps_seg_frames(seg, &sf, &ef);
+    int32 ascr = 0, lscr = 0, lback = 0;
+    int32 post = ps_seg_prob(seg, &ascr, &lscr, &lback);
+    double conf = std::min(1.0, std::max(0.0, logmath_exp(lmath, post)));
+    std::string word = BaseWord(raw);
+    Napi::Object w = Napi::Object::New(env);
+    w.Set("word", word);
+    w.Set("start", sf);
+    w.Set("end", ef + 1);  // ef is the last frame of the word, inclusive
+    w.Set("confidence", conf);
+    words.Set(count++, w);
+    if (!text.empty()) text += ' ';
+    text += word;
+  }
+  out.Set("text", text);
+  out.Set("words", words);
+  out.Set("frames", ps_get_n_frames(ps_));
+  return out;
+}
+
+Napi::Value Decoder::Close(const Napi::CallbackInfo& info) {
+  if (ps_ != nullptr) {
+    if (in_utt_) ps_end_utt(ps_);
+    ps_free(ps_);
+    ps_ = nullptr;
+  }
+  if (config_ != nullptr) {
+    cmd_ln_free_r(config_);
+    config_ = nullptr;
+  }
+  in_utt_ = false;
+  return info.Env().Undefined();
+}

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <napi.h>
+#include <pocketsphinx.h>
+
+#include <cstdint>
+#include <vector>
+
+// One PocketSphinx decoder: the model is loaded once in the constructor and reused for
+// every utterance, which is what makes in-process decoding cheaper than the CLI.
+class Decoder : public Napi::ObjectWrap<Decoder> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit Decoder(const Napi::CallbackInfo& info);
+  ~Decoder() override;
+
+ private:
+  Napi::Value Start(const Napi::CallbackInfo& info);
+  Napi::Value Process(const Napi::CallbackInfo& info);
+  Napi::Value End(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+
+  void RequireOpen(Napi::Env env) const;
+  Napi::Object Result(Napi::Env env);
+
+  ps_decoder_t* ps_ = nullptr;
+  cmd_ln_t* config_ = nullptr;
+  bool in_utt_ = false;
+  std::vector<int16_t> pcm_;  // reused conversion buffer
+  uint32_t rng_ = 1;          // dither state, reset by start() so results never depend on earlier utterances
+};

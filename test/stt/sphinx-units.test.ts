@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest'
+import { findSpeech } from '../../src/stt/sphinx/segment.js'
+import { normalizeWords, wordErrorRate } from '../../src/stt/wer.js'
+
+const RATE = 16000
+
+/** Deterministic noise so VAD tests never flake. */
+function noise(seconds: number, amplitude: number, seed = 1): Float32Array {
+  const out = new Float32Array(Math.round(seconds * RATE))
+  let s = seed
+  for (let i = 0; i < out.length; i++) {
+    s = (s * 1103515245 + 12345) >>> 0
+    out[i] = amplitude * ((s / 2 ** 32) * 2 - 1)
+  }
+  return out
+}
+
+/** A 200 Hz tone with a syllable-like 4 Hz envelope, standing in for speech. */
+function voiced(seconds: number, amplitude = 0.3): Float32Array {
+  const out = new Float32Array(Math.round(seconds * RATE))
+  for (let i = 0; i < out.length; i++) {
+    const t = i / RATE
+    out[i] = amplitude * (0.6 + 0.4 * Math.sin(2 * Math.PI * 4 * t)) * Math.sin(2 * Math.PI * 200 * t)
+  }
+  return out
+}
+
+function join(...parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0))
+  let off = 0
+  for (const p of parts) {
+    out.set(p, off)
+    off += p.length
+  }
+  return out
+}
+
+describe('findSpeech', () => {
+  it('finds nothing in digital silence or steady low noise', () => {
+    expect(findSpeech(new Float32Array(3 * RATE))).toEqual([])
+    expect(findSpeech(noise(3, 0.01))).toEqual([])
+  })
+
+  it('finds each utterance separated by a real pause, with some context around it', () => {
+    const audio = join(noise(1, 0.002), voiced(1.5), noise(1, 0.002, 2), voiced(2), noise(1, 0.002, 3))
+    const spans = findSpeech(audio)
+    expect(spans).toHaveLength(2)
+    expect(spans[0].start / RATE).toBeGreaterThan(0.6)
+    expect(spans[0].start / RATE).toBeLessThan(1)
+    expect(spans[1].start / RATE).toBeGreaterThan(3.1)
+    expect(spans[1].start / RATE).toBeLessThan(3.5)
+    expect(spans[1].end / RATE).toBeGreaterThan(5.5)
+    expect(spans[0].end).toBeLessThanOrEqual(spans[1].start)
+  })
+
+  it('keeps short pauses inside one utterance and drops clicks', () => {
+    const click = voiced(0.03)
+    const audio = join(noise(1, 0.002), click, noise(1, 0.002, 2), voiced(1), noise(0.15, 0.002, 3), voiced(1), noise(1, 0.002, 4))
+    const spans = findSpeech(audio)
+    expect(spans).toHaveLength(1)
+    expect(spans[0].start / RATE).toBeGreaterThan(1.5)
+  })
+
+  it('cuts very long speech into pieces no longer than the limit', () => {
+    const audio = join(voiced(25), noise(0.05, 0.002), voiced(20))
+    const spans = findSpeech(audio, { maxSpanMs: 20_000 })
+    expect(spans.length).toBeGreaterThanOrEqual(3)
+    for (const s of spans) expect(s.end - s.start).toBeLessThanOrEqual(20 * RATE)
+    expect(spans[0].start).toBe(0)
+    expect(spans[spans.length - 1].end).toBe(audio.length)
+    for (let i = 1; i < spans.length; i++) expect(spans[i].start).toBe(spans[i - 1].end)
+  })
+})
+
+describe('wordErrorRate', () => {
+  it('ignores case and punctuation but keeps apostrophes in words', () => {
+    expect(normalizeWords("Hello, it's ME!")).toEqual(['hello', "it's", 'me'])
+    expect(wordErrorRate('Hello there, friend.', 'hello there friend')).toBe(0)
+  })
+
+  it('counts substitutions, insertions and deletions against the reference length', () => {
+    expect(wordErrorRate('a b c d', 'a x c d')).toBe(0.25)
+    expect(wordErrorRate('a b c d', 'a b c d e')).toBe(0.25)
+    expect(wordErrorRate('a b c d', 'a c')).toBe(0.5)
+    expect(wordErrorRate('', '')).toBe(0)
+    expect(wordErrorRate('', 'x')).toBe(1)
+  })
+})
