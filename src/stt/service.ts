@@ -10,7 +10,7 @@ export interface EngineStatus {
 }
 
 export interface StageObserver {
-  (stage: 'decode' | 'stt', engine: string, seconds: number): void
+  (stage: 'decode' | 'vad' | 'stt', engine: string, seconds: number): void
 }
 
 export interface TranscribeFileOptions extends TranscribeOptions {
@@ -67,7 +67,13 @@ export function createSpeechService(opts: {
     const t0 = performance.now()
     const transcript = await engine.transcribe(
       { samples: audio.samples, sampleRate: 16000 },
-      { language: o.language, prompt: o.prompt, wordTimestamps: o.wordTimestamps, signal: o.signal }
+      {
+        language: o.language,
+        prompt: o.prompt,
+        wordTimestamps: o.wordTimestamps,
+        signal: o.signal,
+        observe: (stage, seconds) => opts.observe?.(stage, engine.name, seconds)
+      }
     )
     opts.observe?.('stt', engine.name, (performance.now() - t0) / 1000)
     return { transcript, engine: engine.name }

@@ -33,6 +33,8 @@ export interface TranscribeOptions {
   /** false skips word timings (default: true) */
   wordTimestamps?: boolean
   signal?: AbortSignal
+  /** engines that run stages of their own (voice-activity detection) report their time here */
+  observe?: (stage: 'vad', seconds: number) => void
 }
 
 /** Mono 16 kHz float32 samples in [-1, 1]. */

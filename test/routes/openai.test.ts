@@ -86,6 +86,14 @@ describe('OpenAI-compatible /v1/audio/transcriptions', () => {
     expect(res.words).toEqual([])
   })
 
+  it('times decode, vad and stt per engine and counts audio seconds in /metrics', async () => {
+    const metrics = await (await fetch(`${base}/metrics`)).text()
+    for (const stage of ['decode', 'vad', 'stt']) {
+      expect(metrics).toMatch(new RegExp(`voxlens_stage_duration_seconds_count\\{stage="${stage}",engine="sphinx"\\} [1-9]`))
+    }
+    expect(metrics).toMatch(/voxlens_audio_processed_seconds_total\{engine="sphinx"\} [1-9]/)
+  })
+
   it('lists engines as models', async () => {
     const models = await client.models.list()
     expect(models.data.map((m) => m.id)).toContain('sphinx')

@@ -120,7 +120,7 @@ describe('sphinx engine', () => {
 
   it('rejects languages other than English', async () => {
     const audio = await speech(SENTENCES[2], 'awb')
-    await expect(engine.transcribe(audio, { language: 'fr' })).rejects.toMatchObject({ code: 'STT_LANGUAGE_UNSUPPORTED' })
+    await expect(engine.transcribe(audio, { language: 'fr' })).rejects.toMatchObject({ code: 'language_unsupported' })
   })
 })
 
@@ -131,7 +131,7 @@ describe('sphinx engine without a model', () => {
     expect(status.ok).toBe(false)
     expect(status.reason).toContain('apt-get install -y libpocketsphinx-dev pocketsphinx-en-us')
     await expect(engine.transcribe({ samples: new Float32Array(16000), sampleRate: 16000 })).rejects.toMatchObject({
-      code: 'STT_ENGINE_UNAVAILABLE',
+      code: 'engine_unavailable',
       statusCode: 503
     })
     await engine.close()

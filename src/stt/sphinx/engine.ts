@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os'
+import { HttpError } from '../../errors.js'
 import type { IncrementalSession, PcmAudio, SttEngine, TranscribeOptions, Transcript } from '../types.js'
 import { DEFAULT_DECODER_ARGS, INSTALL_HINT, decoderArgs, loadAddon, missingModel, type ModelPaths } from './native.js'
 import { DecoderPool, type PoolLogger } from './pool.js'
@@ -18,12 +19,12 @@ const SAMPLE_RATE = 16000
 
 /** Errors carry an HTTP status and a stable code so the API can render them. */
 function engineError(message: string, code: string, statusCode: number): Error {
-  return Object.assign(new Error(message), { code, statusCode })
+  return new HttpError(statusCode, code, message)
 }
 
 function checkLanguage(language: string | undefined): void {
   if (language && !/^en(\b|[-_])/i.test(language)) {
-    throw engineError(`The sphinx engine recognises English only, not "${language}"`, 'STT_LANGUAGE_UNSUPPORTED', 400)
+    throw engineError(`The sphinx engine recognises English only, not "${language}"`, 'language_unsupported', 400)
   }
 }
 
@@ -45,7 +46,7 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
   /** Starts the workers on first use; a server without PocketSphinx still boots. */
   async function ready(): Promise<DecoderPool> {
     const status = await check()
-    if (!status.ok) throw engineError(status.reason ?? 'sphinx engine unavailable', 'STT_ENGINE_UNAVAILABLE', 503)
+    if (!status.ok) throw engineError(status.reason ?? 'sphinx engine unavailable', 'engine_unavailable', 503)
     pool ??= new DecoderPool(poolSize, { args: decoderArgs(opts, [...DEFAULT_DECODER_ARGS, ...(opts.decoderArgs ?? [])]) }, opts.logger)
     try {
       await pool.ready
@@ -54,7 +55,7 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
       const failed = pool
       pool = undefined
       await failed.close()
-      throw engineError(`PocketSphinx could not load its model: ${startError.message}`, 'STT_ENGINE_UNAVAILABLE', 503)
+      throw engineError(`PocketSphinx could not load its model: ${startError.message}`, 'engine_unavailable', 503)
     }
     return pool
   }
@@ -68,11 +69,13 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
 
     async transcribe(audio: PcmAudio, options: TranscribeOptions = {}): Promise<Transcript> {
       checkLanguage(options.language)
-      if (audio.sampleRate !== SAMPLE_RATE) throw engineError('sphinx expects 16 kHz audio', 'STT_BAD_AUDIO', 400)
+      if (audio.sampleRate !== SAMPLE_RATE) throw engineError('sphinx expects 16 kHz audio', 'bad_audio', 400)
       const decoders = await ready()
       const { samples } = audio
       // Utterances decode in parallel across the pool; views avoid copying until a worker takes one.
+      const vadStart = performance.now()
       const spans = findSpeech(samples, { ...opts.vad, sampleRate: SAMPLE_RATE })
+      options.observe?.('vad', (performance.now() - vadStart) / 1000)
       const decoded: DecodedSpan[] = await Promise.all(
         spans.map(async (span) => ({
           offset: span.start / SAMPLE_RATE,
