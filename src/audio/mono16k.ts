@@ -7,6 +7,14 @@ import { Resampler, downmix } from './resample.js'
 
 export const TARGET_RATE = 16000
 
+/**
+ * Decoded audio lives in shared memory: the worker threads of later stages (diarization, emotion)
+ * can then read the recording without each taking a full copy of it.
+ */
+function sharedSamples(length: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(length * Float32Array.BYTES_PER_ELEMENT))
+}
+
 export class Mono16kWriter {
   private buffer: Float32Array
   private length = 0
@@ -23,7 +31,7 @@ export class Mono16kWriter {
     // A little slack: resampling and codec padding can add a few milliseconds beyond the true length.
     this.maxSamples = Math.ceil((maxSeconds + 0.05) * TARGET_RATE)
     const initial = Math.min(Math.max(capacityHint, TARGET_RATE), this.maxSamples)
-    this.buffer = new Float32Array(Math.ceil(initial * 1.01) + 1024)
+    this.buffer = sharedSamples(Math.ceil(initial * 1.01) + 1024)
   }
 
   /** A block of decoded audio at its original rate, one array per channel. */
@@ -46,7 +54,7 @@ export class Mono16kWriter {
       throw audioErrors.tooLong(this.maxSeconds, this.maxSeconds, true)
     }
     if (this.length + samples.length > this.buffer.length) {
-      const grown = new Float32Array(Math.min(this.maxSamples, Math.max(this.length + samples.length, this.buffer.length * 1.5)))
+      const grown = sharedSamples(Math.min(this.maxSamples, Math.max(this.length + samples.length, Math.ceil(this.buffer.length * 1.5))))
       grown.set(this.buffer.subarray(0, this.length))
       this.buffer = grown
     }
@@ -74,6 +82,9 @@ export class Mono16kWriter {
   finish(): Float32Array {
     if (this.resampler) this.append(this.resampler.flush())
     const out = this.buffer.subarray(0, this.length)
-    return this.buffer.length - this.length > Math.max(16_384, this.length * 0.1) ? out.slice() : out
+    if (this.buffer.length - this.length <= Math.max(16_384, this.length * 0.1)) return out
+    const trimmed = sharedSamples(this.length)
+    trimmed.set(out)
+    return trimmed
   }
 }
