@@ -17,7 +17,13 @@ export interface NativeResult {
 export declare class Decoder {
   /** args: a flat PocketSphinx command line, e.g. ['-hmm', dir, '-lm', lm, '-dict', dict] */
   constructor(args: string[])
-  start(): void
+  /**
+   * starts an utterance; with cmnMean (one value per cepstrum), a whole-utterance block is
+   * normalised by that mean instead of by its own
+   */
+  start(cmnMean?: Float32Array): void
+  /** cepstra before normalisation, frames x 13, as the decoder's front end computes them */
+  cepstra(samples: Int16Array | Float32Array): Float32Array
   /** feeds audio; returns the current partial hypothesis */
   process(samples: Int16Array | Float32Array, fullUtt?: boolean): string
   end(): NativeResult

@@ -1,3 +1,4 @@
+import { cepstralMeans } from '../../src/stt/sphinx/cmn.js'
 import { describe, expect, it } from 'vitest'
 import { findSpeech } from '../../src/stt/sphinx/segment.js'
 import { normalizeWords, wordErrorRate } from '../../src/stt/wer.js'
@@ -84,5 +85,31 @@ describe('wordErrorRate', () => {
     expect(wordErrorRate('a b c d', 'a c')).toBe(0.5)
     expect(wordErrorRate('', '')).toBe(0)
     expect(wordErrorRate('', 'x')).toBe(1)
+  })
+})
+
+describe('cepstralMeans', () => {
+  // Two spans of 2 and 1 frames (160 samples each), 13 cepstra per frame.
+  const frame = (v: number) => new Array(13).fill(v)
+  const cepstra = Float32Array.from([...frame(1), ...frame(3), ...frame(100), ...frame(7)])
+  const spans = [{ start: 0, end: 320 }, { start: 480, end: 640 }]
+
+  it('blends each span mean half and half with the mean over all speech spans, skipping the gap', () => {
+    const [a, b] = cepstralMeans(cepstra, spans)
+    // span A mean 2, span B mean 7, all speech (1 + 3 + 7) / 3; the gap frame (100) is ignored.
+    const all = 11 / 3
+    expect(a[0]).toBeCloseTo((2 + all) / 2, 5)
+    expect(b[12]).toBeCloseTo((7 + all) / 2, 5)
+  })
+
+  it('depends only on the recording, not on the order spans are listed', () => {
+    const forward = cepstralMeans(cepstra, spans)
+    const reverse = cepstralMeans(cepstra, [...spans].reverse()).reverse()
+    expect(reverse).toEqual(forward)
+  })
+
+  it('falls back to the recording mean for a span with no frames', () => {
+    const [, empty] = cepstralMeans(cepstra, [spans[0], { start: 640, end: 640 }])
+    expect(empty[0]).toBeCloseTo(2, 5)
   })
 })

@@ -30,6 +30,8 @@ inline float Dither(uint32_t& state) {
   return (static_cast<float>(a) - static_cast<float>(b)) / 65536.0f;
 }
 
+constexpr uint32_t kDitherSeed = 0x9E3779B9u;
+
 }  // namespace
 
 Napi::Function Decoder::Define(Napi::Env env) {
@@ -37,7 +39,8 @@ Napi::Function Decoder::Define(Napi::Env env) {
                      {InstanceMethod("start", &Decoder::Start),
                       InstanceMethod("process", &Decoder::Process),
                       InstanceMethod("end", &Decoder::End),
-                      InstanceMethod("close", &Decoder::Close)});
+                      InstanceMethod("close", &Decoder::Close),
+                      InstanceMethod("cepstra", &Decoder::Cepstra)});
 }
 
 // new Decoder(args: string[]) where args is a flat PocketSphinx command line,
@@ -66,9 +69,16 @@ Decoder::Decoder(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Decoder>(inf
     config_ = nullptr;
     throw Napi::Error::New(env, "PocketSphinx could not load the model (check hmm, lm and dict paths)");
   }
+  feat_t* feat = ps_get_feat(ps_);
+  cmn_type_ = feat->cmn;
+  if (feat->cmn_struct != nullptr) {
+    cmn_t* cmn = feat->cmn_struct;
+    cmn_init_.assign(cmn->cmn_mean, cmn->cmn_mean + cmn->veclen);
+  }
 }
 
 Decoder::~Decoder() {
+  if (fe_ != nullptr) fe_free(fe_);
   if (ps_ != nullptr) ps_free(ps_);
   if (config_ != nullptr) cmd_ln_free_r(config_);
 }
@@ -77,47 +87,115 @@ void Decoder::RequireOpen(Napi::Env env) const {
   if (ps_ == nullptr) throw Napi::Error::New(env, "Decoder is closed");
 }
 
+// start(cmnMean?: Float32Array)
+// With a mean, a whole-utterance block is normalised by it instead of by its own mean, so
+// the caller can pool evidence about the channel from the rest of the recording.
 Napi::Value Decoder::Start(const Napi::CallbackInfo& info) {
-  RequireOpen(info.Env());
+  Napi::Env env = info.Env();
+  RequireOpen(env);
   if (in_utt_) ps_end_utt(ps_);
   // Each utterance is its own stream: this restarts frame numbering at zero and resets the
   // noise and silence trackers, so a result depends only on the audio of this utterance.
   ps_start_stream(ps_);
-  rng_ = 0x9E3779B9u;
-  if (ps_start_utt(ps_) < 0) throw Napi::Error::New(info.Env(), "ps_start_utt failed");
+  feat_t* feat = ps_get_feat(ps_);
+  cmn_t* cmn = feat->cmn_struct;
+  if (cmn != nullptr) {
+    const mfcc_t* mean = cmn_init_.data();
+    if (info.Length() > 0 && info[0].IsTypedArray()) {
+      Napi::TypedArray ta = info[0].As<Napi::TypedArray>();
+      if (ta.TypedArrayType() != napi_float32_array || ta.ElementLength() != static_cast<size_t>(cmn->veclen)) {
+        throw Napi::TypeError::New(env, "start expects a Float32Array cepstral mean of the model's length");
+      }
+      mean = ta.As<Napi::Float32Array>().Data();
+      feat->cmn = CMN_LIVE;
+    } else {
+      // Block-wise decoding switches the feature module to live CMN for good; put the
+      // model's own scheme back so a stream never changes how later requests decode.
+      feat->cmn = cmn_type_;
+    }
+    // The live mean starts from a known value every time instead of whatever the last
+    // utterance on this decoder left behind.
+    for (int32 i = 0; i < cmn->veclen; i++) {
+      cmn->cmn_mean[i] = mean[i];
+      cmn->sum[i] = 0;
+    }
+    cmn->nframe = 0;
+  }
+  rng_ = kDitherSeed;
+  if (ps_start_utt(ps_) < 0) throw Napi::Error::New(env, "ps_start_utt failed");
   in_utt_ = true;
-  return info.Env().Undefined();
+  return env.Undefined();
 }
 
-// process(samples: Int16Array | Float32Array, fullUtt = false): string  (partial hypothesis)
-// fullUtt tells PocketSphinx the block is the whole utterance, which lets it normalise
-// cepstra over the utterance instead of a running estimate.
-Napi::Value Decoder::Process(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  RequireOpen(env);
-  if (!in_utt_) throw Napi::Error::New(env, "process() called before start()");
-  if (info.Length() < 1 || !info[0].IsTypedArray()) {
-    throw Napi::TypeError::New(env, "process expects an Int16Array or Float32Array");
-  }
-  bool full_utt = info.Length() > 1 && info[1].ToBoolean().Value();
-  Napi::TypedArray ta = info[0].As<Napi::TypedArray>();
+// Fills pcm_ with dithered 16-bit samples, continuing the dither sequence in `rng`.
+void Decoder::ConvertSamples(Napi::Env env, const Napi::Value& value, uint32_t& rng) {
+  if (!value.IsTypedArray()) throw Napi::TypeError::New(env, "expected an Int16Array or Float32Array");
+  Napi::TypedArray ta = value.As<Napi::TypedArray>();
   size_t n = ta.ElementLength();
   pcm_.resize(n);
   if (ta.TypedArrayType() == napi_int16_array) {
     const int16_t* in = ta.As<Napi::Int16Array>().Data();
     for (size_t i = 0; i < n; i++) {
-      float v = static_cast<float>(in[i]) + Dither(rng_);
+      float v = static_cast<float>(in[i]) + Dither(rng);
       pcm_[i] = static_cast<int16_t>(std::max(-32768.0f, std::min(32767.0f, std::nearbyint(v))));
     }
   } else if (ta.TypedArrayType() == napi_float32_array) {
     const float* in = ta.As<Napi::Float32Array>().Data();
     for (size_t i = 0; i < n; i++) {
-      float v = std::max(-1.0f, std::min(1.0f, in[i])) * 32767.0f + Dither(rng_);
+      float v = std::max(-1.0f, std::min(1.0f, in[i])) * 32767.0f + Dither(rng);
       pcm_[i] = static_cast<int16_t>(std::max(-32768.0f, std::min(32767.0f, std::nearbyint(v))));
     }
   } else {
-    throw Napi::TypeError::New(env, "process expects an Int16Array or Float32Array");
+    throw Napi::TypeError::New(env, "expected an Int16Array or Float32Array");
   }
+}
+
+// cepstra(samples: Int16Array | Float32Array): Float32Array of frames x 13, the cepstra
+// before normalisation, from the same front-end settings and dither the decoder uses.
+Napi::Value Decoder::Cepstra(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RequireOpen(env);
+  if (info.Length() < 1) throw Napi::TypeError::New(env, "cepstra expects samples");
+  if (fe_ == nullptr) {
+    fe_ = fe_init_auto_r(config_);
+    if (fe_ == nullptr) throw Napi::Error::New(env, "could not create a front end");
+  }
+  uint32_t rng = kDitherSeed;
+  ConvertSamples(env, info[0], rng);
+  int ceplen = fe_get_output_size(fe_);
+  fe_start_stream(fe_);
+  fe_start_utt(fe_);
+  const int16* data = pcm_.data();
+  size_t left = pcm_.size();
+  int32 max_frames = 0;
+  fe_process_frames(fe_, nullptr, &left, nullptr, &max_frames, nullptr);
+  max_frames += 1;  // room for the frame fe_end_utt flushes
+  std::vector<mfcc_t> store(static_cast<size_t>(max_frames) * ceplen);
+  std::vector<mfcc_t*> rows(max_frames);
+  for (int32 i = 0; i < max_frames; i++) rows[i] = store.data() + static_cast<size_t>(i) * ceplen;
+  int32 total = max_frames - 1;
+  if (fe_process_frames(fe_, &data, &left, rows.data(), &total, nullptr) < 0) {
+    throw Napi::Error::New(env, "fe_process_frames failed");
+  }
+  int32 last = 0;
+  fe_end_utt(fe_, rows[total], &last);
+  total += last;
+  size_t count = static_cast<size_t>(total) * ceplen;
+  Napi::Float32Array out = Napi::Float32Array::New(env, count);
+  std::copy(store.begin(), store.begin() + count, out.Data());
+  return out;
+}
+
+// process(samples: Int16Array | Float32Array, fullUtt = false): string  (partial hypothesis)
+// fullUtt tells PocketSphinx the block is the whole utterance, which lets it normalise
+// cepstra over the utterance (or by the mean given to start()) instead of a running estimate.
+Napi::Value Decoder::Process(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RequireOpen(env);
+  if (!in_utt_) throw Napi::Error::New(env, "process() called before start()");
+  bool full_utt = info.Length() > 1 && info[1].ToBoolean().Value();
+  ConvertSamples(env, info[0], rng_);
+  size_t n = pcm_.size();
   const int16_t* data = pcm_.data();
   if (n > 0 && ps_process_raw(ps_, data, n, FALSE, full_utt ? TRUE : FALSE) < 0) {
     throw Napi::Error::New(env, "ps_process_raw failed");
@@ -172,6 +250,10 @@ Napi::Object Decoder::Result(Napi::Env env) {
 }
 
 Napi::Value Decoder::Close(const Napi::CallbackInfo& info) {
+  if (fe_ != nullptr) {
+    fe_free(fe_);
+    fe_ = nullptr;
+  }
   if (ps_ != nullptr) {
     if (in_utt_) ps_end_utt(ps_);
     ps_free(ps_);

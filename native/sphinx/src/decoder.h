@@ -2,6 +2,8 @@
 
 #include <napi.h>
 #include <pocketsphinx.h>
+#include <sphinxbase/fe.h>
+#include <sphinxbase/feat.h>
 
 #include <cstdint>
 #include <vector>
@@ -19,13 +21,18 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
   Napi::Value Process(const Napi::CallbackInfo& info);
   Napi::Value End(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
+  Napi::Value Cepstra(const Napi::CallbackInfo& info);
 
   void RequireOpen(Napi::Env env) const;
   Napi::Object Result(Napi::Env env);
+  void ConvertSamples(Napi::Env env, const Napi::Value& value, uint32_t& rng);
 
   ps_decoder_t* ps_ = nullptr;
   cmd_ln_t* config_ = nullptr;
   bool in_utt_ = false;
   std::vector<int16_t> pcm_;  // reused conversion buffer
   uint32_t rng_ = 1;          // dither state, reset by start() so results never depend on earlier utterances
+  fe_t* fe_ = nullptr;        // a front end of our own for cepstra, so the decoder's stays untouched
+  cmn_type_t cmn_type_ = CMN_BATCH;  // the model's CMN scheme, restored when no mean is given
+  std::vector<mfcc_t> cmn_init_;     // the model's -cmninit, the live mean a stream starts from
 };

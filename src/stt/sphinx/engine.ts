@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { HttpError } from '../../errors.js'
 import type { IncrementalSession, PcmAudio, SttEngine, TranscribeOptions, Transcript } from '../types.js'
+import { cepstralMeans } from './cmn.js'
 import { DEFAULT_DECODER_ARGS, INSTALL_HINT, decoderArgs, loadAddon, missingModel, type ModelPaths } from './native.js'
 import { DecoderPool, type PoolLogger } from './pool.js'
 import { findSpeech, type VadOptions } from './segment.js'
@@ -76,10 +77,13 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
       const vadStart = performance.now()
       const spans = findSpeech(samples, { ...opts.vad, sampleRate: SAMPLE_RATE })
       options.observe?.('vad', (performance.now() - vadStart) / 1000)
+      // Cepstra of the whole recording are cheap (thousands of times real time) and give every
+      // span the same view of the channel, whichever worker decodes it.
+      const means = spans.length > 0 ? cepstralMeans(await decoders.cepstra(samples, options.signal), spans) : []
       const decoded: DecodedSpan[] = await Promise.all(
-        spans.map(async (span) => ({
+        spans.map(async (span, i) => ({
           offset: span.start / SAMPLE_RATE,
-          result: await decoders.decode(samples.subarray(span.start, span.end), options.signal)
+          result: await decoders.decode(samples.subarray(span.start, span.end), options.signal, means[i])
         }))
       )
       options.signal?.throwIfAborted()

@@ -2,29 +2,14 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 
-/** Shapes exported by native/sphinx (see its index.d.ts). */
-export interface NativeWord {
-  word: string
-  start: number
-  end: number
-  confidence: number
-}
+// Types only: at run time the addon is loaded (or found missing) by loadAddon below.
+import type { Decoder, NativeResult, NativeWord } from '@voxlens/sphinx-native'
 
-export interface NativeResult {
-  text: string
-  words: NativeWord[]
-  frames: number
-}
-
-export interface NativeDecoder {
-  start(): void
-  process(samples: Int16Array | Float32Array, fullUtt?: boolean): string
-  end(): NativeResult
-  close(): void
-}
+export type { NativeResult, NativeWord }
+export type NativeDecoder = Decoder
 
 interface SphinxAddon {
-  Decoder: new (args: string[]) => NativeDecoder
+  Decoder: typeof Decoder
 }
 
 /** PocketSphinx computes one feature frame every 10 ms. */

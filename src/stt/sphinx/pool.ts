@@ -15,6 +15,7 @@ interface Job {
   onResult(result: NativeResult): void
   onError(err: Error): void
   onPartial?(text: string): void
+  onCepstra?(cepstra: Float32Array): void
 }
 
 interface Slot {
@@ -66,8 +67,11 @@ export class DecoderPool {
     this.ready.catch(() => undefined)
   }
 
-  /** Decodes one utterance. `samples` may be a view: it is copied only when a worker takes it. */
-  async decode(samples: Float32Array, signal?: AbortSignal): Promise<NativeResult> {
+  /**
+   * Decodes one utterance, normalised by `cmn` when given. `samples` may be a view: it is
+   * copied only when a worker takes it.
+   */
+  async decode(samples: Float32Array, signal?: AbortSignal, cmn?: Float32Array): Promise<NativeResult> {
     const slot = await this.acquire(signal)
     return new Promise((resolve, reject) => {
       const done = () => this.free(slot)
@@ -77,7 +81,24 @@ export class DecoderPool {
         onError: (e) => (done(), reject(e))
       }, (id) => {
         const copy = samples.slice()
-        return [{ op: 'decode', id, samples: copy }, [copy.buffer as ArrayBuffer]]
+        return [{ op: 'decode', id, samples: copy, cmn }, [copy.buffer as ArrayBuffer]]
+      })
+    })
+  }
+
+  /** Cepstra before normalisation (frames x 13) of `samples`, computed on a worker. */
+  async cepstra(samples: Float32Array, signal?: AbortSignal): Promise<Float32Array> {
+    const slot = await this.acquire(signal)
+    return new Promise((resolve, reject) => {
+      const done = () => this.free(slot)
+      this.run(slot, {
+        id: this.nextId++,
+        onResult: () => (done(), reject(new Error('unexpected decoder result'))),
+        onCepstra: (c) => (done(), resolve(c)),
+        onError: (e) => (done(), reject(e))
+      }, (id) => {
+        const copy = samples.slice()
+        return [{ op: 'cepstra', id, samples: copy }, [copy.buffer as ArrayBuffer]]
       })
     })
   }
@@ -175,6 +196,7 @@ export class DecoderPool {
         } else if (slot.job && msg.id === slot.job.id) {
           if (msg.op === 'partial') slot.job.onPartial?.(msg.text)
           else if (msg.op === 'result') slot.job.onResult(msg.result)
+          else if (msg.op === 'cepstra') slot.job.onCepstra?.(msg.cepstra)
           else slot.job.onError(new Error(msg.error))
         }
       })

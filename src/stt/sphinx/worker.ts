@@ -29,11 +29,17 @@ if (decoder) {
     try {
       switch (msg.op) {
         case 'decode':
-          // The whole utterance in one block lets PocketSphinx normalise over all of it.
-          decoder.start()
+          // The whole utterance in one block is normalised at once: by the mean the engine sends,
+          // or by the utterance's own mean.
+          decoder.start(msg.cmn)
           decoder.process(msg.samples, true)
           send({ op: 'result', id: msg.id, result: decoder.end() })
           break
+        case 'cepstra': {
+          const cepstra = decoder.cepstra(msg.samples)
+          port.postMessage({ op: 'cepstra', id: msg.id, cepstra } satisfies WorkerReply, [cepstra.buffer as ArrayBuffer])
+          break
+        }
         case 'start':
           lastPartial = ''
           decoder.start()
