@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto'
-import { retry } from '../stt/retry.js'
+import { retry } from '../retry.js'
 
 export interface WebhookDelivery {
   url: string

@@ -1,5 +1,5 @@
 import type { PcmAudio, SttEngine, TranscribeOptions, Transcript } from '../types.js'
-import { classifyError, retry, withTimeout, type RetryDecision, type RetryOptions } from '../retry.js'
+import { classifyError, retry, withTimeout, type RetryDecision, type RetryOptions } from '../../retry.js'
 import { encodeWav } from '../wav.js'
 import { splitForUpload } from './chunks.js'
 import { SttError, toSttError } from './errors.js'

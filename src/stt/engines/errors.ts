@@ -1,5 +1,5 @@
 import { HttpError } from '../../errors.js'
-import { AttemptTimeoutError, classifyError } from '../retry.js'
+import { AttemptTimeoutError, classifyError } from '../../retry.js'
 
 export type SttErrorCode =
   | 'engine_unavailable'

@@ -1,6 +1,6 @@
 import { GoogleGenAI, Type, type Schema } from '@google/genai'
 import type { Segment, SttEngine, TranscribeOptions, Transcript } from '../types.js'
-import { classifyError, type RetryDecision } from '../retry.js'
+import { classifyError, type RetryDecision } from '../../retry.js'
 import { createCloudEngine, type CloudEngineOptions } from './cloud.js'
 import { toLanguageCode } from './languages.js'
 import { round, spreadWords } from './transcript.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AttemptTimeoutError, classifyError, retry, retryAfterMs, withTimeout } from '../../../src/stt/retry.js'
+import { AttemptTimeoutError, classifyError, retry, retryAfterMs, withTimeout } from '../src/retry.js'
 
 const httpError = (status: number, headers: Record<string, string> = {}) => Object.assign(new Error(`HTTP ${status}`), { status, headers: new Headers(headers) })
 
