@@ -13,6 +13,7 @@ import swagger from './plugins/external/swagger.js'
 import rateLimit from './plugins/external/rate-limit.js'
 import cache from './plugins/app/cache.js'
 import db, { type DbPluginOptions } from './plugins/app/db.js'
+import storage from './plugins/app/storage.js'
 import queue from './plugins/app/queue.js'
 import auth from './plugins/app/auth.js'
 import health from './plugins/app/health.js'
@@ -20,17 +21,17 @@ import jobs, { type JobsPluginOptions } from './plugins/app/jobs.js'
 import stt, { type SttPluginOptions } from './plugins/app/stt.js'
 import diarization from './plugins/app/diarization.js'
 import emotion from './plugins/app/emotion.js'
-import llm from './plugins/app/llm.js'
+import chat from './plugins/app/chat.js'
+import analysis from './plugins/app/analysis.js'
 import calls from './plugins/app/calls.js'
 import errors from './plugins/app/errors.js'
 import { authSchemas } from './schemas/auth.js'
 import { callSchemas } from './schemas/calls.js'
 import systemRoutes from './routes/system/index.js'
-import authRoutes from './routes/api/auth/index.js'
-import callRoutes from './routes/api/calls/index.js'
-import openAiRoutes from './routes/v1/index.js'
-import refineRoutes from './routes/refine/index.js'
-import analyzeRoutes from './routes/audio/analyze.js'
+import apiFamily from './routes/api/index.js'
+import openAiFamily from './routes/v1/index.js'
+import uploadFamily from './routes/upload/index.js'
+import audioFamily from './routes/audio/index.js'
 
 export interface AppOptions {
   config: Config
@@ -48,6 +49,7 @@ export const app = fp<AppOptions>(
     await fastify.register(cors)
     await fastify.register(cache)
     await fastify.register(db, opts.db ?? {})
+    await fastify.register(storage)
     await fastify.register(queue)
     await fastify.register(rateLimit)
     await fastify.register(multipart)
@@ -58,7 +60,8 @@ export const app = fp<AppOptions>(
     await fastify.register(stt, opts.stt ?? {})
     await fastify.register(diarization)
     await fastify.register(emotion)
-    await fastify.register(llm)
+    await fastify.register(chat)
+    await fastify.register(analysis)
     await fastify.register(calls)
     await fastify.register(jobs, opts.jobs ?? {})
     await fastify.register(errors)
@@ -75,12 +78,12 @@ export const app = fp<AppOptions>(
     })
     for (const schema of [...authSchemas, ...callSchemas]) fastify.addSchema(schema)
 
+    // Each API family is one scope with its own error shape, 404 shape and auth policy.
     await fastify.register(systemRoutes)
-    await fastify.register(authRoutes, { prefix: '/api/auth' })
-    await fastify.register(callRoutes, { prefix: '/api/calls' })
-    await fastify.register(openAiRoutes, { prefix: '/v1' })
-    await fastify.register(refineRoutes)
-    await fastify.register(analyzeRoutes, { prefix: '/audio' })
+    await fastify.register(apiFamily, { prefix: '/api' })
+    await fastify.register(openAiFamily, { prefix: '/v1' })
+    await fastify.register(uploadFamily, { prefix: '/upload' })
+    await fastify.register(audioFamily, { prefix: '/audio' })
   },
   { name: 'voxlens' }
 )

@@ -1,11 +1,13 @@
 import fp from 'fastify-plugin'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import { createAuthService, type AuthService, type AuthUser } from '../../auth/service.js'
 import { unauthorized } from '../../errors.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     auth: AuthService
+    /** An onRequest hook that applies one API family's auth policy; families add it to their scope. */
+    authenticate: (policy: AuthPolicy) => onRequestAsyncHookHandler
     /** preHandler for routes that always need a signed-in user, whatever AUTH_MODE says. */
     requireUser: (request: FastifyRequest) => Promise<void>
   }
@@ -19,8 +21,13 @@ declare module 'fastify' {
   }
 }
 
-const PROTECTED = /^\/(api|v1)(\/|$)/
-const OPENAI_ROUTE = /^\/v1(\/|$)/
+export interface AuthPolicy {
+  /** A request without a token is refused; routes with `config: { public: true }` are exempt. */
+  required: boolean
+  /** A bearer secret that is not one of ours counts as anonymous instead of being refused. */
+  foreignSecretsAreAnonymous?: boolean
+}
+
 const OUR_SECRET = /^vx[lk]_/
 
 function bearer(request: FastifyRequest): string | null | undefined {
@@ -31,8 +38,8 @@ function bearer(request: FastifyRequest): string | null | undefined {
 }
 
 /**
- * Resolves `Authorization: Bearer` on every request. A credential that is present but forged,
- * expired or revoked is always a 401; a missing one is a 401 only under AUTH_MODE=required.
+ * Accounts, tokens and API keys. Which routes need a token is decided by each API family, which
+ * adds `fastify.authenticate(policy)` to its own scope.
  */
 export default fp(
   async (fastify) => {
@@ -40,18 +47,16 @@ export default fp(
     fastify.decorate('auth', auth)
     fastify.decorateRequest('user', null)
 
-    fastify.addHook('onRequest', async (request) => {
+    // A credential that is present but forged, expired or revoked is always refused, whatever the policy.
+    fastify.decorate('authenticate', (policy: AuthPolicy): onRequestAsyncHookHandler => async (request) => {
       const secret = bearer(request)
       if (secret === null) {
         fastify.metrics.authFailures.inc({ reason: 'malformed' })
         throw unauthorized('Malformed Authorization header: use "Bearer <token>".', 'invalid_token')
       }
-      // OpenAI SDKs refuse to run without an API key, so their users send placeholders such as
-      // "sk-local". Without AUTH_MODE=required a secret that is not one of ours is anonymous there.
-      if (secret && OPENAI_ROUTE.test(request.url) && !OUR_SECRET.test(secret) && fastify.config.AUTH_MODE === 'optional') return
+      if (secret && policy.foreignSecretsAreAnonymous && !OUR_SECRET.test(secret)) return
       if (secret === undefined) {
-        const required = fastify.config.AUTH_MODE === 'required' && PROTECTED.test(request.url) && !request.routeOptions.config?.public
-        if (required && request.method !== 'OPTIONS') {
+        if (policy.required && !request.routeOptions.config?.public && request.method !== 'OPTIONS') {
           throw unauthorized('Authentication required: log in with POST /api/auth/login and send Authorization: Bearer <token>.')
         }
         return

@@ -1,28 +1,20 @@
 import fp from 'fastify-plugin'
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import { HttpError, notFound } from '../../errors.js'
 import { ErrorResponseSchema, EnvelopeErrorSchema } from '../../schemas/common.js'
 
-type ErrorStyle = 'envelope' | 'openai' | 'plain' | 'validation' | 'default'
-
-/** Each API family keeps the error shape its existing clients parse. */
-export function errorStyleFor(url: string): ErrorStyle {
-  const path = url.split('?')[0]
-  if (path === '/api' || path.startsWith('/api/')) return 'envelope'
-  if (path === '/v1' || path.startsWith('/v1/')) return 'openai'
-  if (path === '/upload') return 'plain'
-  if (path === '/audio/analyze') return 'validation'
-  return 'default'
-}
-
-interface Normalised {
+/** What every error handler knows about a failure, before a family gives it its shape. */
+export interface ErrorInfo {
   statusCode: number
   code: string
   message: string
   details?: unknown
 }
 
-function normalise(error: FastifyError | HttpError | Error): Normalised {
+/** Turns an error into the body one API family's clients parse. */
+export type ErrorShape = (e: ErrorInfo) => unknown
+
+export function describeError(error: FastifyError | HttpError | Error): ErrorInfo {
   if (error instanceof HttpError) return { statusCode: error.statusCode, code: error.code, message: error.message, details: error.details }
   const err = error as FastifyError
   if (err.validation) {
@@ -42,46 +34,41 @@ function normalise(error: FastifyError | HttpError | Error): Normalised {
   return { statusCode, code: (err.code ?? 'error').toLowerCase(), message: err.message }
 }
 
-const openAiType = (status: number) =>
-  status === 401 ? 'authentication_error' : status === 429 ? 'rate_limit_error' : status >= 500 ? 'server_error' : 'invalid_request_error'
-
-export function renderError(request: FastifyRequest, reply: FastifyReply, e: Normalised) {
-  reply.code(e.statusCode)
-  switch (errorStyleFor(request.url)) {
-    case 'envelope':
-      return reply.send({ success: false, error: e.message, code: e.code, ...(e.details !== undefined && { details: e.details }) })
-    case 'openai':
-      return reply.send({ error: { message: e.message, type: openAiType(e.statusCode), param: null, code: e.code } })
-    case 'plain':
-      return reply.send({ error: e.message })
-    case 'validation':
-      return reply.send({ error: e.statusCode < 500 ? 'ValidationError' : 'InternalError', message: e.message, details: { code: e.code, ...(e.details !== undefined && { info: e.details }) } })
-    default:
-      return reply.send({ error: e.code, message: e.message, ...(e.details !== undefined && { details: e.details }) })
-  }
+/**
+ * A small, explicit picture of the request for logs: never its headers, body or user, so tokens,
+ * cookies and e-mail addresses stay out of log files.
+ */
+export function requestSummary(request: FastifyRequest) {
+  return { method: request.method, route: request.routeOptions.url ?? null, remoteAddress: request.ip }
 }
 
-/** One error handler and one 404 handler for the whole app; error schemas are registered once here. */
+/** The shape of routes outside any product family (probes, docs). */
+export const defaultShape: ErrorShape = (e) => ({ error: e.code, message: e.message, ...(e.details !== undefined && { details: e.details }) })
+
+/**
+ * Gives one encapsulated scope (an API family) its error and 404 shapes. Fastify resolves both by
+ * scope and prefix, so no code anywhere looks at URLs to pick a shape.
+ */
+export function useErrorShape(scope: FastifyInstance, shape: ErrorShape) {
+  scope.setErrorHandler((error: FastifyError, request, reply) => {
+    const e = describeError(error)
+    if (e.statusCode >= 500) request.log.error({ err: error, request: requestSummary(request) }, 'request failed')
+    else request.log.info({ err: { message: error.message, code: e.code }, statusCode: e.statusCode }, 'request rejected')
+    // Errors thrown from inside a route may carry headers set by plugins (Retry-After, Allow).
+    return reply.code(e.statusCode).send(shape(e))
+  })
+  scope.setNotFoundHandler({ preHandler: scope.notFoundRateLimit }, (request, reply) => {
+    const e = notFound(`No route ${request.method} ${request.url.split('?')[0]}. See /docs for the API.`, 'route_not_found')
+    return reply.code(404).send(shape({ statusCode: 404, code: e.code, message: e.message }))
+  })
+}
+
+/** Registers the shared error schemas and the default shape for everything outside a family. */
 export default fp(
   async (fastify) => {
     fastify.addSchema(ErrorResponseSchema)
     fastify.addSchema(EnvelopeErrorSchema)
-
-    fastify.setErrorHandler((error: FastifyError, request, reply) => {
-      const e = normalise(error)
-      if (e.statusCode >= 500) request.log.error({ err: error, request }, 'request failed')
-      else request.log.info({ err: { message: error.message, code: e.code }, statusCode: e.statusCode }, 'request rejected')
-      // Errors thrown from inside a route may carry headers set by plugins (Retry-After, Allow).
-      return renderError(request, reply, e)
-    })
-
-    fastify.setNotFoundHandler(
-      { preHandler: fastify.notFoundRateLimit },
-      (request, reply) => {
-        const e = notFound(`No route ${request.method} ${request.url.split('?')[0]}. See /docs for the API.`, 'route_not_found')
-        return renderError(request, reply, { statusCode: 404, code: e.code, message: e.message })
-      }
-    )
+    useErrorShape(fastify, defaultShape)
   },
   { name: 'errors', dependencies: ['rate-limit'] }
 )

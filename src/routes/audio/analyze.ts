@@ -9,7 +9,7 @@ const ValidationError = Type.Object({ error: Type.String(), message: Type.String
 const round = (n: number) => Math.round(n * 100) / 100
 
 /** The voice-analytics product's contract: one recording in, transcript, speakers and emotion out. */
-const analyzeRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+const analyzeRoute: FastifyPluginAsyncTypebox = async (fastify) => {
   const { stt, diarization, emotion, metrics, config } = fastify
 
   fastify.post('/analyze', {
@@ -65,4 +65,4 @@ const analyzeRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   })
 }
 
-export default analyzeRoutes
+export default analyzeRoute

@@ -3,6 +3,7 @@ import { Value } from 'typebox/value'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { badRequest } from '../../errors.js'
 import { readUpload } from '../multipart.js'
+import { useErrorShape } from '../../plugins/app/errors.js'
 import { toSrt, toVerboseJson, toVtt } from '../../stt/formats.js'
 import {
   ModelListSchema, OpenAiErrorSchema, TranscriptionFormSchema, TranscriptionJsonSchema, TranscriptionVerboseSchema, type TranscriptionForm
@@ -22,9 +23,19 @@ function parseForm(fields: Record<string, string | string[]>): Omit<Transcriptio
   return value as Omit<TranscriptionForm, 'file'>
 }
 
-/** OpenAI's audio API, so existing OpenAI clients and SDKs work against voxlens unchanged. */
-const openAiRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+const openAiErrorType = (status: number) =>
+  status === 401 ? 'authentication_error' : status === 429 ? 'rate_limit_error' : status >= 500 ? 'server_error' : 'invalid_request_error'
+
+/**
+ * OpenAI's protocol family, so existing OpenAI clients and SDKs work against voxlens unchanged:
+ * OpenAI's error object, and OpenAI SDKs' placeholder keys ("sk-local") count as anonymous unless
+ * AUTH_MODE=required.
+ */
+const openAiFamily: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addSchema(OpenAiErrorSchema)
+  useErrorShape(fastify, (e) => ({ error: { message: e.message, type: openAiErrorType(e.statusCode), param: null, code: e.code } }))
+  const required = fastify.config.AUTH_MODE === 'required'
+  fastify.addHook('onRequest', fastify.authenticate({ required, foreignSecretsAreAnonymous: !required }))
   const { stt, config, metrics } = fastify
 
   fastify.post('/audio/transcriptions', {
@@ -90,4 +101,4 @@ const openAiRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   })
 }
 
-export default openAiRoutes
+export default openAiFamily

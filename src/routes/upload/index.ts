@@ -2,18 +2,22 @@ import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { badRequest } from '../../errors.js'
 import { readUpload } from '../multipart.js'
+import { useErrorShape } from '../../plugins/app/errors.js'
 
 const INPUT_WORDS = 100
 const PlainError = Type.Object({ error: Type.String() })
 
 /**
- * The politeness product's contract: speech in, the first 100 words rewritten politely out.
- * Stateless: the upload is only ever held in memory and dropped when the request ends.
+ * The politeness product's family: speech in, the first 100 words rewritten politely out, and
+ * `{error}` for every refusal. Stateless: the upload is only ever held in memory and dropped when
+ * the request ends. No account is needed; a token that is sent must be valid.
  */
-const refineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const { stt, llm, config } = fastify
+const uploadFamily: FastifyPluginAsyncTypebox = async (fastify) => {
+  useErrorShape(fastify, (e) => ({ error: e.message }))
+  fastify.addHook('onRequest', fastify.authenticate({ required: false }))
+  const { stt, analysis, config } = fastify
 
-  fastify.post('/upload', {
+  fastify.post('', {
     preHandler: fastify.audioRateLimit,
     validatorCompiler: () => () => true,
     schema: {
@@ -36,9 +40,9 @@ const refineRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     const { transcript } = await stt.transcribeFile(upload.file.buffer, { wordTimestamps: false })
     const input = transcript.text.split(/\s+/).filter(Boolean).slice(0, INPUT_WORDS).join(' ')
     if (!input) return { input: '', output: '' }
-    const { output } = await llm.refine(input)
+    const { output } = await analysis.refine(input)
     return { input, output }
   })
 }
 
-export default refineRoutes
+export default uploadFamily
