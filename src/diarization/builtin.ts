@@ -18,19 +18,10 @@ export function createBuiltinDiarizer(opts: { poolSize?: number } = {}): Diariza
       validate(o)
       if (audio.sampleRate !== 16000) throw badRequest(`diarization needs 16 kHz audio, got ${audio.sampleRate} Hz`)
       const settings = { speakersExpected: o.speakersExpected, maxSpeakers: o.maxSpeakers }
-      return pool.run(forWorker(audio.samples), settings, o.signal)
+      return pool.run(audio.samples, settings, o.signal)
     },
     close: () => pool.close()
   }
-}
-
-/**
- * The caller still needs its audio (transcription and emotion read the same samples), so its buffer is
- * never detached: shared memory goes across as is, anything else is copied once into a buffer that is
- * then transferred rather than cloned a second time.
- */
-function forWorker(samples: Float32Array): Float32Array {
-  return samples.buffer instanceof SharedArrayBuffer ? samples : samples.slice()
 }
 
 function validate(o: DiarizeOptions): void {

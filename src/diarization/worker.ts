@@ -1,20 +1,15 @@
 /**
- * Diarization worker thread: clustering a long call takes seconds of pure CPU, which must not stall
- * the server's event loop. Started by pool.ts; speaks the messages declared there.
+ * Diarization thread: clustering a long call takes seconds of pure CPU, which must not stall the
+ * server's event loop. Run by the pool in pool.ts.
  */
-import { parentPort } from 'node:worker_threads'
-import { diarizeSamples } from './diarize.js'
-import type { WorkerReply, WorkerRequest } from './pool.js'
+import { diarizeSamples, type DiarizeSettings } from './diarize.js'
+import type { DiarizationResult } from './types.js'
 
-const port = parentPort
-if (!port) throw new Error('the diarization worker must run in a worker thread')
+export interface DiarizeTask {
+  samples: Float32Array
+  settings: DiarizeSettings
+}
 
-port.on('message', (msg: WorkerRequest) => {
-  let reply: WorkerReply
-  try {
-    reply = { id: msg.id, result: diarizeSamples(msg.samples, msg.settings) }
-  } catch (err) {
-    reply = { id: msg.id, error: (err as Error).message }
-  }
-  port.postMessage(reply)
-})
+export default function diarize(task: DiarizeTask): DiarizationResult {
+  return diarizeSamples(task.samples, task.settings)
+}

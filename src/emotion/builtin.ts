@@ -50,11 +50,11 @@ export function createBuiltinEmotion(): EmotionEngine {
   }
 }
 
-/** A copy of just the audio the utterances cover: it is transferred to the worker, so it must not be the caller's. */
+/** Just the audio the utterances cover, as a view: the meter copies it only when it is not shared memory. */
 function covering(audio: PcmAudio, utterances: UtteranceInput[]): { samples: Float32Array; offset: number } {
   const start = Math.max(0, Math.min(...utterances.map((u) => u.start)))
   const end = Math.max(...utterances.map((u) => u.end))
   const from = Math.min(audio.samples.length, Math.floor(start * audio.sampleRate))
   const to = Math.max(from, Math.min(audio.samples.length, Math.ceil(end * audio.sampleRate)))
-  return { samples: audio.samples.slice(from, to), offset: from / audio.sampleRate }
+  return { samples: audio.samples.subarray(from, to), offset: from / audio.sampleRate }
 }

@@ -35,6 +35,8 @@ export interface TranscribeOptions {
   signal?: AbortSignal
   /** engines that run stages of their own (voice-activity detection) report their time here */
   observe?: (stage: 'vad', seconds: number) => void
+  /** engines that can tell report the share of the audio recognised so far, from 0 to 1 */
+  onProgress?: (done: number) => void
 }
 
 /** Mono 16 kHz float32 samples in [-1, 1]. */

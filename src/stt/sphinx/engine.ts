@@ -3,7 +3,8 @@ import { HttpError } from '../../errors.js'
 import type { IncrementalSession, PcmAudio, SttEngine, TranscribeOptions, Transcript } from '../types.js'
 import { cepstralMeans } from './cmn.js'
 import { DEFAULT_DECODER_ARGS, INSTALL_HINT, decoderArgs, loadAddon, missingModel, type ModelPaths } from './native.js'
-import { DecoderPool, type PoolLogger } from './pool.js'
+import type { PoolLogger } from '../../workers/pool.js'
+import { DecoderPool } from './pool.js'
 import { findSpeech, type VadOptions } from './segment.js'
 import { toTranscript, type DecodedSpan } from './transcript.js'
 
@@ -73,18 +74,24 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
       if (audio.sampleRate !== SAMPLE_RATE) throw engineError('sphinx expects 16 kHz audio', 'bad_audio', 400)
       const decoders = await ready()
       const { samples } = audio
-      // Utterances decode in parallel across the pool; views avoid copying until a worker takes one.
+      // Utterances decode in parallel across the pool; decoded audio is shared memory, so the
+      // threads read their spans of it without a copy.
       const vadStart = performance.now()
       const spans = findSpeech(samples, { ...opts.vad, sampleRate: SAMPLE_RATE })
       options.observe?.('vad', (performance.now() - vadStart) / 1000)
       // Cepstra of the whole recording are cheap (thousands of times real time) and give every
       // span the same view of the channel, whichever worker decodes it.
       const means = spans.length > 0 ? cepstralMeans(await decoders.cepstra(samples, options.signal), spans) : []
+      // Progress is the share of speech decoded: silence costs the decoder nothing.
+      const speech = spans.reduce((sum, s) => sum + s.end - s.start, 0)
+      let done = 0
       const decoded: DecodedSpan[] = await Promise.all(
-        spans.map(async (span, i) => ({
-          offset: span.start / SAMPLE_RATE,
-          result: await decoders.decode(samples.subarray(span.start, span.end), options.signal, means[i])
-        }))
+        spans.map(async (span, i) => {
+          const result = await decoders.decode(samples.subarray(span.start, span.end), options.signal, means[i])
+          done += span.end - span.start
+          options.onProgress?.(done / speech)
+          return { offset: span.start / SAMPLE_RATE, result }
+        })
       )
       options.signal?.throwIfAborted()
       return toTranscript(decoded, samples.length / SAMPLE_RATE, options.wordTimestamps !== false)

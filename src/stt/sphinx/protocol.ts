@@ -1,21 +1,23 @@
+import type { MessagePort } from 'node:worker_threads'
 import type { NativeResult } from './native.js'
 
-/** Messages from the engine to a decoder worker. */
-export type WorkerRequest =
-  | { op: 'decode'; id: number; samples: Float32Array; cmn?: Float32Array }
-  | { op: 'cepstra'; id: number; samples: Float32Array }
-  | { op: 'start'; id: number }
-  | { op: 'chunk'; id: number; samples: Float32Array }
-  | { op: 'end'; id: number }
+/** Tasks the engine posts to a decoder thread. */
+export type DecoderTask =
+  /** loads the model; `barrier` holds every load task until all `threads` have one, so each thread loads */
+  | { op: 'load'; barrier: SharedArrayBuffer; threads: number }
+  | { op: 'decode'; samples: Float32Array; cmn?: Float32Array }
+  | { op: 'cepstra'; samples: Float32Array }
+  /** one live utterance, fed through `port` until it ends or is released */
+  | { op: 'stream'; port: MessagePort }
 
-/** Messages from a decoder worker back to the engine. */
-export type WorkerReply =
-  | { op: 'ready' }
-  | { op: 'failed'; error: string }
-  | { op: 'result'; id: number; result: NativeResult }
-  | { op: 'cepstra'; id: number; cepstra: Float32Array }
-  | { op: 'partial'; id: number; text: string }
-  | { op: 'error'; id: number; error: string }
+/** Messages on a stream's port, from the engine. */
+export type StreamInput = { op: 'chunk'; samples: Float32Array } | { op: 'end' } | { op: 'release' }
+
+/** Messages on a stream's port, from the thread. */
+export type StreamOutput = { op: 'partial'; text: string }
+
+/** What a task resolves to. */
+export type DecoderOutput = NativeResult | Float32Array | null
 
 export interface WorkerConfig {
   args: string[]

@@ -1,64 +1,79 @@
-import { parentPort, workerData } from 'node:worker_threads'
-import { loadAddon, type NativeDecoder } from './native.js'
-import type { WorkerConfig, WorkerReply, WorkerRequest } from './protocol.js'
+import type { MessagePort } from 'node:worker_threads'
+import { move, workerData } from 'piscina'
+import { loadAddon, type NativeDecoder, type NativeResult } from './native.js'
+import type { DecoderOutput, DecoderTask, StreamInput, StreamOutput, WorkerConfig } from './protocol.js'
 
-// One decoder per thread: the model is loaded once here and reused for every job.
-const port = parentPort
-if (!port) throw new Error('sphinx worker must run in a worker thread')
+// One decoder per thread: the model is loaded by the first task and reused by every later one.
+let decoder: NativeDecoder | undefined
 
-const send = (msg: WorkerReply) => port.postMessage(msg)
-
-function open(): NativeDecoder | undefined {
+function open(): NativeDecoder {
+  if (decoder) return decoder
   const { addon, error } = loadAddon()
-  if (!addon) {
-    send({ op: 'failed', error: error?.message ?? 'addon not found' })
-    return undefined
-  }
-  try {
-    return new addon.Decoder((workerData as WorkerConfig).args)
-  } catch (err) {
-    send({ op: 'failed', error: (err as Error).message })
-    return undefined
+  if (!addon) throw new Error(error?.message ?? 'addon not found')
+  decoder = new addon.Decoder((workerData as WorkerConfig).args)
+  return decoder
+}
+
+/** Waits (this thread only) until every thread of the pool has taken a load task, or 10 s. */
+function gather(barrier: SharedArrayBuffer, threads: number): void {
+  const count = new Int32Array(barrier)
+  Atomics.add(count, 0, 1)
+  Atomics.notify(count, 0)
+  const deadline = Date.now() + 10_000
+  for (let seen = Atomics.load(count, 0); seen < threads && Date.now() < deadline; seen = Atomics.load(count, 0)) {
+    Atomics.wait(count, 0, seen, deadline - Date.now())
   }
 }
 
-const decoder = open()
-if (decoder) {
+/** Decodes chunks as they arrive on `port`, posting partial hypotheses, until the engine ends or releases it. */
+function stream(d: NativeDecoder, port: MessagePort): Promise<NativeResult | null> {
+  d.start()
   let lastPartial = ''
-  port.on('message', (msg: WorkerRequest) => {
-    try {
-      switch (msg.op) {
-        case 'decode':
-          // The whole utterance in one block is normalised at once: by the mean the engine sends,
-          // or by the utterance's own mean.
-          decoder.start(msg.cmn)
-          decoder.process(msg.samples, true)
-          send({ op: 'result', id: msg.id, result: decoder.end() })
-          break
-        case 'cepstra': {
-          const cepstra = decoder.cepstra(msg.samples)
-          port.postMessage({ op: 'cepstra', id: msg.id, cepstra } satisfies WorkerReply, [cepstra.buffer as ArrayBuffer])
-          break
-        }
-        case 'start':
-          lastPartial = ''
-          decoder.start()
-          break
-        case 'chunk': {
-          const text = decoder.process(msg.samples)
+  let failure: Error | undefined
+  return new Promise((resolve, reject) => {
+    port.on('message', (msg: StreamInput) => {
+      if (msg.op === 'chunk') {
+        if (failure) return
+        try {
+          const text = d.process(msg.samples)
           if (text !== lastPartial) {
             lastPartial = text
-            send({ op: 'partial', id: msg.id, text })
+            port.postMessage({ op: 'partial', text } satisfies StreamOutput)
           }
-          break
+        } catch (err) {
+          // Reported by end(): the session keeps accepting writes until its owner finishes.
+          failure = err as Error
         }
-        case 'end':
-          send({ op: 'result', id: msg.id, result: decoder.end() })
-          break
+        return
       }
-    } catch (err) {
-      send({ op: 'error', id: msg.id, error: (err as Error).message })
-    }
+      port.close()
+      try {
+        const result = d.end()
+        if (msg.op === 'release') resolve(null)
+        else if (failure) reject(failure)
+        else resolve(result)
+      } catch (err) {
+        reject(failure ?? err)
+      }
+    })
   })
-  send({ op: 'ready' })
+}
+
+export default async function run(task: DecoderTask): Promise<DecoderOutput> {
+  const d = open()
+  switch (task.op) {
+    case 'load':
+      gather(task.barrier, task.threads)
+      return null
+    case 'decode':
+      // The whole utterance in one block is normalised at once: by the mean the engine sends,
+      // or by the utterance's own mean.
+      d.start(task.cmn)
+      d.process(task.samples, true)
+      return d.end()
+    case 'cepstra':
+      return move(d.cepstra(task.samples)) as Float32Array
+    case 'stream':
+      return stream(d, task.port)
+  }
 }
