@@ -16,6 +16,12 @@ export const ConfigSchema = Type.Object({
   REDIS_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_.-]+$', default: 'voxlens' }),
   TRUST_PROXY: Type.Boolean({ default: false }),
 
+  S3_BUCKET_NAME: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' })),
+  S3_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
+  S3_REGION: Type.String({ minLength: 1, default: 'us-east-1' }),
+  S3_FORCE_PATH_STYLE: Type.Boolean({ default: false }),
+  S3_PRESIGNED_EXPIRY_SECONDS: Type.Integer({ minimum: 1, maximum: 604_800, default: 3600 }),
+
   MAX_UPLOAD_MB: Type.Number({ exclusiveMinimum: 0, default: 100 }),
   MAX_AUDIO_SECONDS: Type.Number({ exclusiveMinimum: 0, default: 3600 }),
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 10 }),
@@ -62,6 +68,16 @@ export const ConfigSchema = Type.Object({
 
 export type Config = Static<typeof ConfigSchema>
 
+/**
+ * Names the products moving onto voxlens already use in their deployments, accepted beside ours.
+ * When both are set, ours wins.
+ */
+export const CONFIG_ALIASES: Record<string, keyof Config> = {
+  REDIS_URI: 'REDIS_URL',
+  GOOGLE_API_KEY: 'GEMINI_API_KEY',
+  MAX_AUDIO_LENGTH: 'MAX_AUDIO_SECONDS'
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError'
 }
@@ -71,9 +87,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const known = Object.keys(ConfigSchema.properties)
   // Empty strings mean "unset", as in most .env tooling.
   const raw: Record<string, unknown> = {}
+  const set = (name: string) => env[name] !== undefined && env[name]!.trim() !== ''
+  for (const [alias, name] of Object.entries(CONFIG_ALIASES)) {
+    if (set(alias) && !set(name)) raw[name] = env[alias]!.trim()
+  }
   for (const key of known) {
-    const value = env[key]
-    if (value !== undefined && value.trim() !== '') raw[key] = value.trim()
+    if (set(key)) raw[key] = env[key]!.trim()
   }
   const value = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, raw))
   if (Value.Check(ConfigSchema, value)) return value

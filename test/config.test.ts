@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
-import { ConfigSchema, loadConfig } from '../src/config.js'
+import { CONFIG_ALIASES, ConfigSchema, loadConfig } from '../src/config.js'
 
 describe('configuration', () => {
   it('has sensible defaults', () => {
@@ -31,6 +31,15 @@ describe('configuration', () => {
 
   it('documents every variable in .env.example, and nothing else', () => {
     const documented = [...readFileSync(new URL('../.env.example', import.meta.url), 'utf8').matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1])
-    expect(new Set(documented)).toEqual(new Set(Object.keys(ConfigSchema.properties)))
+    expect(new Set(documented)).toEqual(new Set([...Object.keys(ConfigSchema.properties), ...Object.keys(CONFIG_ALIASES)]))
+  })
+
+  it("accepts the products' own variable names as aliases, ours winning when both are set", () => {
+    const config = loadConfig({ REDIS_URI: 'redis://cache:6379', GOOGLE_API_KEY: 'g-key', MAX_AUDIO_LENGTH: '600' })
+    expect(config.REDIS_URL).toBe('redis://cache:6379')
+    expect(config.GEMINI_API_KEY).toBe('g-key')
+    expect(config.MAX_AUDIO_SECONDS).toBe(600)
+    expect(loadConfig({ REDIS_URI: 'redis://old:6379', REDIS_URL: 'redis://new:6379' }).REDIS_URL).toBe('redis://new:6379')
+    expect(() => loadConfig({ MAX_AUDIO_LENGTH: 'ten minutes' })).toThrow(/MAX_AUDIO_SECONDS/)
   })
 })
