@@ -6,6 +6,7 @@ import type { Transcript } from '../stt/types.js'
 import { HttpError } from '../errors.js'
 import type { ConversationAnalyzer } from './types.js'
 import { startDiarization, understandConversation, type ConversationDeps, type Diarization } from './conversation.js'
+import { stageProgress } from './progress.js'
 
 export interface CallOptions {
   engine?: string
@@ -39,7 +40,14 @@ export async function processCall(deps: PipelineDeps, id: string, opts: CallOpti
   const { prisma, stt } = deps
   const timings: Record<string, number> = {}
   const problems: string[] = []
-  const engineName = stt.resolve(opts.engine).name
+  let engineName: string
+  try {
+    engineName = stt.resolve(opts.engine).name
+  } catch (err) {
+    // The engine named at upload may be gone from this server's configuration by the time the job runs.
+    await prisma.callRecord.update({ where: { id }, data: { status: 'failed', error: (err as Error).message } })
+    throw err
+  }
 
   async function stage<T>(name: string, engine: string, work: () => Promise<T>): Promise<T> {
     const t0 = performance.now()
@@ -69,7 +77,12 @@ export async function processCall(deps: PipelineDeps, id: string, opts: CallOpti
     })
     await progress(10)
     if (opts.diarize) diarization = startDiarization(deps, { samples, sampleRate: 16000 }, opts.speakersExpected, stage)
-    transcript = (await stage('stt', engineName, () => stt.transcribe(decoded, { engine: opts.engine, language: opts.language, wordTimestamps: true }))).transcript
+    // Recognition is most of the work: its progress fills 10..55.
+    const recognised = stageProgress(async (p) => {
+      await prisma.callRecord.update({ where: { id }, data: { progress: p } })
+      await progress(p)
+    }, 10, 55)
+    transcript = (await stage('stt', engineName, () => stt.transcribe(decoded, { engine: opts.engine, language: opts.language, wordTimestamps: true, onProgress: recognised.update }).finally(recognised.settled))).transcript
   } catch (err) {
     const message = err instanceof HttpError ? err.message : `Transcription failed: ${(err as Error).message}`
     await prisma.callRecord.update({ where: { id }, data: { status: 'failed', error: message, timings: json(timings) } })

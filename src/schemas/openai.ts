@@ -17,7 +17,7 @@ export const ResponseFormat = Type.Enum(['json', 'text', 'srt', 'vtt', 'verbose_
 /** The multipart fields of POST /v1/audio/transcriptions, as OpenAI documents them. */
 export const TranscriptionFormSchema = Type.Object({
   file: Type.String({ format: 'binary', description: 'Audio file: WAV, FLAC, MP3, OGG/Opus, WebM, M4A' }),
-  model: Type.String({ description: 'Engine name (see GET /v1/models); whisper-1 and unknown names mean the default engine' }),
+  model: Type.String({ description: 'Engine name (see GET /v1/models); OpenAI model names (whisper-1, gpt-4o-transcribe) mean the default engine, other unknown names are a 400' }),
   language: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2,3}([-_][A-Za-z0-9]+)?$', description: 'ISO-639-1 code, e.g. en' })),
   prompt: Type.Optional(Type.String({ maxLength: 4000 })),
   response_format: Type.Optional(ResponseFormat),

@@ -14,8 +14,22 @@ export interface StageObserver {
 }
 
 export interface TranscribeFileOptions extends TranscribeOptions {
-  /** engine name; unknown names and OpenAI model names (whisper-1) mean the default engine */
+  /** engine name; absent means the default engine, a name not configured here is a 400 */
   engine?: string
+}
+
+/** Every engine voxlens has, and what turns it on, for the message when a request names one this server lacks. */
+const ENGINE_SETUP: Record<string, string> = {
+  sphinx: 'install PocketSphinx, see README',
+  whisper: 'set WHISPER_MODEL_PATH to a ggml model',
+  groq: 'set GROQ_API_KEY',
+  openai: 'set OPENAI_API_KEY or OPENAI_BASE_URL',
+  gemini: 'set GEMINI_API_KEY'
+}
+
+/** OpenAI's own transcription models (whisper-1, gpt-4o-transcribe...): OpenAI clients send them unasked. */
+export function isOpenAiModel(name: string): boolean {
+  return /^whisper-|^gpt-4o.*transcribe/i.test(name)
 }
 
 export interface TranscribedFile {
@@ -39,8 +53,15 @@ export function createSpeechService(opts: {
   const byName = new Map(opts.engines.map((e) => [e.name, e]))
   if (!byName.has(opts.defaultEngine)) throw new Error(`Default STT engine "${opts.defaultEngine}" is not configured`)
 
+  /** The engine a request names, or the default; a name this server cannot run is the caller's mistake (400). */
   function resolve(name?: string): SttEngine {
-    return (name && byName.get(name)) || byName.get(opts.defaultEngine)!
+    if (!name) return byName.get(opts.defaultEngine)!
+    const engine = byName.get(name)
+    if (engine) return engine
+    const available = `available engines are ${[...byName.keys()].join(', ')}; leave it out for the default (${opts.defaultEngine})`
+    const setup = ENGINE_SETUP[name]
+    if (setup) throw new HttpError(400, 'engine_not_configured', `The ${name} engine is not configured on this server (${setup}): ${available}.`)
+    throw new HttpError(400, 'unknown_engine', `Unknown engine "${name}": ${available}.`)
   }
 
   async function status(): Promise<EngineStatus[]> {
@@ -72,7 +93,8 @@ export function createSpeechService(opts: {
         prompt: o.prompt,
         wordTimestamps: o.wordTimestamps,
         signal: o.signal,
-        observe: (stage, seconds) => opts.observe?.(stage, engine.name, seconds)
+        observe: (stage, seconds) => opts.observe?.(stage, engine.name, seconds),
+        onProgress: o.onProgress
       }
     )
     opts.observe?.('stt', engine.name, (performance.now() - t0) / 1000)

@@ -5,6 +5,7 @@ import { badRequest } from '../../errors.js'
 import { readUpload } from '../multipart.js'
 import { useErrorShape } from '../../plugins/app/errors.js'
 import { toSrt, toVerboseJson, toVtt } from '../../stt/formats.js'
+import { isOpenAiModel } from '../../stt/service.js'
 import {
   ModelListSchema, OpenAiErrorSchema, TranscriptionFormSchema, TranscriptionJsonSchema, TranscriptionVerboseSchema, type TranscriptionForm
 } from '../../schemas/openai.js'
@@ -62,7 +63,8 @@ const openAiFamily: FastifyPluginAsyncTypebox = async (fastify) => {
     const wantWords = granularities.includes('word')
 
     const result = await stt.transcribeFile(upload.file.buffer, {
-      engine: form.model,
+      // OpenAI clients send OpenAI's model names; those mean our default engine.
+      engine: isOpenAiModel(form.model) ? undefined : form.model,
       language: form.language,
       prompt: form.prompt,
       wordTimestamps: wantWords

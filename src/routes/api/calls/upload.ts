@@ -45,6 +45,8 @@ const uploadRoute: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     const upload = await readUpload(request, 'file', config.MAX_UPLOAD_MB)
     const options = parseOptions({ ...(request.query as object), ...upload.fields })
+    // An engine this server cannot run is refused before anything is stored.
+    fastify.stt.resolve(options.engine)
     if (!upload.file) throw badRequest('No audio file: send the recording in a multipart field named "file".', 'missing_file')
     const bytes = upload.file.buffer
     // Cheap checks before anything is stored; deeper problems are found while decoding.
