@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, relative } from 'node:path'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { synthesize } from '../fixtures/speech.js'
 import { buildConversation, SALES_CALL } from '../fixtures/conversation.js'
@@ -12,13 +14,23 @@ async function post(base: string, path: string, field: string | null, file?: Buf
   return { status: res.status, headers: res.headers, body: (await res.json()) as any }
 }
 
+/** Every file under `dir` except the embedded database's own, relative to `dir`. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .filter((f) => !f.startsWith('pglite'))
+    .sort()
+}
+
 describe('POST /upload (politeness refine contract)', () => {
   let t: TestApp
   let base: string
   let rude: Buffer
+  const dataDir = mkdtempSync(join(tmpdir(), 'vx-refine-'))
   beforeAll(async () => {
     // Default limits: 10 per minute per IP. TRUST_PROXY lets each test use its own client IP.
-    t = await buildTestApp({ env: { STT_POOL_SIZE: '1', TRUST_PROXY: 'true' } })
+    t = await buildTestApp({ env: { STT_POOL_SIZE: '1', TRUST_PROXY: 'true', DATA_DIR: dataDir } })
     base = await t.app.listen({ port: 0, host: '127.0.0.1' })
     rude = readFileSync(await synthesize('send me the damn report now', { voice: 'rms' }))
   })
@@ -47,10 +59,13 @@ describe('POST /upload (politeness refine contract)', () => {
     expect(res.body).toEqual({ error: expect.stringMatching(/"audio"/) })
   })
 
-  it('leaves nothing on disk', async () => {
-    const before = await t.app.db.prisma.callRecord.count()
-    await post(base, '/upload', 'audio', rude, '10.0.0.4')
-    expect(await t.app.db.prisma.callRecord.count()).toBe(before)
+  it('leaves nothing on disk and no record behind', async () => {
+    const records = await t.app.db.prisma.callRecord.count()
+    const files = filesUnder(dataDir)
+    const res = await post(base, '/upload', 'audio', rude, '10.0.0.4')
+    expect(res.status).toBe(200)
+    expect(filesUnder(dataDir)).toEqual(files)
+    expect(await t.app.db.prisma.callRecord.count()).toBe(records)
   })
 
   it('refuses the 11th request within a minute with 429', async () => {
