@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js'
-import type { AudioStore } from '../calls/storage.js'
+import type { BlobStore } from '../storage/types.js'
+import { audioKey } from '../storage/keys.js'
 import type { SpeechService } from '../stt/service.js'
 import type { Transcript } from '../stt/types.js'
 import { HttpError } from '../errors.js'
@@ -21,7 +22,7 @@ export interface PipelineDeps extends ConversationDeps {
   prisma: PrismaClient
   stt: SpeechService
   analyzer: ConversationAnalyzer
-  audio: AudioStore
+  storage: Pick<BlobStore, 'get'>
   observe: (stage: string, engine: string, seconds: number) => void
   log: FastifyBaseLogger
 }
@@ -67,7 +68,7 @@ export async function processCall(deps: PipelineDeps, id: string, opts: CallOpti
   let samples: Float32Array
   let diarization: Promise<Diarization | Error> | undefined
   try {
-    const bytes = await deps.audio.read(id)
+    const bytes = await deps.storage.get(audioKey(id))
     const decoded = await stage('decode', engineName, () => stt.decode(bytes, opts.engine))
     info = decoded.info
     samples = decoded.samples

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHmac, randomBytes } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { buildTestApp, signUp, type TestApp } from '../helpers/app.js'
 import { buildConversation, SALES_CALL, type ReferenceTurn } from '../fixtures/conversation.js'
@@ -161,10 +161,9 @@ describe('POST /api/calls and the records API', () => {
       data: { total_calls: 1, total_tags: 2, average_tags_per_call: 2, calls_with_transcript: 1, calls_without_transcript: 0, tag_distribution: { vip: 1, 'follow up': 1 } }
     })
 
-    const audioPath = t.app.calls.audio.pathOf(id)
-    expect(existsSync(audioPath)).toBe(true)
+    expect(await t.app.storage.exists(`audio/${id}`)).toBe(true)
     expect((await t.app.inject({ method: 'DELETE', url: `/api/calls/${id}`, headers: alice.headers })).json()).toEqual({ success: true })
-    expect(existsSync(audioPath)).toBe(false)
+    expect(await t.app.storage.exists(`audio/${id}`)).toBe(false)
     expect((await t.app.inject({ url: `/api/calls/${id}`, headers: alice.headers })).statusCode).toBe(404)
 
     await new Promise((r) => setTimeout(r, 50))

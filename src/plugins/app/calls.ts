@@ -1,13 +1,13 @@
 import fp from 'fastify-plugin'
 import type { CallRecord } from '../../generated/prisma/client.js'
-import { createAudioStore, type AudioStore } from '../../calls/storage.js'
-import { deleteCall } from '../../calls/store.js'
+import { deleteCall, getOwnedCall } from '../../calls/store.js'
+import { audioKey } from '../../storage/keys.js'
+import { detectAudio } from '../../audio/index.js'
 import { processCall, type CallOptions } from '../../pipeline/process-call.js'
 import type { CallOptionsInput } from '../../schemas/call-options.js'
 import { assignSpeakers } from '../../diarization/index.js'
 
 export interface Calls {
-  audio: AudioStore
   create(input: { ownerId: string | null; filename: string; bytes: Uint8Array; options: CallOptionsInput }): Promise<CallRecord>
   /** Runs the pipeline now; resolves with the finished record. */
   process(id: string, options: CallOptionsInput, progress?: (p: number) => Promise<void>): Promise<CallRecord>
@@ -33,33 +33,31 @@ const pipelineOptions = (o: CallOptionsInput): CallOptions => ({
 /** Call records: stored audio, the processing pipeline, and its jobs. */
 export default fp(
   async (fastify) => {
-    const { db, stt, diarization, emotion, llm, queue, metrics, config } = fastify
-    const audio = createAudioStore(config.DATA_DIR)
+    const { db, stt, diarization, emotion, llm, queue, metrics, storage } = fastify
     const deps = {
       prisma: db.prisma,
       stt,
       diarizer: diarization,
       emotion,
       analyzer: llm,
-      audio,
+      storage,
       assignSpeakers,
       observe: (stage: string, engine: string, seconds: number) => metrics.stageDuration.observe({ stage, engine }, seconds),
       log: fastify.log
     }
 
     const calls: Calls = {
-      audio,
       async create({ ownerId, filename, bytes, options }) {
         const record = await db.prisma.callRecord.create({
           data: { ownerId, filename, sizeBytes: bytes.length, options: options as object, webhookUrl: options.webhook_url ?? null }
         })
         try {
-          await audio.save(record.id, bytes)
+          await storage.put(audioKey(record.id), bytes, { contentType: detectAudio(bytes)?.mime ?? 'application/octet-stream' })
         } catch (err) {
           await db.prisma.callRecord.update({ where: { id: record.id }, data: { status: 'failed', error: `Could not store the audio: ${(err as Error).message}` } })
           throw err
         }
-        await db.prisma.callRecord.update({ where: { id: record.id }, data: { audioPath: audio.pathOf(record.id) } })
+        await db.prisma.callRecord.update({ where: { id: record.id }, data: { audioPath: audioKey(record.id) } })
         return record
       },
       async process(id, options, progress) {
@@ -75,11 +73,13 @@ export default fp(
         await queue.add('process-call', { id, options }, { jobId: id })
       },
       async remove(ownerId, id) {
+        // The audio goes first: if the store fails, the record stays and the delete can be retried.
+        await getOwnedCall(db.prisma, ownerId, id)
+        await storage.delete(audioKey(id))
         await deleteCall(db.prisma, ownerId, id)
-        await audio.remove(id)
       }
     }
     fastify.decorate('calls', calls)
   },
-  { name: 'calls', dependencies: ['db', 'stt', 'diarization', 'emotion', 'llm', 'queue', 'metrics'] }
+  { name: 'calls', dependencies: ['db', 'stt', 'diarization', 'emotion', 'llm', 'queue', 'metrics', 'storage'] }
 )

@@ -65,6 +65,8 @@ export default fp(
       }
     })
     fastify.health.addCheck('queue', async () => ({ ok: true, detail: { kind: fastify.queue.kind } }))
+    // HeadBucket for S3, a writable directory for local disk: uploads fail without either.
+    fastify.health.addCheck('storage', async () => ({ ok: true, detail: await fastify.storage.check() }))
   },
-  { name: 'health', dependencies: ['db', 'cache', 'queue'] }
+  { name: 'health', dependencies: ['db', 'cache', 'queue', 'storage'] }
 )
