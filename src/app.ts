@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import { randomUUID } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.js'
+import { loggerOptions } from './logger.js'
 import configPlugin from './plugins/app/config.js'
 import metrics from './plugins/external/metrics.js'
 import helmet from './plugins/external/helmet.js'
@@ -92,12 +93,7 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/
 
 export function serverOptions(config: Config, logger?: FastifyServerOptions['logger']): FastifyServerOptions {
   return {
-    logger: logger ?? {
-      level: config.LOG_LEVEL,
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
-      // Pretty output only for a person at a terminal; JSON lines everywhere else.
-      ...(process.stdout.isTTY && config.NODE_ENV !== 'production' && { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } })
-    },
+    logger: logger ?? loggerOptions(config),
     // Keep a well-formed request id from a caller or proxy so logs can be joined across services.
     requestIdHeader: false,
     genReqId: (req) => {

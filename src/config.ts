@@ -63,7 +63,9 @@ export const ConfigSchema = Type.Object({
   GEMINI_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
   GEMINI_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
 
-  WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 16 }))
+  WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 16 })),
+  WEBHOOK_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 6 }),
+  WEBHOOK_RETRY_BASE_MS: Type.Integer({ minimum: 1, default: 2_000 })
 })
 
 export type Config = Static<typeof ConfigSchema>

@@ -29,6 +29,15 @@ export function toCallView(r: CallRecord): CallRecordView {
     utterances: r.utterances ?? [],
     speakers: r.speakers ?? [],
     timings: r.timings ?? {},
-    prompt_version: r.promptVersion
+    prompt_version: r.promptVersion,
+    webhook: r.webhookUrl
+      ? {
+          // The status is first written by the first attempt; until then the delivery is pending.
+          status: r.webhookStatus ?? 'pending',
+          attempts: r.webhookAttempts,
+          last_error: r.webhookLastError,
+          delivered_at: r.webhookDeliveredAt?.toISOString() ?? null
+        }
+      : null
   }
 }

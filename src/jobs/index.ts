@@ -1,36 +1,26 @@
 import type { FastifyInstance } from 'fastify'
-import type { JobHandler } from '../queue/types.js'
-import { deliverWebhook } from '../calls/webhook.js'
-import { toCallView } from '../calls/view.js'
-import type { CallOptionsInput } from '../schemas/call-options.js'
+import { createAuthService } from '../auth/service.js'
+import type { JobHandlers } from '../queue/types.js'
+import { deliverWebhookJob } from './deliver-webhook.js'
+import type { JobPayloads } from './types.js'
 
 /** Tokens stay in the table a week after they die, so "expired" can still be told from "forged". */
 const DEAD_TOKEN_RETENTION_MS = 7 * 24 * 3600_000
 
-/** Every background job the service runs, by name. */
-export function jobHandlers(fastify: FastifyInstance): Record<string, JobHandler> {
+/** Every background job the service runs, by name; the compiler checks the set against JobPayloads. */
+export function jobHandlers(fastify: FastifyInstance): JobHandlers<JobPayloads> {
   return {
     'process-call': async (job) => {
-      const { id, options } = job.data as { id: string; options: CallOptionsInput }
+      const { id, options } = job.data
       const record = await fastify.calls.process(id, options, (p) => job.progress(p))
       return { id, status: record.status }
     },
 
-    'deliver-webhook': async (job) => {
-      const { id } = job.data as { id: string }
-      const record = await fastify.db.prisma.callRecord.findUnique({ where: { id } })
-      if (!record?.webhookUrl) return { skipped: true }
-      const { attempts } = await deliverWebhook({
-        url: record.webhookUrl,
-        event: record.status === 'failed' ? 'call.failed' : 'call.completed',
-        body: toCallView(record),
-        secret: fastify.config.WEBHOOK_SECRET
-      })
-      return { delivered: true, attempts }
-    },
+    'deliver-webhook': deliverWebhookJob(fastify),
 
     'purge-dead-tokens': async (job) => {
-      const removed = await fastify.auth.purgeDeadTokens(new Date(Date.now() - DEAD_TOKEN_RETENTION_MS))
+      const auth = createAuthService(fastify.db.prisma, { tokenTtlHours: fastify.config.TOKEN_TTL_HOURS })
+      const removed = await auth.purgeDeadTokens(new Date(Date.now() - DEAD_TOKEN_RETENTION_MS))
       await job.progress(100)
       return { removed }
     }

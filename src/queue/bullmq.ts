@@ -1,7 +1,8 @@
 import { Queue, Worker, type Job } from 'bullmq'
 import { Redis } from 'ioredis'
 import type { FastifyBaseLogger } from 'fastify'
-import type { AddOptions, JobHandler, JobInfo, JobQueue, JobState } from './types.js'
+import { UnrecoverableError } from './errors.js'
+import type { AddOptions, JobDefaults, JobHandlers, JobInfo, JobMap, JobQueue, JobState } from './types.js'
 
 export const QUEUE_NAME = 'voxlens'
 const CLOSE_GRACE_MS = 5_000
@@ -10,14 +11,38 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()
 function stateOf(raw: string): JobState {
   if (raw === 'active') return 'processing'
   if (raw === 'completed' || raw === 'failed') return raw
+  // waiting, delayed (a retry after its backoff, or a scheduled run), prioritized, waiting-children
   return 'queued'
+}
+
+function isJobName<M>(handlers: JobHandlers<M>, name: string): name is keyof M & string {
+  return Object.hasOwn(handlers, name)
+}
+
+/** Payloads come back from Redis as parsed JSON: what `add` accepted for this name. */
+function runHandler<M, K extends keyof M & string>(handlers: JobHandlers<M>, name: K, job: Job) {
+  return handlers[name]({
+    id: job.id!,
+    name,
+    data: job.data,
+    attempt: job.attemptsMade + 1,
+    attempts: job.opts.attempts ?? 1,
+    progress: async (p) => job.updateProgress(Math.max(0, Math.min(100, Math.round(p))))
+  })
+}
+
+export interface BullQueueOptions<M> {
+  url: string
+  prefix: string
+  log: FastifyBaseLogger
+  defaults?: JobDefaults<M>
 }
 
 /**
  * BullMQ on Redis: jobs survive restarts and any process running `npm run worker`, on any machine
  * that reaches the same Redis, takes them.
  */
-export function createBullQueue(url: string, prefix: string, log: FastifyBaseLogger): JobQueue {
+export function createBullQueue<M extends JobMap<M>>({ url, prefix, log, defaults }: BullQueueOptions<M>): JobQueue<M> {
   // BullMQ needs maxRetriesPerRequest: null so its blocking commands wait out reconnects.
   const connect = () => {
     const c = new Redis(url, { maxRetriesPerRequest: null })
@@ -39,10 +64,12 @@ export function createBullQueue(url: string, prefix: string, log: FastifyBaseLog
   return {
     kind: 'bullmq',
     async add(name, data, opts: AddOptions = {}) {
+      const policy = defaults?.[name]
+      const backoff = opts.backoff ?? policy?.backoff
       const job = await queue.add(name, data, {
         jobId: opts.jobId,
-        attempts: opts.attempts ?? 1,
-        backoff: { type: 'exponential', delay: 2_000 }
+        attempts: opts.attempts ?? policy?.attempts ?? 1,
+        ...(backoff && { backoff })
       })
       return job.id!
     },
@@ -64,24 +91,25 @@ export function createBullQueue(url: string, prefix: string, log: FastifyBaseLog
         ...(job.finishedOn && { finishedAt: new Date(job.finishedOn) })
       }
     },
-    work(handlers: Record<string, JobHandler>, { concurrency }) {
+    work(handlers, { concurrency }) {
       const worker = new Worker(
         QUEUE_NAME,
         async (job: Job) => {
-          const handler = handlers[job.name]
-          if (!handler) throw new Error(`No handler for job "${job.name}"`)
-          return handler({
-            id: job.id!,
-            name: job.name,
-            data: job.data,
-            progress: async (p) => job.updateProgress(Math.max(0, Math.min(100, Math.round(p))))
-          })
+          const name = job.name
+          if (!isJobName(handlers, name)) {
+            // A producer running newer code than this worker: fail it visibly rather than retry it here.
+            log.error({ jobId: job.id, job: name }, 'no handler for this job')
+            throw new UnrecoverableError(`No handler for job "${name}"`)
+          }
+          return runHandler(handlers, name, job)
         },
         { connection: connect(), prefix, concurrency }
       )
-      worker.on('failed', (job, err) => log.warn({ jobId: job?.id, name: job?.name, err }, 'job failed'))
       worker.on('error', (err) => log.warn({ err }, 'queue worker error'))
       workers.push(worker)
+    },
+    async schedule(id, { every }, { name, data }) {
+      await queue.upsertJobScheduler(id, { every }, { name, data })
     },
     async close() {
       // Worker.close waits for active jobs; past the grace period (or with Redis gone) force it.

@@ -10,6 +10,14 @@ export const CallWordSchema = Type.Object({
   speaker: Type.Optional(Type.String())
 })
 
+/** Delivery of the record to its webhook_url: retried with backoff, each attempt counted. */
+export const CallWebhookSchema = Type.Object({
+  status: Type.Enum(['pending', 'delivered', 'failed'], { description: 'failed: every attempt failed, or the receiver answered a final 4xx' }),
+  attempts: Type.Integer({ minimum: 0, description: 'POSTs made so far' }),
+  last_error: Nullable(Type.String({ description: 'why the latest attempt failed, e.g. "receiver answered 503"' })),
+  delivered_at: Nullable(Type.String({ format: 'date-time' }))
+})
+
 /** A call record as the call-transcription product reads it, plus our additions. */
 export const CallRecordSchema = Type.Object(
   {
@@ -38,7 +46,8 @@ export const CallRecordSchema = Type.Object(
     utterances: Type.Unknown(),
     speakers: Type.Unknown(),
     timings: Type.Unknown({ description: 'Milliseconds per pipeline stage' }),
-    prompt_version: Nullable(Type.String())
+    prompt_version: Nullable(Type.String()),
+    webhook: Type.Union([CallWebhookSchema, Type.Null()], { description: 'null when the call has no webhook_url' })
   },
   { $id: 'CallRecord' }
 )

@@ -1,6 +1,8 @@
 import fp from 'fastify-plugin'
 import { jobHandlers } from '../../jobs/index.js'
-import type { JobContext } from '../../queue/types.js'
+import type { JobName, JobPayloads } from '../../jobs/types.js'
+import { isFinalFailure, JobError } from '../../queue/errors.js'
+import type { JobContext, JobHandlers } from '../../queue/types.js'
 
 export interface JobsPluginOptions {
   /** Consume jobs in this process; `npm run worker` forces it on, the API reads RUN_WORKER_IN_PROCESS. */
@@ -11,37 +13,46 @@ const HOUR = 3600_000
 
 /**
  * Starts the job workers where this process should run them. The in-process queue can only be
- * consumed by the process that holds it, so it always works its own jobs.
+ * consumed by the process that holds it, so it always works its own jobs. Every run is counted, and
+ * every failed run logged (warn while retries remain, error on the last), the same in both queues.
  */
 export default fp<JobsPluginOptions>(
   async (fastify, opts) => {
-    const { queue, config } = fastify
+    const { queue, config, log } = fastify
     const work = opts.work ?? (config.RUN_WORKER_IN_PROCESS || queue.kind === 'memory')
     if (!work) return
-    const handlers = Object.fromEntries(
-      Object.entries(jobHandlers(fastify)).map(([name, handler]) => [
-        name,
-        async (job: JobContext) => {
-          try {
-            const result = await handler(job)
-            fastify.metrics.jobs.inc({ queue: name, state: 'completed' })
-            return result
-          } catch (err) {
-            fastify.metrics.jobs.inc({ queue: name, state: 'failed' })
-            throw err
-          }
+
+    const handlers = jobHandlers(fastify)
+    function observed<K extends JobName>(name: K): (job: JobContext<JobPayloads, K>) => Promise<unknown> {
+      const handler: (job: JobContext<JobPayloads, K>) => Promise<unknown> = handlers[name]
+      return async (job: JobContext<JobPayloads, K>) => {
+        try {
+          const result = await handler(job)
+          fastify.metrics.jobs.inc({ queue: name, state: 'completed' })
+          return result
+        } catch (err) {
+          const final = isFinalFailure(job, err)
+          fastify.metrics.jobs.inc({ queue: name, state: final ? 'failed' : 'retried' })
+          const why = err instanceof JobError ? { ...err.details, error: err.message } : { err }
+          const line = { job: name, jobId: job.id, attempt: job.attempt, attempts: job.attempts, ...why }
+          if (final) log.error(line, 'job failed')
+          else log.warn(line, 'job failed, will retry')
+          throw err
         }
-      ])
-    )
+      }
+    }
+    const wrapped: JobHandlers<JobPayloads> = {
+      'process-call': observed('process-call'),
+      'deliver-webhook': observed('deliver-webhook'),
+      'purge-dead-tokens': observed('purge-dead-tokens')
+    }
+
     fastify.addHook('onReady', async () => {
-      queue.work(handlers, { concurrency: config.QUEUE_CONCURRENCY })
-      fastify.log.info({ kind: queue.kind, jobs: Object.keys(handlers), concurrency: config.QUEUE_CONCURRENCY }, 'job worker started')
+      queue.work(wrapped, { concurrency: config.QUEUE_CONCURRENCY })
+      // Upserting is idempotent: every worker may do it, one schedule runs (per Redis, or per process in memory).
+      await queue.schedule('purge-dead-tokens', { every: HOUR }, { name: 'purge-dead-tokens', data: {} })
+      log.info({ kind: queue.kind, jobs: Object.keys(wrapped), concurrency: config.QUEUE_CONCURRENCY }, 'job worker started')
     })
-    // One purge per hour across all workers: the hour in the job id makes the add idempotent.
-    const schedulePurge = () => queue.add('purge-dead-tokens', {}, { jobId: `purge-dead-tokens-${Math.floor(Date.now() / HOUR)}` })
-    const timer = setInterval(() => void schedulePurge().catch((err) => fastify.log.warn({ err }, 'could not schedule token purge')), HOUR)
-    timer.unref()
-    fastify.addHook('onClose', async () => clearInterval(timer))
   },
-  { name: 'jobs', dependencies: ['queue', 'auth', 'metrics', 'calls'] }
+  { name: 'jobs', dependencies: ['config', 'db', 'queue', 'metrics', 'calls'] }
 )

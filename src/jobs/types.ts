@@ -1,0 +1,13 @@
+import type { CallOptionsInput } from '../schemas/call-options.js'
+
+/**
+ * Every background job by name with its payload: the one place `queue.add` and the handlers are
+ * checked against. Payloads travel through Redis as JSON, so they hold ids and options, never records.
+ */
+export interface JobPayloads {
+  'process-call': { id: string; options: CallOptionsInput }
+  'deliver-webhook': { id: string }
+  'purge-dead-tokens': Record<string, never>
+}
+
+export type JobName = keyof JobPayloads
