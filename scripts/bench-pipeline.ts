@@ -10,7 +10,7 @@ import { createSpeechService } from '../src/stt/service.js'
 import { createSphinxEngine } from '../src/stt/sphinx/index.js'
 import { createBuiltinDiarizer, assignSpeakers } from '../src/diarization/index.js'
 import { createBuiltinEmotion } from '../src/emotion/index.js'
-import { createAnalyzer, createBuiltinProvider } from '../src/llm/index.js'
+import { createAnalyzer } from '../src/analysis/index.js'
 import { startDiarization, understandConversation, type Stage } from '../src/pipeline/conversation.js'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3)
@@ -32,7 +32,7 @@ async function main() {
   const stt = createSpeechService({ engines: [sphinx], defaultEngine: 'sphinx', maxAudioSeconds: 3600 })
   await stt.warm()
   const deps = { diarizer: createBuiltinDiarizer(), emotion: createBuiltinEmotion(), assignSpeakers }
-  const analyzer = createAnalyzer({ provider: createBuiltinProvider(), timeoutSeconds: 30 })
+  const analyzer = createAnalyzer({ timeoutSeconds: 30 })
 
   const sttOnly: number[] = []
   const full: number[] = []

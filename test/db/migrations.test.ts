@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase, type Database } from '../../src/db/connect.js'
 import { applyMigrations, defaultMigrationsDir } from '../../src/db/migrations.js'
-import { createThrowawayDatabase, shouldSkipPostgres, type ThrowawayDatabase } from './throwaway-postgres.js'
+import { createTestDatabase, shouldSkipPostgres, type TestDatabase } from '../helpers/postgres.js'
 
 interface MigrationRow {
   migration_name: string
@@ -100,14 +100,14 @@ describe('migrations on in-memory PGlite', () => {
 })
 
 describe.skipIf(await shouldSkipPostgres())('migrations on Postgres', () => {
-  let throwaway: ThrowawayDatabase | undefined
+  let throwaway: TestDatabase | undefined
 
   afterAll(async () => {
     await throwaway?.drop()
   })
 
   migrationBehaviour(async () => {
-    throwaway = await createThrowawayDatabase()
+    throwaway = await createTestDatabase(undefined, 'vx_mig')
     const db = await openDatabase({ databaseUrl: throwaway.url })
     expect(db.kind).toBe('postgres')
     return db

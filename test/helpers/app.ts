@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import pg from 'pg'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
+import { createTestDatabase } from './postgres.js'
 
 /**
  * Tests run twice in CI: against the real Postgres and Redis named by DATABASE_URL / REDIS_URL, and
@@ -11,29 +11,7 @@ import { loadConfig } from '../../src/config.js'
  */
 export const mode: 'real' | 'embedded' = process.env.DATABASE_URL ? 'real' : 'embedded'
 
-export interface TestDatabase {
-  url: string
-  drop(): Promise<void>
-}
-
-export async function createTestDatabase(baseUrl = process.env.DATABASE_URL!): Promise<TestDatabase> {
-  const name = `vx_test_${randomBytes(6).toString('hex')}`
-  const admin = new pg.Client({ connectionString: baseUrl })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${name}`)
-  await admin.end()
-  const url = new URL(baseUrl)
-  url.pathname = `/${name}`
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: baseUrl })
-      await c.connect()
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await c.end()
-    }
-  }
-}
+export { createTestDatabase, type TestDatabase } from './postgres.js'
 
 export interface TestApp {
   app: FastifyInstance

@@ -33,13 +33,13 @@ const pipelineOptions = (o: CallOptionsInput): CallOptions => ({
 /** Call records: stored audio, the processing pipeline, and its jobs. */
 export default fp(
   async (fastify) => {
-    const { db, stt, diarization, emotion, llm, queue, metrics, storage } = fastify
+    const { db, stt, diarization, emotion, analysis, queue, metrics, storage } = fastify
     const deps = {
       prisma: db.prisma,
       stt,
       diarizer: diarization,
       emotion,
-      analyzer: llm,
+      analyzer: analysis,
       storage,
       assignSpeakers,
       observe: (stage: string, engine: string, seconds: number) => metrics.stageDuration.observe({ stage, engine }, seconds),
@@ -81,5 +81,5 @@ export default fp(
     }
     fastify.decorate('calls', calls)
   },
-  { name: 'calls', dependencies: ['db', 'stt', 'diarization', 'emotion', 'llm', 'queue', 'metrics', 'storage'] }
+  { name: 'calls', dependencies: ['db', 'stt', 'diarization', 'emotion', 'analysis', 'queue', 'metrics', 'storage'] }
 )

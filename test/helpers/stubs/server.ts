@@ -16,10 +16,15 @@ export type Reply =
 
 export interface OkReply {
   kind: 'ok'
-  /** recognised text for this request instead of the stub's default */
+  /** the recognised text (speech stubs) or the model's answer (chat stubs) instead of the stub's default */
   text?: string
   language?: string
+  /** streamed answers only: send this many deltas, then stall without ending the stream */
+  stallAfter?: number
 }
+
+/** The replies a vendor stub still has to act on once auth, rate limits and server errors are answered. */
+export type Answerable = Extract<Reply, { kind: 'ok' | 'bad-request' }>
 
 export interface StubServer {
   url: string
@@ -70,6 +75,22 @@ export async function startStub(handle: Handler): Promise<StubServer> {
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers })
   res.end(JSON.stringify(body))
+}
+
+/**
+ * Server-sent events as the vendors send them: one `data:` line per event, a blank line after each.
+ * `events` past `stallAfter` are never sent and the response stays open, as a stalled model's would.
+ */
+export function sendSse(res: ServerResponse, events: string[], stallAfter?: number): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
+  const sent = stallAfter === undefined ? events : events.slice(0, stallAfter)
+  for (const data of sent) res.write(`data: ${data}\n\n`)
+  if (stallAfter === undefined) res.end()
+}
+
+/** A model's answer cut into word-sized deltas, spaces kept, as token streams arrive. */
+export function deltasOf(text: string): string[] {
+  return text.match(/\S+\s*|\s+/g) ?? []
 }
 
 export interface WavInfo {

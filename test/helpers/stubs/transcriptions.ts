@@ -1,3 +1,4 @@
+import { answerOpenAiFailure, openAiError } from './openai-errors.js'
 import { parseWav, fakeSpeech, sendJson, startStub, type StubServer, type WavInfo } from './server.js'
 
 /** One multipart upload as the stub understood it. */
@@ -33,18 +34,10 @@ export async function startTranscriptionStub(opts: TranscriptionStubOptions): Pr
   const requests: TranscriptionRequest[] = []
   const stub = await startStub(async (req, body, res, reply) => {
     if (req.method !== 'POST' || req.url !== `${opts.prefix}/audio/transcriptions`) {
-      return sendJson(res, 404, { error: { message: `Unknown request URL: ${req.method} ${req.url}`, type: 'invalid_request_error', code: 'unknown_url' } })
+      return sendJson(res, 404, openAiError(`Unknown request URL: ${req.method} ${req.url}`, 'invalid_request_error', 'unknown_url'))
     }
-    if (reply.kind === 'unauthorized' || req.headers.authorization !== `Bearer ${opts.apiKey}`) {
-      return sendJson(res, 401, { error: { message: 'Invalid API Key', type: 'invalid_request_error', code: 'invalid_api_key' } })
-    }
-    if (reply.kind === 'rate-limited') {
-      const headers: Record<string, string> = reply.retryAfterSeconds !== undefined ? { 'retry-after': String(reply.retryAfterSeconds) } : {}
-      return sendJson(res, 429, { error: { message: 'Rate limit reached for model. Please try again later.', type: 'requests', code: 'rate_limit_exceeded' } }, headers)
-    }
-    if (reply.kind === 'error') {
-      return sendJson(res, reply.status ?? 500, { error: { message: 'The server had an error while processing your request.', type: 'server_error', code: null } })
-    }
+    const pending = answerOpenAiFailure(req, reply, opts.apiKey, res)
+    if (!pending) return
 
     // The SDKs send multipart/form-data; the platform's Request parses it exactly as a server would.
     const form = await new Request('http://stub', { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body }).formData()
@@ -61,13 +54,13 @@ export async function startTranscriptionStub(opts: TranscriptionStubOptions): Pr
       return sendJson(res, 400, { error: { message: `Invalid file format: ${(err as Error).message}`, type: 'invalid_request_error', code: null } })
     }
     requests.push({ path: req.url, authorization: req.headers.authorization, fields, file: { name: (file as File).name, type: file.type, wav } })
-    if (reply.kind === 'bad-request') return sendJson(res, 400, { error: { message: reply.message ?? 'Invalid language', type: 'invalid_request_error', code: null } })
+    if (pending.kind === 'bad-request') return sendJson(res, 400, { error: { message: pending.message ?? 'Invalid language', type: 'invalid_request_error', code: null } })
 
-    const { words, sentences } = fakeSpeech(reply.text ?? opts.text ?? 'hello world', wav.seconds)
+    const { words, sentences } = fakeSpeech(pending.text ?? opts.text ?? 'hello world', wav.seconds)
     const wantWords = fields['timestamp_granularities[]']?.split(',').includes('word')
     sendJson(res, 200, {
       task: 'transcribe',
-      language: reply.language ?? opts.language ?? 'english',
+      language: pending.language ?? opts.language ?? 'english',
       duration: wav.seconds,
       text: sentences.map((s) => s.text).join(' '),
       ...(wantWords ? { words } : {}),

@@ -18,26 +18,29 @@ export async function shouldSkipPostgres(): Promise<boolean> {
   }
 }
 
-export interface ThrowawayDatabase {
+export interface TestDatabase {
   url: string
   drop(): Promise<void>
 }
 
-/** A fresh, empty database on the test server, so each run starts clean and leaves nothing behind. */
-export async function createThrowawayDatabase(prefix = 'vx_mig'): Promise<ThrowawayDatabase> {
+/**
+ * A fresh, empty database on the test server, so test files run in parallel without seeing each
+ * other's rows and each run leaves nothing behind.
+ */
+export async function createTestDatabase(baseUrl = postgresBaseUrl, prefix = 'vx_test'): Promise<TestDatabase> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`
-  await runAsAdmin(`CREATE DATABASE "${name}"`)
-  const url = new URL(postgresBaseUrl)
+  await runAsAdmin(baseUrl, `CREATE DATABASE "${name}"`)
+  const url = new URL(baseUrl)
   url.pathname = `/${name}`
   return {
     url: url.toString(),
     // FORCE: a test that failed half-way may still hold connections.
-    drop: () => runAsAdmin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+    drop: () => runAsAdmin(baseUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
   }
 }
 
-async function runAsAdmin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: postgresBaseUrl })
+async function runAsAdmin(baseUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: baseUrl })
   await client.connect()
   try {
     await client.query(sql)

@@ -1,36 +1,55 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  createAnalyzer, createGeminiProvider, createGroqProvider, createOpenAiProvider, type CacheLike, type LlmProvider
-} from '../../src/llm/index.js'
-import type { Outcome } from '../../src/llm/analyzer.js'
-import { startGeminiStub } from '../helpers/llm-stubs/gemini.js'
-import { startOpenAiStub } from '../helpers/llm-stubs/openai.js'
-import { STUB_ANALYSIS, type LlmStub } from '../helpers/llm-stubs/server.js'
+import { createAnalyzer, type CacheLike, type Outcome } from '../../src/analysis/index.js'
+import { createChatClient, createGeminiChat, createGroqChat, createOpenAiChat, type ChatProvider } from '../../src/chat/index.js'
+import { startChatCompletionsStub } from '../helpers/stubs/chat-completions.js'
+import { startGeminiChatStub } from '../helpers/stubs/gemini-chat.js'
+import type { StubServer } from '../helpers/stubs/server.js'
 import { inputOf } from './conversations.js'
 
 const KEY = 'test-key'
 
+/** A plausible model answer, distinct from what the builtin analyzer would say. */
+const STUB_ANALYSIS = {
+  summary: 'The customer bought the premium plan after asking about the price.',
+  tags: ['client wants to buy', 'sale'],
+  intent: 'purchase',
+  mood: 'positive',
+  emotions: ['joy'],
+  roles: { A: 'agent', B: 'customer' },
+  insights: ['The customer asked about pricing once.', 'The sale closed on the first call.'],
+  entities: [{ type: 'organization', text: 'Acme Telecom' }]
+}
+const REFINED = { text: 'Could you please send me the report?' }
+const NOT_JSON = 'Sure! Here is the analysis you asked for: the customer bought a plan.'
+const BAD_SCHEMA = JSON.stringify({ summary: 42, tags: 'sale', mood: 'ecstatic' })
+
+/** The fake model answers an analysis request with STUB_ANALYSIS and a refine request with REFINED. */
+const answer = (isAnalysis: boolean) => JSON.stringify(isAnalysis ? STUB_ANALYSIS : REFINED)
+
+type Stub = StubServer & { requests: { body: any }[] }
+
 interface Vendor {
   name: string
-  start(): Promise<LlmStub>
-  provider(url: string, apiKey?: string, model?: string): LlmProvider
+  start(): Promise<Stub>
+  provider(url: string, apiKey?: string, model?: string): ChatProvider
 }
 
 const VENDORS: Vendor[] = [
   {
     name: 'openai',
-    start: () => startOpenAiStub({ apiKey: KEY }),
-    provider: (url, apiKey = KEY, model) => createOpenAiProvider({ apiKey, baseURL: `${url}/v1`, model })
+    // Only the analysis prompt carries the schema with its "summary" field.
+    start: () => startChatCompletionsStub({ prefix: '/v1', apiKey: KEY, answer: (b) => answer(b.messages[0].content.includes('"summary"')) }),
+    provider: (url, apiKey = KEY, model) => createOpenAiChat({ apiKey, baseURL: `${url}/v1`, model })
   },
   {
     name: 'groq',
-    start: () => startOpenAiStub({ apiKey: KEY, prefix: '/openai/v1' }),
-    provider: (url, apiKey = KEY, model) => createGroqProvider({ apiKey, baseURL: url, model })
+    start: () => startChatCompletionsStub({ prefix: '/openai/v1', apiKey: KEY, answer: (b) => answer(b.messages[0].content.includes('"summary"')) }),
+    provider: (url, apiKey = KEY, model) => createGroqChat({ apiKey, baseURL: url, model })
   },
   {
     name: 'gemini',
-    start: () => startGeminiStub({ apiKey: KEY }),
-    provider: (url, apiKey = KEY, model) => createGeminiProvider({ apiKey, baseUrl: url, model })
+    start: () => startGeminiChatStub({ apiKey: KEY, answer: (b) => answer(Boolean(b.generationConfig.responseJsonSchema.properties.summary)) }),
+    provider: (url, apiKey = KEY, model) => createGeminiChat({ apiKey, baseUrl: url, model })
   }
 ]
 
@@ -40,7 +59,7 @@ function memoryCache(): CacheLike & { entries: Map<string, string> } {
 }
 
 describe.each(VENDORS)('$name provider', (vendor) => {
-  let stub: LlmStub
+  let stub: Stub
   beforeAll(async () => {
     stub = await vendor.start()
   })
@@ -49,14 +68,14 @@ describe.each(VENDORS)('$name provider', (vendor) => {
   function analyzer(opts: { apiKey?: string; timeoutSeconds?: number; cache?: CacheLike; model?: string } = {}) {
     const outcomes: Outcome[] = []
     const a = createAnalyzer({
-      provider: vendor.provider(stub.url, opts.apiKey, opts.model),
+      chat: createChatClient({ provider: vendor.provider(stub.url, opts.apiKey, opts.model), timeoutMs: 10_000 }),
       cache: opts.cache,
       timeoutSeconds: opts.timeoutSeconds ?? 10,
       onOutcome: (_name, outcome) => outcomes.push(outcome)
     })
     return Object.assign(a, { outcomes })
   }
-  const sent = () => stub.requests.length
+  const sent = () => stub.hits
 
   it('returns the model analysis, asks for JSON, and sends the prompt and the diarized transcript', async () => {
     const before = sent()
@@ -71,7 +90,7 @@ describe.each(VENDORS)('$name provider', (vendor) => {
     expect(wire).toContain("B: Hi, my name is John Smith. I'd like to buy the premium plan for my family.")
     if (vendor.name === 'gemini') {
       expect(body.generationConfig.responseMimeType).toBe('application/json')
-      expect(body.generationConfig.responseSchema.required).toContain('summary')
+      expect(body.generationConfig.responseJsonSchema.required).toContain('summary')
     } else {
       expect(body.response_format).toEqual({ type: 'json_object' })
       expect(body.messages[0].role).toBe('system')
@@ -84,7 +103,7 @@ describe.each(VENDORS)('$name provider', (vendor) => {
   })
 
   it('repairs near misses: an unknown tag is dropped and enum case is fixed', async () => {
-    stub.script({ kind: 'ok', body: { ...STUB_ANALYSIS, tags: ['Sale', 'hot lead'], mood: 'Positive' } })
+    stub.script({ kind: 'ok', text: JSON.stringify({ ...STUB_ANALYSIS, tags: ['Sale', 'hot lead'], mood: 'Positive' }) })
     const { analysis, error } = await analyzer().analyze(inputOf('support'))
     expect(error).toBeUndefined()
     expect(analysis.tags).toEqual(['sale'])
@@ -92,7 +111,7 @@ describe.each(VENDORS)('$name provider', (vendor) => {
   })
 
   it('retries once after invalid output and uses the second answer', async () => {
-    stub.script({ kind: 'not-json' }, { kind: 'ok' })
+    stub.script({ kind: 'ok', text: NOT_JSON }, { kind: 'ok' })
     const before = sent()
     const a = analyzer()
     const result = await a.analyze(inputOf('complaint'))
@@ -104,7 +123,7 @@ describe.each(VENDORS)('$name provider', (vendor) => {
   })
 
   it('falls back to the builtin analysis after invalid output twice, and says why', async () => {
-    stub.script({ kind: 'bad-schema' }, { kind: 'bad-schema' })
+    stub.script({ kind: 'ok', text: BAD_SCHEMA }, { kind: 'ok', text: BAD_SCHEMA })
     const before = sent()
     const a = analyzer()
     const result = await a.analyze(inputOf('complaint'))
@@ -139,7 +158,7 @@ describe.each(VENDORS)('$name provider', (vendor) => {
 
   it.each([
     ['rate-limited', 'rate limited (429)'],
-    ['server-error', 'server error (500)']
+    ['error', 'server error (500)']
   ] as const)('falls back at once on %s', async (kind, message) => {
     stub.script({ kind })
     const before = sent()
@@ -149,7 +168,7 @@ describe.each(VENDORS)('$name provider', (vendor) => {
   })
 
   it('falls back for refine too', async () => {
-    stub.script({ kind: 'server-error' })
+    stub.script({ kind: 'error' })
     const result = await analyzer().refine('send me the report')
     expect(result).toEqual({ output: 'Could you please send me the report? Thank you.', provider: 'builtin', error: `${vendor.name}: server error (500); used builtin refine` })
   })
@@ -170,7 +189,7 @@ describe.each(VENDORS)('$name provider', (vendor) => {
 
   it('does not cache a fallback, so the next call tries the model again', async () => {
     const cache = memoryCache()
-    stub.script({ kind: 'server-error' })
+    stub.script({ kind: 'error' })
     const before = sent()
     expect((await analyzer({ cache }).analyze(inputOf('cancellation'))).error).toBeDefined()
     expect((await analyzer({ cache }).analyze(inputOf('cancellation'))).error).toBeUndefined()

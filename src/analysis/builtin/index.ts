@@ -1,8 +1,7 @@
-import type { Analysis, AnalysisInput, LlmProvider } from '../types.js'
+import type { Analysis, AnalysisInput } from '../types.js'
 import { classify, emotionsOf, isVoicemail, moodOf } from './classify.js'
 import { extractEntities } from './entities.js'
 import { insightsOf } from './insights.js'
-import { refineText } from './refine.js'
 import { assignRoles, voiceOfCustomer } from './roles.js'
 import { summarize } from './summary.js'
 import { sentencesOf } from './text.js'
@@ -33,17 +32,5 @@ export function analyzeConversation(input: AnalysisInput): Analysis {
   }
 }
 
-/** The offline provider: always available, and what the analyzer falls back to when a cloud model fails. */
-export function createBuiltinProvider(): LlmProvider {
-  return {
-    name: 'builtin',
-    model: 'rules',
-    promptVersion: BUILTIN_VERSION,
-    async analyze(input) {
-      return analyzeConversation(input)
-    },
-    async refine(text) {
-      return refineText(text)
-    }
-  }
-}
+/** The offline politeness rewrite, what refine falls back to. */
+export { refineText } from './refine.js'

@@ -31,26 +31,32 @@ const norm = (x: unknown) => (isString(x) ? x.trim().toLowerCase().replace(/[_\s
 const oneOf = <T extends string>(set: readonly T[], x: unknown): T | undefined => set.find((s) => s === norm(x))
 const strings = (x: unknown) => (Array.isArray(x) ? x.filter(isString).map((s) => s.trim()).filter(Boolean) : x)
 
+/** Gemini's older response schema had no free-form maps, so some answers carry roles as [{speaker, role}]. */
+function rolesOf(x: unknown): unknown {
+  if (Array.isArray(x)) {
+    const pairs = x.filter((p): p is { speaker: string; role: string } => isString(p?.speaker) && isString(p?.role))
+    return Object.fromEntries(pairs.map((p) => [p.speaker, p.role]))
+  }
+  if (typeof x === 'object' && x !== null) return Object.fromEntries(Object.entries(x).filter((e): e is [string, string] => isString(e[1])))
+  return x
+}
+
 /**
  * Repairs what models commonly get slightly wrong (case, a tag outside the set, an unknown intent,
- * extra fields, stray non-strings in lists) and returns an Analysis, or undefined when the answer is
- * too far off to trust (no summary, an unknown mood, wrong types).
+ * extra fields, stray non-strings in lists). What is still wrong (no summary, an unknown mood, wrong
+ * types) is left for the schema check to refuse.
  */
-export function coerceAnalysis(raw: unknown): Analysis | undefined {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined
+export function repairAnalysis(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw
   const r = raw as Record<string, unknown>
-  const roles =
-    typeof r.roles === 'object' && r.roles !== null && !Array.isArray(r.roles)
-      ? Object.fromEntries(Object.entries(r.roles).filter((e): e is [string, string] => isString(e[1])))
-      : r.roles
-  const candidate = {
+  return {
     summary: isString(r.summary) ? r.summary.trim() : r.summary,
     tags: Array.isArray(r.tags) ? [...new Set(r.tags.map((t) => oneOf(TAGS, t)).filter((t) => t !== undefined))] : r.tags,
     // 'other' is the intent set's own catch-all, so an intent the model invented means exactly that.
     intent: isString(r.intent) ? (oneOf(INTENTS, r.intent) ?? 'other') : r.intent,
     mood: oneOf(MOODS, r.mood) ?? r.mood,
     emotions: Array.isArray(r.emotions) ? strings(r.emotions.map(norm)) : r.emotions,
-    roles,
+    roles: rolesOf(r.roles),
     insights: strings(r.insights),
     entities: Array.isArray(r.entities)
       ? r.entities.flatMap((e: unknown) => {
@@ -60,12 +66,10 @@ export function coerceAnalysis(raw: unknown): Analysis | undefined {
         })
       : r.entities
   }
-  return Value.Check(AnalysisSchema, candidate) ? (candidate as Analysis) : undefined
 }
 
-/** Why coerceAnalysis refused an answer, for the error message. */
-export function describeInvalid(raw: unknown): string {
-  if (typeof raw !== 'object' || raw === null) return 'the answer is not a JSON object'
-  const first = Value.Errors(AnalysisSchema, raw)[0]
-  return first ? `${first.instancePath || '/'} ${first.message}` : 'the answer does not match the schema'
+/** A repaired Analysis, or undefined when the answer is too far off to trust. */
+export function coerceAnalysis(raw: unknown): Analysis | undefined {
+  const candidate = repairAnalysis(raw)
+  return Value.Check(AnalysisSchema, candidate) ? (candidate as Analysis) : undefined
 }

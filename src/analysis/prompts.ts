@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import type { AnalysisInput } from './types.js'
 import { AnalysisSchema } from './schema.js'
 
-// prompts/ sits at the repository root, two levels above both src/llm and dist/llm.
+// prompts/ sits at the repository root, two levels above both src/analysis and dist/analysis.
 const read = (file: string) => readFileSync(new URL(`../../prompts/${file}`, import.meta.url), 'utf8').trim()
 
 /** Bump the file name and this version together: the version is part of every cache key. */

@@ -43,23 +43,8 @@ export interface Analysis {
   entities: Entity[]
 }
 
-export interface LlmProvider {
-  name: string
-  /** Part of the cache key: a new model must not be served an old model's answers. */
-  model?: string
-  /** The prompt (or rule set) version the answers come from, reported to callers and part of the cache key. */
-  promptVersion?: string
-  analyze(input: AnalysisInput, signal?: AbortSignal): Promise<Analysis>
-  refine(text: string, signal?: AbortSignal): Promise<string>
-}
-
 /** What the analyzer needs of a cache: a subset of the app's Cache, so tests can pass a Map-backed one. */
 export interface CacheLike {
   get(key: string): Promise<string | null>
   set(key: string, value: string, ttlSeconds?: number): Promise<void>
-}
-
-/** A provider answered, but not with something we can use; the analyzer retries these once. */
-export class InvalidOutputError extends Error {
-  override name = 'InvalidOutputError'
 }

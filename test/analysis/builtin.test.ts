@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { Value } from 'typebox/value'
-import { AnalysisSchema, createAnalyzer, createBuiltinProvider, type Analysis } from '../../src/llm/index.js'
+import { analyzeConversation, AnalysisSchema, createAnalyzer, refineText, type Analysis } from '../../src/analysis/index.js'
 import { inputOf } from './conversations.js'
 
-const builtin = createBuiltinProvider()
+const builtin = { analyze: analyzeConversation, refine: refineText }
 const FORMS = [['written', false], ['recognised', true]] as const
 
 describe.each(FORMS)('builtin analysis of %s conversations', (_form, recognised) => {
@@ -100,7 +100,7 @@ describe('builtin analysis edge cases', () => {
   it('takes emotions from the emotion model', async () => {
     const input = inputOf('support')
     input.utterances[1].emotion = 'sad'
-    expect(await builtin.analyze(input).then((a) => a.emotions)).toContain('sadness')
+    expect(builtin.analyze(input).emotions).toContain('sadness')
   })
 
   it('extracts written and spoken phone numbers, e-mails and times', async () => {
@@ -112,8 +112,8 @@ describe('builtin analysis edge cases', () => {
     ]))
   })
 
-  it('is what the analyzer returns for LLM_PROVIDER=builtin, with its own prompt version', async () => {
-    const result = await createAnalyzer({ provider: builtin, timeoutSeconds: 1 }).analyze(inputOf('purchase'))
+  it('is what the analyzer returns without a chat model, with its own prompt version', async () => {
+    const result = await createAnalyzer({ timeoutSeconds: 1 }).analyze(inputOf('purchase'))
     expect(result.provider).toBe('builtin')
     expect(result.promptVersion).toBe('builtin.v1')
     expect(result.error).toBeUndefined()

@@ -1,4 +1,4 @@
-import type { AnalysisInput } from '../../src/llm/index.js'
+import type { AnalysisInput } from '../../src/analysis/index.js'
 
 type Turn = [speaker: string, text: string, emotion?: string]
 

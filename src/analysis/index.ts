@@ -1,0 +1,6 @@
+export type { Analysis, AnalysisInput, CacheLike, Entity, EntityType, Intent, Mood, Tag, Utterance } from './types.js'
+export { ENTITY_TYPES, INTENTS, MOODS, TAGS } from './types.js'
+export { AnalysisSchema, coerceAnalysis, RefineSchema, repairAnalysis } from './schema.js'
+export { ANALYSIS_PROMPT_VERSION, REFINE_PROMPT_VERSION } from './prompts.js'
+export { analyzeConversation, BUILTIN_VERSION, refineText } from './builtin/index.js'
+export { createAnalyzer, type Analyzer, type AnalysisResult, type AnalyzerOptions, type Outcome, type RefineResult } from './analyzer.js'

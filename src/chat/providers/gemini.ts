@@ -1,0 +1,61 @@
+import { GoogleGenAI, type Content, type GenerateContentParameters } from '@google/genai'
+import { classifyGeminiError } from '../../stt/engines/gemini.js'
+import { plainSchema } from '../json.js'
+import type { ChatProvider, ChatRequest } from '../types.js'
+
+export interface GeminiChatOptions {
+  apiKey: string
+  /** GEMINI_BASE_URL (default https://generativelanguage.googleapis.com) */
+  baseUrl?: string
+  /** default gemini-2.5-flash */
+  model?: string
+}
+
+/**
+ * Gemini takes system text apart from the turns and calls the assistant "model". The schema goes in
+ * `responseJsonSchema` (full JSON Schema, free-form maps included), which Gemini enforces itself.
+ */
+function params(model: string, request: ChatRequest, signal: AbortSignal): GenerateContentParameters {
+  const system = request.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n')
+  const contents: Content[] = request.messages
+    .filter((m) => m.role !== 'system')
+    .map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: [{ text: m.content }] }))
+  return {
+    model,
+    contents,
+    config: {
+      ...(system && { systemInstruction: system }),
+      ...(request.json && { responseMimeType: 'application/json', responseJsonSchema: plainSchema(request.json.schema) }),
+      ...(request.temperature !== undefined && { temperature: request.temperature }),
+      ...(request.maxTokens !== undefined && { maxOutputTokens: request.maxTokens }),
+      abortSignal: signal
+    }
+  }
+}
+
+export function createGeminiChat(o: GeminiChatOptions): ChatProvider {
+  const model = o.model ?? 'gemini-2.5-flash'
+  let client: GoogleGenAI | undefined
+  // No retryOptions: the SDK then makes exactly one attempt, and the chat client owns the retry policy.
+  const ai = () => (client ??= new GoogleGenAI({ apiKey: o.apiKey, httpOptions: o.baseUrl ? { baseUrl: o.baseUrl } : undefined }))
+  return {
+    name: 'gemini',
+    model,
+    keyVariable: 'GEMINI_API_KEY',
+    available: true,
+    classify: classifyGeminiError,
+    async complete(request, signal) {
+      const response = await ai().models.generateContent(params(model, request, signal))
+      return response.text ?? ''
+    },
+    async stream(request, signal) {
+      const responses = await ai().models.generateContentStream(params(model, request, signal))
+      return (async function* () {
+        for await (const response of responses) {
+          const delta = response.text
+          if (delta) yield delta
+        }
+      })()
+    }
+  }
+}
