@@ -22,8 +22,21 @@ export function checkJson(content: string, schema: TSchema, repair?: (raw: unkno
   return { invalid: `the answer does not match the schema (${first ? `${first.instancePath || '/'} ${first.message}` : 'unknown mismatch'})` }
 }
 
-/** The schema as plain JSON Schema: TypeBox's symbol-keyed metadata and `$id` stay behind. */
+/**
+ * The schema as plain JSON Schema for a vendor: TypeBox's symbol-keyed metadata and `$id`s stay behind,
+ * and a record's catch-all `patternProperties` becomes `additionalProperties`, the form Gemini's
+ * responseJsonSchema understands.
+ */
 export function plainSchema(schema: TSchema): Record<string, unknown> {
-  const { $id: _id, ...rest } = JSON.parse(JSON.stringify(schema)) as Record<string, unknown>
-  return rest
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk)
+    if (typeof node !== 'object' || node === null) return node
+    const { $id: _id, patternProperties, ...rest } = node as Record<string, unknown>
+    const out = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, walk(v)]))
+    const patterns = Object.entries((patternProperties ?? {}) as Record<string, unknown>)
+    if (patterns.length === 1 && patterns[0][0] === '^.*$') out.additionalProperties = walk(patterns[0][1])
+    else if (patterns.length) out.patternProperties = walk(patternProperties)
+    return out
+  }
+  return walk(JSON.parse(JSON.stringify(schema))) as Record<string, unknown>
 }

@@ -91,6 +91,8 @@ describe.each(VENDORS)('$name provider', (vendor) => {
     if (vendor.name === 'gemini') {
       expect(body.generationConfig.responseMimeType).toBe('application/json')
       expect(body.generationConfig.responseJsonSchema.required).toContain('summary')
+      // Roles are a free-form map, in the form Gemini's JSON Schema support understands.
+      expect(body.generationConfig.responseJsonSchema.properties.roles).toEqual(expect.objectContaining({ type: 'object', additionalProperties: { type: 'string' } }))
     } else {
       expect(body.response_format).toEqual({ type: 'json_object' })
       expect(body.messages[0].role).toBe('system')
