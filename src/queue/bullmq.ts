@@ -59,6 +59,8 @@ export function createBullQueue<M extends JobMap<M>>({ url, prefix, log, default
       removeOnFail: { age: 30 * 24 * 3600 }
     }
   })
+  // The connection's listener above already reports Redis errors; without one here BullMQ prints each again.
+  queue.on('error', (err) => log.debug({ err: err.message }, 'queue error'))
   const workers: Worker[] = []
 
   return {
