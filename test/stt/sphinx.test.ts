@@ -81,8 +81,13 @@ describe('sphinx engine', () => {
   it('transcribes a long recording made of several utterances in order', async () => {
     const parts = await Promise.all(SENTENCES.map((s, i) => synthesize(s, { voice: VOICES[i], padEnd: 1 })))
     const audio = { samples: await readWav16k(await concatWavs(parts, 'sphinx-test-long')), sampleRate: 16000 as const }
-    const t = await engine.transcribe(audio)
+    const progress: number[] = []
+    const t = await engine.transcribe(audio, { onProgress: (done) => progress.push(done) })
     expect(t.segments.length).toBeGreaterThanOrEqual(SENTENCES.length)
+    // One report per utterance decoded, rising to all of the speech.
+    expect(progress.length).toBeGreaterThanOrEqual(SENTENCES.length)
+    expect(progress).toEqual([...progress].sort((a, b) => a - b))
+    expect(progress[progress.length - 1]).toBe(1)
     expect(wordErrorRate(SENTENCES.join(' '), t.text)).toBeLessThanOrEqual(0.2)
     expectWellFormed(t)
   })
@@ -104,6 +109,14 @@ describe('sphinx engine', () => {
     expect(wordErrorRate(oneShot.text, t.text)).toBeLessThanOrEqual(0.1)
     expectWellFormed(t)
     expect(t.duration).toBeCloseTo(audio.samples.length / 16000, 2)
+  })
+
+  it('gives the threads of aborted streams back to the pool', async () => {
+    const controllers = [new AbortController(), new AbortController(), new AbortController()]
+    for (const c of controllers) engine.stream!({ signal: c.signal }).write(new Float32Array(16000))
+    for (const c of controllers) c.abort()
+    const t = await engine.transcribe(await speech(SENTENCES[0], 'rms'))
+    expect(wordErrorRate(SENTENCES[0], t.text)).toBeLessThanOrEqual(0.25)
   })
 
   it('serves four concurrent requests with a pool of two', async () => {

@@ -101,7 +101,7 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
       checkLanguage(options.language)
       const listeners: Array<(text: string) => void> = []
       let samplesWritten = 0
-      const lease = ready().then((decoders) => decoders.lease((text) => listeners.forEach((cb) => cb(text)), options.signal))
+      const lease = ready().then((decoders) => decoders.lease((text) => listeners.forEach((cb) => cb(text))))
       // A failure surfaces from end(); until then writes are dropped.
       lease.catch(() => undefined)
       const abort = () => void lease.then((l) => l.release(), () => undefined)

@@ -44,10 +44,11 @@ export class DecoderPool {
    * Queues a streaming utterance. Writes go straight onto its port and wait there until a thread
    * takes the task, so a caller never waits for a free thread before sending audio.
    */
-  lease(onPartial: (text: string) => void, signal?: AbortSignal): DecoderLease {
+  lease(onPartial: (text: string) => void): DecoderLease {
     const { port1, port2 } = new MessageChannel()
     port1.on('message', (msg: StreamOutput) => onPartial(msg.text))
-    const task = this.pool.run({ op: 'stream', port: port2 }, { transferList: [port2], signal })
+    // No abort signal here: release() ends the utterance and keeps the thread and its model.
+    const task = this.pool.run({ op: 'stream', port: port2 }, { transferList: [port2] })
     let ended = false
     const finish = (msg: StreamInput) => {
       if (!ended) port1.postMessage(msg)
