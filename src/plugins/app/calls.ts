@@ -4,6 +4,7 @@ import { deleteCall, getOwnedCall } from '../../calls/store.js'
 import { audioKey } from '../../storage/keys.js'
 import { detectAudio } from '../../audio/index.js'
 import { processCall, type CallOptions } from '../../pipeline/process-call.js'
+import { analyzeRecording, type RecordingOptions, type RecordingResult } from '../../pipeline/recording.js'
 import type { CallOptionsInput } from '../../schemas/call-options.js'
 import { assignSpeakers } from '../../diarization/index.js'
 
@@ -13,6 +14,8 @@ export interface Calls {
   process(id: string, options: CallOptionsInput, progress?: (p: number) => Promise<void>): Promise<CallRecord>
   enqueue(id: string, options: CallOptionsInput): Promise<void>
   remove(ownerId: string | null, id: string): Promise<void>
+  /** The same pipeline over audio that is neither stored nor recorded (the voice-analytics route). */
+  analyzeAudio(bytes: Uint8Array, options: RecordingOptions): Promise<RecordingResult>
 }
 
 declare module 'fastify' {
@@ -68,6 +71,11 @@ export default fp(
         } finally {
           if (options.webhook_url) await queue.add('deliver-webhook', { id }, { jobId: `webhook-${id}` })
         }
+      },
+      async analyzeAudio(bytes, options) {
+        const result = await analyzeRecording(deps, bytes, options)
+        metrics.audioSeconds.inc({ engine: result.engine }, result.transcript.duration)
+        return result
       },
       async enqueue(id, options) {
         await queue.add('process-call', { id, options }, { jobId: id })
