@@ -320,6 +320,36 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Analysis: {
+            /** @description emotions expressed, as lowercase nouns (anger, gratitude, ...) */
+            emotions: string[];
+            /** @description names, organisations, dates, times, money, phone numbers, emails */
+            entities: {
+                text: string;
+                /** @enum {string} */
+                type: "person" | "organization" | "date" | "time" | "money" | "phone" | "email";
+            }[];
+            /** @description 2-3 short, useful facts derived from the conversation */
+            insights: string[];
+            /**
+             * @description the customer's or caller's main intent
+             * @enum {string}
+             */
+            intent: "purchase" | "complaint" | "information" | "support" | "cancel" | "other";
+            /**
+             * @description overall mood of the conversation
+             * @enum {string}
+             */
+            mood: "positive" | "negative" | "neutral" | "mixed";
+            /** @description speaker label -> role, e.g. agent, customer, caller, recipient */
+            roles: {
+                [key: string]: string;
+            };
+            /** @description 2-3 sentences on what the conversation was about and how it ended */
+            summary: string;
+            /** @description every tag that applies */
+            tags: ("client wants to buy" | "wrong number" | "needs follow-up" | "voicemail" | "complaint" | "inquiry" | "sale" | "support" | "other")[];
+        };
         ApiKey: {
             /** Format: date-time */
             created_at: string;
@@ -333,48 +363,49 @@ export interface components {
             revoked_at: string | null;
         };
         CallRecord: {
-            ai_tags: string[];
+            ai_tags: components["schemas"]["Analysis"]["tags"];
             duration: number | null;
-            emotions: unknown;
+            /** @description The overall emotion label, then the emotions the analysis names */
+            emotions: string[];
             engine: string | null;
-            /** @description Names, organisations, dates, times, money, phone numbers, emails */
-            entities: unknown;
+            entities: components["schemas"]["Analysis"]["entities"];
             error: string | null;
             filename: string;
             /** Format: uuid */
             id: string;
-            insights: unknown;
-            intent: string | null;
+            insights: components["schemas"]["Analysis"]["insights"];
+            intent: components["schemas"]["Analysis"]["intent"] | null;
             language: string | null;
-            mood: string | null;
+            mood: components["schemas"]["Analysis"]["mood"] | null;
             progress: number;
             prompt_version: string | null;
-            /** @description Role per speaker label */
-            roles: unknown;
-            /** @description Overall {label: POSITIVE|NEUTRAL|NEGATIVE, score, emotion, confidence} */
-            sentiment: unknown;
-            speakers: unknown;
-            /** @enum {unknown} */
+            roles: components["schemas"]["Analysis"]["roles"];
+            sentiment: components["schemas"]["Sentiment"] | null;
+            speakers: components["schemas"]["Speaker"][];
+            /** @enum {string} */
             status: "queued" | "processing" | "completed" | "failed";
-            summary: string | null;
+            summary: components["schemas"]["Analysis"]["summary"] | null;
             /** @description The user's tags when set, otherwise the AI's */
             tags: string[];
-            /** @description Milliseconds per pipeline stage */
-            timings: unknown;
+            timings: components["schemas"]["Timings"];
             transcript: string | null;
             /** Format: date-time */
             upload_timestamp: string;
             user_tags: string[] | null;
-            utterances: unknown;
-            words: {
-                confidence: number;
-                /** @description seconds */
-                end: number;
-                speaker?: string;
-                /** @description seconds */
-                start: number;
-                word: string;
-            }[];
+            utterances: components["schemas"]["Utterance"][];
+            /** @description null when the call has no webhook_url */
+            webhook: {
+                /** @description POSTs made so far */
+                attempts: number;
+                delivered_at: string | null;
+                last_error: string | null;
+                /**
+                 * @description failed: every attempt failed, or the receiver answered a final 4xx
+                 * @enum {unknown}
+                 */
+                status: "pending" | "delivered" | "failed";
+            } | null;
+            words: components["schemas"]["Word"][];
         };
         CreatedApiKey: {
             /** Format: date-time */
@@ -387,6 +418,11 @@ export interface components {
             name: string;
             prefix: string;
         };
+        /**
+         * @description Emotion label of the emotion engines
+         * @enum {string}
+         */
+        Emotion: "happy" | "satisfied" | "neutral" | "confused" | "frustrated" | "angry" | "sad";
         EnvelopeError: {
             /** @description Stable machine-readable code */
             code: string;
@@ -403,14 +439,6 @@ export interface components {
             /** @description What went wrong and what to do about it */
             message: string;
         };
-        LoginBody: {
-            password: string;
-            username: string;
-        };
-        NewApiKeyBody: {
-            expires_in_days?: number;
-            name: string;
-        };
         OpenAiError: {
             error: {
                 code: string | null;
@@ -418,6 +446,12 @@ export interface components {
                 param: string | null;
                 type: string;
             };
+        };
+        QueuedCall: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "queued";
         };
         Readiness: {
             components: {
@@ -431,20 +465,22 @@ export interface components {
             };
             status: "ready" | "not_ready";
         };
-        RegisterBody: {
-            /** Format: email */
-            email: string;
-            /** @description At least 8 characters */
-            password: string;
-            /** @description Letters, digits, _ . - */
-            username: string;
-        };
         RegisteredUser: {
             email: string;
             /** Format: uuid */
             user_id: string;
             username: string;
         };
+        Sentiment: {
+            /** @description 0 means there was nothing to judge */
+            confidence: number;
+            emotion: components["schemas"]["Emotion"];
+            label: components["schemas"]["SentimentLabel"];
+            /** @description -1 negative .. 1 positive */
+            score: number;
+        };
+        /** @enum {string} */
+        SentimentLabel: "POSITIVE" | "NEUTRAL" | "NEGATIVE";
         Session: {
             email: string;
             /** Format: date-time */
@@ -454,6 +490,52 @@ export interface components {
             /** Format: uuid */
             user_id: string;
             username: string;
+        };
+        Speaker: {
+            emotion: components["schemas"]["Emotion"] | null;
+            label: string;
+            role: string | null;
+            sentiment: components["schemas"]["SentimentLabel"] | null;
+            /** @description Seconds this speaker talks */
+            talk_time: number;
+        };
+        Timings: {
+            /** @description Milliseconds spent in analysis */
+            analyze?: number;
+            /** @description Milliseconds spent in decoding */
+            decode?: number;
+            /** @description Milliseconds spent in diarization */
+            diarize?: number;
+            /** @description Milliseconds spent in emotion analysis */
+            emotion?: number;
+            /** @description Milliseconds spent in speech-to-text */
+            stt?: number;
+        } & {
+            [key: string]: number;
+        };
+        Utterance: {
+            emotion?: components["schemas"]["Emotion"];
+            /** @description Seconds from the start of the recording */
+            end: number;
+            sentiment?: components["schemas"]["SentimentLabel"];
+            /** @description -1 negative .. 1 positive */
+            sentiment_score?: number;
+            /** @description 'A', 'B', ... in order of first appearance */
+            speaker: string;
+            /** @description Seconds from the start of the recording */
+            start: number;
+            text: string;
+        };
+        Word: {
+            /** @description The engine's posterior probability */
+            confidence: number;
+            /** @description Seconds from the start of the recording */
+            end: number;
+            /** @description Speaker label; set once speakers are assigned */
+            speaker?: string;
+            /** @description Seconds from the start of the recording */
+            start: number;
+            word: string;
         };
     };
     responses: never;
@@ -929,12 +1011,18 @@ export interface operations {
     };
     listCalls: {
         parameters: {
-            query: {
-                /** @description ISO 8601, inclusive */
+            query?: {
+                /**
+                 * @description Inclusive. A date (2024-12-31, to its end, UTC) or an ISO 8601 date-time
+                 * @example 2024-12-31
+                 */
                 end_date?: string;
-                limit: number;
-                skip: number;
-                /** @description ISO 8601, inclusive */
+                limit?: number;
+                skip?: number;
+                /**
+                 * @description Inclusive. A date (2024-01-31, from its start, UTC) or an ISO 8601 date-time
+                 * @example 2024-01-01
+                 */
                 start_date?: string;
                 tag?: string;
             };
@@ -954,6 +1042,7 @@ export interface operations {
                         data: components["schemas"]["CallRecord"][];
                         /** @enum {boolean} */
                         success: true;
+                        /** @description Matching records, all pages */
                         total: number;
                     };
                 };
@@ -1026,7 +1115,7 @@ export interface operations {
                     /** @description Speech engine (GET /v1/models); default engine otherwise */
                     engine?: string;
                     /** Format: binary */
-                    file: string;
+                    file: Blob;
                     language?: string;
                     speakers_expected?: number;
                     /**
@@ -1058,12 +1147,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            /** Format: uuid */
-                            id: string;
-                            /** @enum {string} */
-                            status: "queued";
-                        };
+                        data: components["schemas"]["QueuedCall"];
                         /** @enum {boolean} */
                         success: true;
                     };
@@ -1494,7 +1578,8 @@ export interface operations {
             content: {
                 "multipart/form-data": {
                     /** Format: binary */
-                    file: string;
+                    file: Blob;
+                    /** @description When you know how many people speak */
                     speakers_expected?: number;
                 };
             };
@@ -1509,31 +1594,26 @@ export interface operations {
                     "application/json": {
                         duration: number;
                         emotions: {
-                            emotion: string;
+                            emotion: components["schemas"]["Emotion"];
                             end: number;
                             score: number;
-                            sentiment: string;
+                            sentiment: components["schemas"]["SentimentLabel"];
                             speaker: string;
                             start: number;
                         }[];
                         sentiment: {
-                            emotion: string;
-                            label: string;
+                            emotion: components["schemas"]["Emotion"];
+                            label: components["schemas"]["SentimentLabel"];
                             score: number;
                         };
                         speakers: {
-                            emotion: string | null;
+                            emotion: components["schemas"]["Emotion"] | null;
                             label: string;
-                            sentiment: string | null;
+                            sentiment: components["schemas"]["SentimentLabel"] | null;
                             talk_time: number;
                         }[];
                         transcription: string;
-                        utterances: {
-                            end: number;
-                            speaker: string;
-                            start: number;
-                            text: string;
-                        }[];
+                        utterances: components["schemas"]["Utterance"][];
                         warnings: string[];
                     };
                 };
@@ -1633,6 +1713,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     metrics: {
@@ -1653,6 +1742,15 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     ready: {
@@ -1671,6 +1769,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Default Response */
@@ -1695,7 +1802,7 @@ export interface operations {
             content: {
                 "multipart/form-data": {
                     /** Format: binary */
-                    audio: string;
+                    audio: Blob;
                 };
             };
         };
@@ -1785,10 +1892,10 @@ export interface operations {
                      * Format: binary
                      * @description Audio file: WAV, FLAC, MP3, OGG/Opus, WebM, M4A
                      */
-                    file: string;
+                    file: Blob;
                     /** @description ISO-639-1 code, e.g. en */
                     language?: string;
-                    /** @description Engine name (see GET /v1/models); whisper-1 and unknown names mean the default engine */
+                    /** @description Engine name (see GET /v1/models); OpenAI model names (whisper-1, gpt-4o-transcribe) mean the default engine, other unknown names are a 400 */
                     model: string;
                     prompt?: string;
                     /** @enum {unknown} */

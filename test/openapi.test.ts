@@ -57,4 +57,30 @@ describe('generated TypeScript client against a listening server', () => {
     expect(bad.response.status).toBe(401)
     expect(bad.error).toMatchObject({ success: false, code: 'token_invalid' })
   })
+
+  it('serves ReDoc from the npm package, loading the spec from /docs/json', async () => {
+    const page = await fetch(`${baseUrl}/redoc`)
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/)
+    const html = await page.text()
+    expect(html).toContain('spec-url="/docs/json"')
+    const src = /<script src="(\/[^"]+)"/.exec(html)?.[1]
+    expect(src, 'a script served by this server, not a CDN').toBeDefined()
+    const script = await fetch(`${baseUrl}${src}`)
+    expect(script.status).toBe(200)
+    expect(script.headers.get('content-type')).toMatch(/javascript/)
+    expect((await script.text()).length).toBeGreaterThan(100_000)
+    expect((await fetch(`${baseUrl}/docs/json`)).status).toBe(200)
+    // ReDoc builds its search index in a blob: worker.
+    expect(page.headers.get('content-security-policy')).toMatch(/worker-src[^;]*blob:/)
+  })
+
+  it('never asks browsers to upgrade to HTTPS, so the docs load from any address over plain HTTP', async () => {
+    for (const path of ['/redoc', '/docs', '/docs/static/index.html', '/health']) {
+      const res = await fetch(`${baseUrl}${path}`)
+      const csp = res.headers.get('content-security-policy')
+      expect(csp, path).toBeTruthy()
+      expect(csp, path).not.toMatch(/upgrade-insecure-requests/)
+    }
+  })
 })

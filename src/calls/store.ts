@@ -1,13 +1,33 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js'
-import type { ListCallsQuery } from '../schemas/calls.js'
+import { LIST_LIMIT_DEFAULT, type ListCallsQuery } from '../schemas/calls.js'
 import { badRequest, notFound } from '../errors.js'
 
 /** Anonymous callers see only anonymous records; a signed-in caller sees only their own. */
 export const ownerScope = (ownerId: string | null): Prisma.CallRecordWhereInput => ({ ownerId })
 
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i
+const DAY_MS = 86_400_000
+
+/**
+ * One end of a date filter as a range of instants. A plain date covers its whole day in UTC, so
+ * `end_date=2024-12-31` includes that evening; a date-time without an offset is read as UTC too,
+ * never as the server's local time.
+ */
+export function dateBound(param: string, value: string): { from: Date; until: Date } {
+  const m = DATE_TIME.exec(value)
+  const day = m && new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
+  // Date.UTC rolls 2024-02-30 over into March: only a real calendar date survives the round trip.
+  const real = day && day.toISOString().slice(0, 10) === value.slice(0, 10)
+  const at = !real ? undefined : value.length === 10 ? day : new Date(`${value.replace(' ', 'T')}${m[4] ? '' : 'Z'}`)
+  if (!at || Number.isNaN(at.getTime())) {
+    throw badRequest(`${param} must be a date like 2024-01-31 or a date-time like 2024-01-31T09:30:00Z; got "${value}".`, 'invalid_date')
+  }
+  return value.length === 10 ? { from: at, until: new Date(at.getTime() + DAY_MS - 1) } : { from: at, until: at }
+}
+
 export async function listCalls(prisma: PrismaClient, ownerId: string | null, q: ListCallsQuery) {
-  const start = q.start_date ? new Date(q.start_date) : undefined
-  const end = q.end_date ? new Date(q.end_date) : undefined
+  const start = q.start_date === undefined ? undefined : dateBound('start_date', q.start_date).from
+  const end = q.end_date === undefined ? undefined : dateBound('end_date', q.end_date).until
   if (start && end && start > end) throw badRequest('start_date is after end_date.', 'invalid_date_range')
   const where: Prisma.CallRecordWhereInput = {
     ...ownerScope(ownerId),
@@ -21,7 +41,7 @@ export async function listCalls(prisma: PrismaClient, ownerId: string | null, q:
     })
   }
   const [data, total] = await prisma.$transaction([
-    prisma.callRecord.findMany({ where, orderBy: { createdAt: 'desc' }, take: q.limit, skip: q.skip }),
+    prisma.callRecord.findMany({ where, orderBy: { createdAt: 'desc' }, take: q.limit ?? LIST_LIMIT_DEFAULT, skip: q.skip ?? 0 }),
     prisma.callRecord.count({ where })
   ])
   return { data, total }

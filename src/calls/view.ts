@@ -1,6 +1,9 @@
 import type { CallRecord } from '../generated/prisma/client.js'
 import type { CallRecordView } from '../schemas/calls.js'
 
+// The JSON columns are written by the pipeline in exactly these shapes (src/pipeline/process-call.ts).
+type Stored<K extends keyof CallRecordView> = CallRecordView[K]
+
 /** Maps a stored record to the JSON the calls API returns; the user's tags win over the AI's. */
 export function toCallView(r: CallRecord): CallRecordView {
   return {
@@ -12,23 +15,23 @@ export function toCallView(r: CallRecord): CallRecordView {
     transcript: r.transcript,
     summary: r.summary,
     tags: r.userTagsSet ? r.userTags : r.tags,
-    ai_tags: r.tags,
+    ai_tags: r.tags as Stored<'ai_tags'>,
     user_tags: r.userTagsSet ? r.userTags : null,
-    roles: r.roles ?? {},
-    emotions: r.emotions ?? [],
-    intent: r.intent,
-    mood: r.mood,
-    insights: r.insights ?? [],
-    entities: r.entities ?? [],
-    sentiment: r.sentiment ?? null,
+    roles: (r.roles as Stored<'roles'> | null) ?? {},
+    emotions: (r.emotions as Stored<'emotions'> | null) ?? [],
+    intent: r.intent as Stored<'intent'>,
+    mood: r.mood as Stored<'mood'>,
+    insights: (r.insights as Stored<'insights'> | null) ?? [],
+    entities: (r.entities as Stored<'entities'> | null) ?? [],
+    sentiment: (r.sentiment as Stored<'sentiment'>) ?? null,
     upload_timestamp: r.createdAt.toISOString(),
     duration: r.durationSeconds,
     language: r.language,
     engine: r.engine,
-    words: (r.words as CallRecordView['words'] | null) ?? [],
-    utterances: r.utterances ?? [],
-    speakers: r.speakers ?? [],
-    timings: r.timings ?? {},
+    words: (r.words as Stored<'words'> | null) ?? [],
+    utterances: (r.utterances as Stored<'utterances'> | null) ?? [],
+    speakers: (r.speakers as Stored<'speakers'> | null) ?? [],
+    timings: (r.timings as Stored<'timings'> | null) ?? {},
     prompt_version: r.promptVersion,
     webhook: r.webhookUrl
       ? {

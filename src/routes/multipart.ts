@@ -1,4 +1,6 @@
 import type { FastifyRequest } from 'fastify'
+import type { Static, TObject } from 'typebox'
+import { Value } from 'typebox/value'
 import { badRequest, payloadTooLarge } from '../errors.js'
 
 export interface Upload {
@@ -41,4 +43,22 @@ export async function readUpload(request: FastifyRequest, fileField: string, max
     throw badRequest(`Malformed multipart request: ${(err as Error).message}. Check the boundary and that the upload completed.`, 'malformed_multipart')
   }
   return upload
+}
+
+/**
+ * Text fields of a multipart form (or query parameters) as the schema's types: defaults applied,
+ * strings converted ("true", "3", a lone value for an array). The first problem is a 400 that names
+ * the field, since JSON-schema paths mean nothing to someone filling in a form.
+ */
+export function parseFields<T extends TObject>(schema: T, fields: Record<string, unknown>): Static<T> {
+  const value = Value.Convert(schema, Value.Default(schema, { ...fields }))
+  if (Value.Check(schema, value)) return value as Static<T>
+  const [first] = Value.Errors(schema, value)
+  const params = first.params as { requiredProperties?: string[]; allowedValues?: unknown[] }
+  if (first.keyword === 'required' && params.requiredProperties?.length) {
+    throw badRequest(`Missing field "${params.requiredProperties[0]}".`, 'missing_field')
+  }
+  const field = first.instancePath.split('/')[1] ?? 'form'
+  const detail = params.allowedValues ? `must be one of ${params.allowedValues.join(', ')}` : first.message
+  throw badRequest(`Invalid field "${field}": ${detail}.`, 'invalid_field')
 }

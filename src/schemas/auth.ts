@@ -5,8 +5,7 @@ export const RegisterBodySchema = Type.Object(
     username: Type.String({ minLength: 3, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$', description: 'Letters, digits, _ . -' }),
     password: Type.String({ minLength: 8, maxLength: 256, description: 'At least 8 characters' }),
     email: Type.String({ format: 'email', maxLength: 254 })
-  },
-  { $id: 'RegisterBody' }
+  }
 )
 export type RegisterBody = Static<typeof RegisterBodySchema>
 
@@ -16,8 +15,7 @@ export const RegisteredUserSchema = Type.Object(
 )
 
 export const LoginBodySchema = Type.Object(
-  { username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) },
-  { $id: 'LoginBody' }
+  { username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }
 )
 export type LoginBody = Static<typeof LoginBodySchema>
 
@@ -49,8 +47,7 @@ export const NewApiKeyBodySchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
     expires_in_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 }))
-  },
-  { $id: 'NewApiKeyBody' }
+  }
 )
 export type NewApiKeyBody = Static<typeof NewApiKeyBodySchema>
 
@@ -66,4 +63,5 @@ export const CreatedApiKeySchema = Type.Object(
   { $id: 'CreatedApiKey' }
 )
 
-export const authSchemas = [RegisterBodySchema, RegisteredUserSchema, LoginBodySchema, SessionSchema, ApiKeySchema, NewApiKeyBodySchema, CreatedApiKeySchema]
+// Request bodies are inline in their one route; only shapes several routes return are components.
+export const authSchemas = [RegisteredUserSchema, SessionSchema, ApiKeySchema, CreatedApiKeySchema]

@@ -1,14 +1,13 @@
 import { Type, type Static } from 'typebox'
+import { AnalysisSchema } from './analysis.js'
+import { conversationSchemas, type ConversationRefs } from './conversation.js'
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 
-export const CallWordSchema = Type.Object({
-  word: Type.String(),
-  start: Type.Number({ description: 'seconds' }),
-  end: Type.Number({ description: 'seconds' }),
-  confidence: Type.Number(),
-  speaker: Type.Optional(Type.String())
-})
+type AnalysisFields = typeof AnalysisSchema.properties
+/** A field of the Analysis schema, by `$ref`: a call record carries the analysis fields at its top level. */
+const analysisField = <K extends keyof AnalysisFields & string>(k: K) => Type.Ref(`Analysis#/properties/${k}` as `Analysis#/properties/${K}`)
+type AnalysisRefs = { [K in keyof AnalysisFields & string as `Analysis#/properties/${K}`]: AnalysisFields[K] }
 
 /** Delivery of the record to its webhook_url: retried with backoff, each attempt counted. */
 export const CallWebhookSchema = Type.Object({
@@ -23,43 +22,52 @@ export const CallRecordSchema = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
     filename: Type.String(),
-    status: Type.Enum(['queued', 'processing', 'completed', 'failed']),
+    status: Type.Enum(['queued', 'processing', 'completed', 'failed'], { type: 'string' }),
     progress: Type.Integer({ minimum: 0, maximum: 100 }),
     error: Nullable(Type.String()),
     transcript: Nullable(Type.String()),
-    summary: Nullable(Type.String()),
+    summary: Nullable(analysisField('summary')),
     tags: Type.Array(Type.String(), { description: "The user's tags when set, otherwise the AI's" }),
-    ai_tags: Type.Array(Type.String()),
+    ai_tags: analysisField('tags'),
     user_tags: Nullable(Type.Array(Type.String())),
-    roles: Type.Unknown({ description: 'Role per speaker label' }),
-    emotions: Type.Unknown(),
-    intent: Nullable(Type.String()),
-    mood: Nullable(Type.String()),
-    insights: Type.Unknown(),
-    entities: Type.Unknown({ description: 'Names, organisations, dates, times, money, phone numbers, emails' }),
-    sentiment: Type.Unknown({ description: 'Overall {label: POSITIVE|NEUTRAL|NEGATIVE, score, emotion, confidence}' }),
+    roles: analysisField('roles'),
+    emotions: Type.Array(Type.String(), { description: 'The overall emotion label, then the emotions the analysis names' }),
+    intent: Nullable(analysisField('intent')),
+    mood: Nullable(analysisField('mood')),
+    insights: analysisField('insights'),
+    entities: analysisField('entities'),
+    sentiment: Nullable(Type.Ref('Sentiment')),
     upload_timestamp: Type.String({ format: 'date-time' }),
     duration: Nullable(Type.Number({ description: 'seconds' })),
     language: Nullable(Type.String()),
     engine: Nullable(Type.String()),
-    words: Type.Array(CallWordSchema),
-    utterances: Type.Unknown(),
-    speakers: Type.Unknown(),
-    timings: Type.Unknown({ description: 'Milliseconds per pipeline stage' }),
+    words: Type.Array(Type.Ref('Word')),
+    utterances: Type.Array(Type.Ref('Utterance')),
+    speakers: Type.Array(Type.Ref('Speaker')),
+    timings: Type.Ref('Timings'),
     prompt_version: Nullable(Type.String()),
     webhook: Type.Union([CallWebhookSchema, Type.Null()], { description: 'null when the call has no webhook_url' })
   },
   { $id: 'CallRecord' }
 )
-export type CallRecordView = Static<typeof CallRecordSchema>
+export type CallRecordView = Static<typeof CallRecordSchema, ConversationRefs & AnalysisRefs>
+
+export const LIST_LIMIT_DEFAULT = 100
 
 export const ListCallsQuerySchema = Type.Object({
   tag: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-  start_date: Type.Optional(Type.String({ format: 'date-time', description: 'ISO 8601, inclusive' })),
-  end_date: Type.Optional(Type.String({ format: 'date-time', description: 'ISO 8601, inclusive' })),
-  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-  skip: Type.Integer({ minimum: 0, default: 0 })
+  // Checked by listCalls, which can name the parameter and tell a date from a date-time.
+  start_date: Type.Optional(Type.String({ maxLength: 40, description: 'Inclusive. A date (2024-01-31, from its start, UTC) or an ISO 8601 date-time', examples: ['2024-01-01'] })),
+  end_date: Type.Optional(Type.String({ maxLength: 40, description: 'Inclusive. A date (2024-12-31, to its end, UTC) or an ISO 8601 date-time', examples: ['2024-12-31'] })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: LIST_LIMIT_DEFAULT })),
+  skip: Type.Optional(Type.Integer({ minimum: 0, default: 0 }))
 })
 export type ListCallsQuery = Static<typeof ListCallsQuerySchema>
 
-export const callSchemas = [CallRecordSchema]
+/** The answer to an upload with async=true: progress shows on GET /api/calls/{id}. */
+export const QueuedCallSchema = Type.Object(
+  { id: Type.String({ format: 'uuid' }), status: Type.Literal('queued') },
+  { $id: 'QueuedCall' }
+)
+
+export const callSchemas = [AnalysisSchema, ...conversationSchemas, CallRecordSchema, QueuedCallSchema]

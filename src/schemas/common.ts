@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox'
+import { Type, type Static, type TLiteral, type TProperties, type TSchema } from 'typebox'
 
 /** The error body of every route except the contract families that fix their own shape. */
 export const ErrorResponseSchema = Type.Object(
@@ -32,4 +32,22 @@ export const envelopeErrors = {
   401: EnvelopeErrorRef,
   429: EnvelopeErrorRef,
   500: EnvelopeErrorRef
+}
+
+/** The success body of every /api route: `{success: true, data}`, plus any fields beside data (a list's total). */
+export const ok = <T extends TSchema, P extends TProperties = Record<never, never>>(data: T, beside?: P) =>
+  Type.Object({ success: Type.Literal(true), data, ...beside } as { success: TLiteral<true>; data: T } & P)
+
+/** `{success: true}` alone: the /api answer to a request that returns nothing. */
+export const Done = Type.Object({ success: Type.Literal(true) })
+
+/**
+ * OpenAPI `security` of a route. The spec is generated with AUTH_MODE=optional: a bearer token is
+ * accepted but not needed, except on routes that act on a session.
+ */
+type Security = { [scheme: string]: string[] }[]
+export const security: { optionalBearer: Security; bearer: Security; none: Security } = {
+  optionalBearer: [{ bearer: [] }, {}],
+  bearer: [{ bearer: [] }],
+  none: []
 }

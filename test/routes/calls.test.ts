@@ -57,6 +57,31 @@ describe('GET /api/calls', () => {
     expect(page.total).toBe(3)
   })
 
+  it('takes plain dates as the contract shows them; a date-only end_date includes its whole day (UTC)', async () => {
+    // The records were made at noon UTC on 2026-01-01, -02 and -03.
+    expect((await list(alice.headers, '?start_date=2026-01-02&end_date=2026-01-03')).data.map((c) => c.filename)).toEqual(['a3.wav', 'a2.wav'])
+    expect((await list(alice.headers, '?end_date=2026-01-01')).data.map((c) => c.filename)).toEqual(['a1.wav'])
+    expect((await list(alice.headers, '?start_date=2026-01-03')).data.map((c) => c.filename)).toEqual(['a3.wav'])
+    // A date-time is an instant: noon is included, a second before it is not.
+    expect((await list(alice.headers, '?end_date=2026-01-01T12:00:00Z')).data.map((c) => c.filename)).toEqual(['a1.wav'])
+    expect((await list(alice.headers, '?end_date=2026-01-01T11:59:59Z')).data).toEqual([])
+    expect((await list(alice.headers, '?start_date=2026-01-03T13:00:00%2B02:00')).data.map((c) => c.filename)).toEqual(['a3.wav'])
+    // The contract's own example.
+    const year = await t.app.inject({ url: '/api/calls?start_date=2024-01-01&end_date=2024-12-31', headers: alice.headers })
+    expect(year.statusCode).toBe(200)
+    expect(year.json()).toEqual({ success: true, data: [], total: 0 })
+  })
+
+  it('names the date parameter that is wrong', async () => {
+    for (const [q, param] of [['?start_date=yesterday', 'start_date'], ['?end_date=2024-02-30', 'end_date'], ['?end_date=2024-12-31T25:00:00Z', 'end_date']]) {
+      const res = await t.app.inject({ url: `/api/calls${q}`, headers: alice.headers })
+      expect(res.statusCode, q).toBe(400)
+      expect(res.json(), q).toMatchObject({ success: false, code: 'invalid_date', error: expect.stringContaining(param) })
+    }
+    const backwards = await t.app.inject({ url: '/api/calls?start_date=2026-01-03&end_date=2026-01-02', headers: alice.headers })
+    expect(backwards.json()).toMatchObject({ success: false, code: 'invalid_date_range' })
+  })
+
   it('rejects bad query values with 400 and a message', async () => {
     for (const q of ['?limit=0', '?limit=1001', '?skip=-1', '?start_date=yesterday', '?start_date=2026-02-01T00:00:00Z&end_date=2026-01-01T00:00:00Z']) {
       const res = await t.app.inject({ url: `/api/calls${q}`, headers: alice.headers })

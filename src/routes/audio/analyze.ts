@@ -1,11 +1,13 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { badRequest } from '../../errors.js'
-import { readUpload } from '../multipart.js'
+import { parseFields, readUpload } from '../multipart.js'
+import { security } from '../../schemas/common.js'
 import { startDiarization, understandConversation } from '../../pipeline/conversation.js'
 import { assignSpeakers } from '../../diarization/index.js'
 
 const ValidationError = Type.Object({ error: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) })
+const AnalyzeFieldsSchema = Type.Object({ speakers_expected: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, description: 'When you know how many people speak' })) })
 const round = (n: number) => Math.round(n * 100) / 100
 
 /** The voice-analytics product's contract: one recording in, transcript, speakers and emotion out. */
@@ -20,14 +22,15 @@ const analyzeRoute: FastifyPluginAsyncTypebox = async (fastify) => {
       operationId: 'analyzeAudio',
       summary: 'Transcribe a recording and report speakers, emotions and sentiment',
       consumes: ['multipart/form-data'],
-      body: Type.Object({ file: Type.String({ format: 'binary' }), speakers_expected: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })) }),
+      security: security.optionalBearer,
+      body: Type.Object({ file: Type.String({ format: 'binary' }), ...AnalyzeFieldsSchema.properties }),
       response: {
         200: Type.Object({
           transcription: Type.String(),
-          emotions: Type.Array(Type.Object({ speaker: Type.String(), start: Type.Number(), end: Type.Number(), emotion: Type.String(), sentiment: Type.String(), score: Type.Number() })),
-          speakers: Type.Array(Type.Object({ label: Type.String(), talk_time: Type.Number(), emotion: Type.Union([Type.String(), Type.Null()]), sentiment: Type.Union([Type.String(), Type.Null()]) })),
-          utterances: Type.Array(Type.Object({ speaker: Type.String(), start: Type.Number(), end: Type.Number(), text: Type.String() })),
-          sentiment: Type.Object({ label: Type.String(), score: Type.Number(), emotion: Type.String() }),
+          emotions: Type.Array(Type.Object({ speaker: Type.String(), start: Type.Number(), end: Type.Number(), emotion: Type.Ref('Emotion'), sentiment: Type.Ref('SentimentLabel'), score: Type.Number() })),
+          speakers: Type.Array(Type.Object({ label: Type.String(), talk_time: Type.Number(), emotion: Type.Union([Type.Ref('Emotion'), Type.Null()]), sentiment: Type.Union([Type.Ref('SentimentLabel'), Type.Null()]) })),
+          utterances: Type.Array(Type.Ref('Utterance')),
+          sentiment: Type.Object({ label: Type.Ref('SentimentLabel'), score: Type.Number(), emotion: Type.Ref('Emotion') }),
           duration: Type.Number(),
           warnings: Type.Array(Type.String())
         }),
@@ -37,7 +40,7 @@ const analyzeRoute: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request) => {
     const upload = await readUpload(request, 'file', config.MAX_UPLOAD_MB)
     if (!upload.file) throw badRequest('No audio: send the recording in a multipart field named "file".', 'missing_file')
-    const expected = Number(upload.fields.speakers_expected) || undefined
+    const expected = parseFields(AnalyzeFieldsSchema, upload.fields).speakers_expected
     const decoded = await stt.decode(upload.file.buffer)
     const audio = { samples: decoded.samples, sampleRate: 16000 as const }
     const stage = async <T>(name: string, engine: string, work: () => Promise<T>) => {

@@ -1,6 +1,7 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { VERSION } from '../../version.js'
+import { ErrorRef, security } from '../../schemas/common.js'
 
 const Component = Type.Object({
   ok: Type.Boolean(),
@@ -20,6 +21,7 @@ const systemRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/health', {
     schema: {
       tags: ['system'],
+      security: security.none,
       operationId: 'health',
       summary: 'Liveness: the process is up and serving',
       response: {
@@ -28,7 +30,8 @@ const systemRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           version: Type.String(),
           uptime_seconds: Type.Number(),
           components: Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown()))
-        })
+        }),
+        500: ErrorRef
       }
     }
   }, async () => ({
@@ -47,9 +50,10 @@ const systemRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/ready', {
     schema: {
       tags: ['system'],
+      security: security.none,
       operationId: 'ready',
       summary: 'Readiness: database, Redis (when configured) and engines are usable',
-      response: { 200: Type.Ref('Readiness'), 503: Type.Ref('Readiness') }
+      response: { 200: Type.Ref('Readiness'), 500: ErrorRef, 503: Type.Ref('Readiness') }
     }
   }, async (_request, reply) => {
     const { ready, components } = await fastify.health.run()
@@ -59,10 +63,11 @@ const systemRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/metrics', {
     schema: {
       tags: ['system'],
+      security: security.none,
       operationId: 'metrics',
       summary: 'Prometheus metrics in text exposition format',
       produces: ['text/plain'],
-      response: { 200: Type.String() }
+      response: { 200: Type.String(), 500: ErrorRef }
     }
   }, async (_request, reply) => {
     const { registry } = fastify.metrics

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { badRequest } from '../../errors.js'
 import { readUpload } from '../multipart.js'
 import { useErrorShape } from '../../plugins/app/errors.js'
+import { security } from '../../schemas/common.js'
 
 const INPUT_WORDS = 100
 const PlainError = Type.Object({ error: Type.String() })
@@ -25,6 +26,7 @@ const uploadFamily: FastifyPluginAsyncTypebox = async (fastify) => {
       operationId: 'refineSpeech',
       summary: 'Transcribe speech and rewrite it politely and clearly',
       consumes: ['multipart/form-data'],
+      security: security.optionalBearer,
       body: Type.Object({ audio: Type.String({ format: 'binary' }) }),
       response: {
         200: Type.Object({

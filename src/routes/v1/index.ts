@@ -1,28 +1,23 @@
 import { Type } from 'typebox'
-import { Value } from 'typebox/value'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { badRequest } from '../../errors.js'
-import { readUpload } from '../multipart.js'
+import { parseFields, readUpload } from '../multipart.js'
 import { useErrorShape } from '../../plugins/app/errors.js'
 import { toSrt, toVerboseJson, toVtt } from '../../stt/formats.js'
 import { isOpenAiModel } from '../../stt/service.js'
 import {
-  ModelListSchema, OpenAiErrorSchema, TranscriptionFormSchema, TranscriptionJsonSchema, TranscriptionVerboseSchema, type TranscriptionForm
+  ModelListSchema, OpenAiErrorSchema, TranscriptionFormSchema, TranscriptionJsonSchema, TranscriptionVerboseSchema
 } from '../../schemas/openai.js'
+import { security } from '../../schemas/common.js'
 
 const errorRef = Type.Ref('OpenAiError')
 
-function parseForm(fields: Record<string, string | string[]>): Omit<TranscriptionForm, 'file'> {
-  const { file: _file, ...schema } = TranscriptionFormSchema.properties
-  const shape = Type.Object(schema)
-  const value = Value.Convert(shape, { ...fields, ...(fields['timestamp_granularities'] !== undefined && { 'timestamp_granularities[]': [fields['timestamp_granularities']].flat() }) })
-  if (!Value.Check(shape, value)) {
-    const [first] = Value.Errors(shape, value)
-    const field = first.instancePath.replace(/^\//, '') || 'form'
-    throw badRequest(`Invalid field "${field}": ${first.message}.`, 'invalid_field')
-  }
-  return value as Omit<TranscriptionForm, 'file'>
-}
+const { file: _file, ...textFields } = TranscriptionFormSchema.properties
+const TranscriptionFieldsSchema = Type.Object(textFields)
+
+/** OpenAI's SDKs send `timestamp_granularities[]`; readUpload collects it under the bare name. */
+const parseForm = (fields: Record<string, string | string[]>) =>
+  parseFields(TranscriptionFieldsSchema, { ...fields, ...(fields['timestamp_granularities'] !== undefined && { 'timestamp_granularities[]': fields['timestamp_granularities'] }) })
 
 const openAiErrorType = (status: number) =>
   status === 401 ? 'authentication_error' : status === 429 ? 'rate_limit_error' : status >= 500 ? 'server_error' : 'invalid_request_error'
@@ -49,6 +44,7 @@ const openAiFamily: FastifyPluginAsyncTypebox = async (fastify) => {
       summary: 'Transcribe audio (OpenAI-compatible)',
       description: 'Speaks the OpenAI `/v1/audio/transcriptions` protocol: the official SDKs work with baseURL pointed here.',
       consumes: ['multipart/form-data'],
+      security: security.optionalBearer,
       body: TranscriptionFormSchema,
       response: {
         200: Type.Union([TranscriptionVerboseSchema, TranscriptionJsonSchema, Type.String()]),
@@ -92,6 +88,7 @@ const openAiFamily: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['openai'],
       operationId: 'listModels',
       summary: 'List speech engines as OpenAI models',
+      security: security.optionalBearer,
       response: { 200: ModelListSchema, 401: errorRef }
     }
   }, async () => {

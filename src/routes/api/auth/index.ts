@@ -1,12 +1,9 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { audit } from '../../../audit.js'
-import { EnvelopeErrorRef, envelopeErrors } from '../../../schemas/common.js'
+import { Done, EnvelopeErrorRef, envelopeErrors, ok, security } from '../../../schemas/common.js'
 import { LoginBodySchema, RegisterBodySchema } from '../../../schemas/auth.js'
 import apiKeys from './keys.js'
-
-const ok = <T extends ReturnType<typeof Type.Ref> | ReturnType<typeof Type.Object>>(data: T) =>
-  Type.Object({ success: Type.Literal(true), data })
 
 /** The call-transcription product's auth contract. */
 const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -18,6 +15,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['auth'],
       operationId: 'register',
       summary: 'Create an account',
+      security: security.none,
       body: RegisterBodySchema,
       response: { 201: ok(Type.Ref('RegisteredUser')), 409: EnvelopeErrorRef, ...envelopeErrors }
     }
@@ -33,6 +31,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['auth'],
       operationId: 'login',
       summary: 'Exchange username and password for a session token',
+      security: security.none,
       body: LoginBodySchema,
       response: { 200: ok(Type.Ref('Session')), ...envelopeErrors }
     }
@@ -57,8 +56,8 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['auth'],
       operationId: 'logout',
       summary: 'Revoke the session token used for this request',
-      security: [{ bearer: [] }],
-      response: { 200: Type.Object({ success: Type.Literal(true) }), ...envelopeErrors }
+      security: security.bearer,
+      response: { 200: Done, ...envelopeErrors }
     }
   }, async (request) => {
     await auth.logout(request.user!)
@@ -72,7 +71,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['auth'],
       operationId: 'currentUser',
       summary: 'The account behind the bearer token',
-      security: [{ bearer: [] }],
+      security: security.bearer,
       response: { 200: ok(Type.Ref('RegisteredUser')), ...envelopeErrors }
     }
   }, async (request) => {

@@ -1,7 +1,7 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { audit } from '../../../audit.js'
-import { EnvelopeErrorRef, envelopeErrors } from '../../../schemas/common.js'
+import { Done, EnvelopeErrorRef, envelopeErrors, ok, security } from '../../../schemas/common.js'
 import { NewApiKeyBodySchema } from '../../../schemas/auth.js'
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
@@ -16,9 +16,9 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['auth'],
       operationId: 'createApiKey',
       summary: 'Create an API key (the secret is shown once)',
-      security: [{ bearer: [] }],
+      security: security.bearer,
       body: NewApiKeyBodySchema,
-      response: { 201: Type.Object({ success: Type.Literal(true), data: Type.Ref('CreatedApiKey') }), ...envelopeErrors }
+      response: { 201: ok(Type.Ref('CreatedApiKey')), ...envelopeErrors }
     }
   }, async (request, reply) => {
     const { key, record } = await auth.createApiKey(request.user!.id, { name: request.body.name, expiresInDays: request.body.expires_in_days })
@@ -34,8 +34,8 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['auth'],
       operationId: 'listApiKeys',
       summary: 'List your API keys, without their secrets',
-      security: [{ bearer: [] }],
-      response: { 200: Type.Object({ success: Type.Literal(true), data: Type.Array(Type.Ref('ApiKey')) }), ...envelopeErrors }
+      security: security.bearer,
+      response: { 200: ok(Type.Array(Type.Ref('ApiKey'))), ...envelopeErrors }
     }
   }, async (request) => {
     const keys = await auth.listApiKeys(request.user!.id)
@@ -58,9 +58,9 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['auth'],
       operationId: 'revokeApiKey',
       summary: 'Revoke an API key; it stops working at once',
-      security: [{ bearer: [] }],
+      security: security.bearer,
       params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-      response: { 200: Type.Object({ success: Type.Literal(true) }), 404: EnvelopeErrorRef, ...envelopeErrors }
+      response: { 200: Done, 404: EnvelopeErrorRef, ...envelopeErrors }
     }
   }, async (request) => {
     await auth.revokeApiKey(request.user!.id, request.params.id)

@@ -1,14 +1,14 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { audit } from '../../../audit.js'
-import { EnvelopeErrorRef, envelopeErrors } from '../../../schemas/common.js'
+import { Done, EnvelopeErrorRef, envelopeErrors, ok, security } from '../../../schemas/common.js'
 import { ListCallsQuerySchema } from '../../../schemas/calls.js'
 import { callAnalytics, getOwnedCall, listCalls, setUserTags } from '../../../calls/store.js'
 import { toCallView } from '../../../calls/view.js'
 import uploadRoute from './upload.js'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid', description: 'Call record id' }) })
-const one = Type.Object({ success: Type.Literal(true), data: Type.Ref('CallRecord') })
+const one = ok(Type.Ref('CallRecord'))
 const withNotFound = { 404: EnvelopeErrorRef, ...envelopeErrors }
 
 /** The call-transcription product's records API. */
@@ -23,10 +23,10 @@ const callRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['calls'],
       operationId: 'listCalls',
       summary: 'List your call records, newest first',
-      security: [{ bearer: [] }, {}],
+      security: security.optionalBearer,
       querystring: ListCallsQuerySchema,
       response: {
-        200: Type.Object({ success: Type.Literal(true), data: Type.Array(Type.Ref('CallRecord')), total: Type.Integer() }),
+        200: ok(Type.Array(Type.Ref('CallRecord')), { total: Type.Integer({ minimum: 0, description: 'Matching records, all pages' }) }),
         ...envelopeErrors
       }
     }
@@ -40,19 +40,16 @@ const callRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['calls'],
       operationId: 'callAnalytics',
       summary: 'Tag statistics over your call records',
-      security: [{ bearer: [] }, {}],
+      security: security.optionalBearer,
       response: {
-        200: Type.Object({
-          success: Type.Literal(true),
-          data: Type.Object({
-            total_calls: Type.Integer(),
-            total_tags: Type.Integer(),
-            average_tags_per_call: Type.Number(),
-            calls_with_transcript: Type.Integer(),
-            calls_without_transcript: Type.Integer(),
-            tag_distribution: Type.Record(Type.String(), Type.Integer())
-          })
-        }),
+        200: ok(Type.Object({
+          total_calls: Type.Integer(),
+          total_tags: Type.Integer(),
+          average_tags_per_call: Type.Number(),
+          calls_with_transcript: Type.Integer(),
+          calls_without_transcript: Type.Integer(),
+          tag_distribution: Type.Record(Type.String(), Type.Integer())
+        })),
         ...envelopeErrors
       }
     }
@@ -63,7 +60,7 @@ const callRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['calls'],
       operationId: 'getCall',
       summary: 'One call record, with progress while it is processed',
-      security: [{ bearer: [] }, {}],
+      security: security.optionalBearer,
       params: IdParams,
       response: { 200: one, ...withNotFound }
     }
@@ -74,7 +71,7 @@ const callRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['calls'],
       operationId: 'setCallTags',
       summary: "Override the AI's tags with your own",
-      security: [{ bearer: [] }, {}],
+      security: security.optionalBearer,
       params: IdParams,
       body: Type.Object({ tags: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 50 }) }),
       response: { 200: one, ...withNotFound }
@@ -90,7 +87,7 @@ const callRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['calls'],
       operationId: 'exportCall',
       summary: 'Download a call record as a JSON file',
-      security: [{ bearer: [] }, {}],
+      security: security.optionalBearer,
       params: IdParams,
       response: { 200: Type.Ref('CallRecord'), ...withNotFound }
     }
@@ -104,9 +101,9 @@ const callRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['calls'],
       operationId: 'deleteCall',
       summary: 'Delete a call record and its stored audio',
-      security: [{ bearer: [] }, {}],
+      security: security.optionalBearer,
       params: IdParams,
-      response: { 200: Type.Object({ success: Type.Literal(true) }), ...withNotFound }
+      response: { 200: Done, ...withNotFound }
     }
   }, async (request) => {
     await fastify.calls.remove(owner(request), request.params.id)

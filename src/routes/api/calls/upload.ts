@@ -1,22 +1,12 @@
 import { Type } from 'typebox'
-import { Value } from 'typebox/value'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { audit } from '../../../audit.js'
 import { audioErrors, describeNonAudio, detectAudio } from '../../../audio/index.js'
 import { toCallView } from '../../../calls/view.js'
 import { HttpError, badRequest } from '../../../errors.js'
-import { readUpload } from '../../multipart.js'
-import { envelopeErrors, EnvelopeErrorRef } from '../../../schemas/common.js'
-import { CallOptionsSchema, type CallOptionsInput } from '../../../schemas/call-options.js'
-
-function parseOptions(fields: Record<string, unknown>): CallOptionsInput {
-  const value = Value.Convert(CallOptionsSchema, Value.Default(CallOptionsSchema, { ...fields }))
-  if (!Value.Check(CallOptionsSchema, value)) {
-    const [first] = Value.Errors(CallOptionsSchema, value)
-    throw badRequest(`Invalid option "${first.instancePath.replace(/^\//, '')}": ${first.message}.`, 'invalid_option')
-  }
-  return value as CallOptionsInput
-}
+import { parseFields, readUpload } from '../../multipart.js'
+import { envelopeErrors, EnvelopeErrorRef, ok, security } from '../../../schemas/common.js'
+import { CallOptionsSchema } from '../../../schemas/call-options.js'
 
 /** POST /api/calls: upload a recording and get it back transcribed, diarized and analysed. */
 const uploadRoute: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -32,11 +22,11 @@ const uploadRoute: FastifyPluginAsyncTypebox = async (fastify) => {
       summary: 'Upload a call recording and process it',
       description: 'Options may be sent as form fields or query parameters. With async=true the answer is 202 and progress shows on GET /api/calls/{id}.',
       consumes: ['multipart/form-data'],
-      security: [{ bearer: [] }, {}],
+      security: security.optionalBearer,
       body: Type.Object({ file: Type.String({ format: 'binary' }), ...Type.Partial(CallOptionsSchema).properties }),
       response: {
-        201: Type.Object({ success: Type.Literal(true), data: Type.Ref('CallRecord') }),
-        202: Type.Object({ success: Type.Literal(true), data: Type.Object({ id: Type.String({ format: 'uuid' }), status: Type.Literal('queued') }) }),
+        201: ok(Type.Ref('CallRecord')),
+        202: ok(Type.Ref('QueuedCall')),
         413: EnvelopeErrorRef,
         503: EnvelopeErrorRef,
         ...envelopeErrors
@@ -44,7 +34,7 @@ const uploadRoute: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const upload = await readUpload(request, 'file', config.MAX_UPLOAD_MB)
-    const options = parseOptions({ ...(request.query as object), ...upload.fields })
+    const options = parseFields(CallOptionsSchema, { ...(request.query as object), ...upload.fields })
     // An engine this server cannot run is refused before anything is stored.
     fastify.stt.resolve(options.engine)
     if (!upload.file) throw badRequest('No audio file: send the recording in a multipart field named "file".', 'missing_file')
