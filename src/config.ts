@@ -30,6 +30,9 @@ export const ConfigSchema = Type.Object({
 
   AUTH_MODE: Type.Enum(['optional', 'required'], { default: 'optional' }),
   TOKEN_TTL_HOURS: Type.Number({ exclusiveMinimum: 0, default: 24 }),
+  AUTH_WINDOW_MINUTES: Type.Number({ exclusiveMinimum: 0, default: 15 }),
+  AUTH_MAX_FAILURES_PER_ACCOUNT: Type.Integer({ minimum: 1, default: 10 }),
+  AUTH_MAX_ATTEMPTS_PER_IP: Type.Integer({ minimum: 1, default: 30 }),
   CORS_ORIGINS: Type.String({ default: '*' }),
 
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../generated/prisma/client.js'
-import { conflict, notFound, unauthorized } from '../errors.js'
+import { badRequest, conflict, notFound, unauthorized } from '../errors.js'
+import { COMMON_PASSWORDS } from './common-passwords.js'
 import { hashPassword, hashSecret, newSecret, verifyPassword } from './secrets.js'
 
 export interface AuthUser {
@@ -11,6 +12,17 @@ export interface AuthUser {
   credentialId: string
 }
 
+// One answer for a taken username and a taken email, so registration does not tell which accounts exist.
+const taken = () => conflict('This username or email cannot be used: choose another, or log in if the account is yours.', 'already_exists')
+
+/** Refuses passwords that are guessed first: the most common ones and the account's own names. */
+function checkPassword(password: string, username: string, email: string) {
+  const p = password.trim().toLowerCase()
+  if (COMMON_PASSWORDS.has(p) || p === username.toLowerCase() || p === email || p === email.split('@')[0]) {
+    throw badRequest('This password is among the first ones attackers try: choose another (a few unrelated words make a strong one).', 'weak_password')
+  }
+}
+
 const isUniqueViolation = (err: unknown): err is { code: string; meta?: { target?: unknown } } =>
   typeof err === 'object' && err !== null && (err as { code?: string }).code === 'P2002'
 
@@ -19,11 +31,12 @@ export function createAuthService(prisma: PrismaClient, opts: { tokenTtlHours: n
     async register(input: { username: string; password: string; email: string }) {
       const username = input.username.trim()
       const email = input.email.trim().toLowerCase()
-      const taken = await prisma.user.findFirst({
+      checkPassword(input.password, username, email)
+      const existing = await prisma.user.findFirst({
         where: { OR: [{ username: { equals: username, mode: 'insensitive' } }, { email }] },
-        select: { username: true }
+        select: { id: true }
       })
-      if (taken) throw conflict(taken.username.toLowerCase() === username.toLowerCase() ? 'Username is already taken: choose another.' : 'An account with this email already exists: log in instead.', 'already_exists')
+      if (existing) throw taken()
       try {
         return await prisma.user.create({
           data: { username, email, passwordHash: await hashPassword(input.password) },
@@ -31,7 +44,7 @@ export function createAuthService(prisma: PrismaClient, opts: { tokenTtlHours: n
         })
       } catch (err) {
         // Two registrations racing for the same name: the unique index decides.
-        if (isUniqueViolation(err)) throw conflict('Username or email is already taken.', 'already_exists')
+        if (isUniqueViolation(err)) throw taken()
         throw err
       }
     },
@@ -48,9 +61,11 @@ export function createAuthService(prisma: PrismaClient, opts: { tokenTtlHours: n
     },
 
     async logout(user: AuthUser) {
-      if (user.via === 'token') {
-        await prisma.authToken.update({ where: { id: user.credentialId }, data: { revokedAt: new Date() } })
+      // A 200 would tell the caller the key stopped working when it did not.
+      if (user.via === 'api_key') {
+        throw badRequest(`An API key is not a session and cannot log out: revoke it with DELETE /api/auth/keys/${user.credentialId}.`, 'api_key_logout')
       }
+      await prisma.authToken.update({ where: { id: user.credentialId }, data: { revokedAt: new Date() } })
     },
 
     /** Resolves a bearer secret to its user, or explains why it is refused. */

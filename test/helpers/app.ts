@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto'
+import type { Writable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
+import { loggerOptions } from '../../src/logger.js'
 import { createTestDatabase } from './postgres.js'
 
 /**
@@ -25,6 +27,8 @@ export interface TestAppOptions {
   databaseUrl?: string
   /** Registers extra routes before the app is ready. */
   extend?: (app: FastifyInstance) => void | Promise<void>
+  /** Receives the production logger's JSON lines (level info); without it the app logs nothing. */
+  logStream?: Writable
 }
 
 export function testEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
@@ -40,7 +44,10 @@ export function testEnv(extra: Record<string, string | undefined> = {}): Record<
 export async function buildTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const fresh = mode === 'real' && !opts.databaseUrl ? await createTestDatabase() : null
   const config = loadConfig(testEnv({ DATABASE_URL: opts.databaseUrl ?? fresh?.url, ...opts.env }))
-  const app = await buildApp({ config, logger: false, db: { inMemory: !config.DATABASE_URL && !opts.env?.DATA_DIR } })
+  const logger = opts.logStream
+    ? { ...(loggerOptions({ ...config, NODE_ENV: 'production', LOG_LEVEL: 'info' }) as object), stream: opts.logStream }
+    : false
+  const app = await buildApp({ config, logger, db: { inMemory: !config.DATABASE_URL && !opts.env?.DATA_DIR } })
   if (opts.extend) await opts.extend(app)
   await app.ready()
   return {

@@ -13,13 +13,19 @@ describe('auth contract (/api/auth)', () => {
     expect(body).toEqual({ success: true, data: { user_id: expect.any(String), username: 'maria', email: 'maria@example.com' } })
   })
 
-  it('rejects a duplicate username or email with 409', async () => {
+  it('rejects a duplicate username or email with 409, without saying which one exists', async () => {
     const sameName = await t.app.inject({ method: 'POST', url: '/api/auth/register', payload: { username: 'MARIA', password: 'long enough pw', email: 'other@example.com' } })
-    expect(sameName.statusCode).toBe(409)
-    expect(sameName.json()).toMatchObject({ success: false, error: expect.stringMatching(/username/i) })
     const sameEmail = await t.app.inject({ method: 'POST', url: '/api/auth/register', payload: { username: 'maria2', password: 'long enough pw', email: 'maria@example.com' } })
+    expect(sameName.statusCode).toBe(409)
     expect(sameEmail.statusCode).toBe(409)
-    expect(sameEmail.json().error).toMatch(/email/i)
+    expect(sameName.json()).toMatchObject({ success: false, code: 'already_exists', error: expect.stringMatching(/username or email/) })
+    expect(sameEmail.body).toBe(sameName.body)
+  })
+
+  it.each(['password123', 'Qwerty123', 'iloveyou1', '12345678', 'opal-river'])('refuses a common or guessable password with 400 (%s)', async (password) => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/auth/register', payload: { username: 'opal-river', password, email: 'opal@example.com' } })
+    expect(res.statusCode).toBe(400)
+    expect(res.json()).toMatchObject({ success: false, code: 'weak_password', error: expect.stringMatching(/choose another/) })
   })
 
   it.each([
@@ -107,6 +113,16 @@ describe('auth contract (/api/auth)', () => {
     expect(foreign.statusCode).toBe(404)
   })
 
+  it('refuses to log out an API key, which keeps working, and points to revoking it', async () => {
+    const user = await signUp(t.app)
+    const { key, id } = (await t.app.inject({ method: 'POST', url: '/api/auth/keys', headers: user.headers, payload: { name: 'script' } })).json().data
+    const keyHeaders = { authorization: `Bearer ${key}` }
+    const res = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: keyHeaders })
+    expect(res.statusCode).toBe(400)
+    expect(res.json()).toMatchObject({ success: false, code: 'api_key_logout', error: expect.stringContaining(`DELETE /api/auth/keys/${id}`) })
+    expect((await t.app.inject({ url: '/api/auth/me', headers: keyHeaders })).statusCode).toBe(200)
+  })
+
   it('stores passwords hashed with scrypt and audits logins', async () => {
     const user = await signUp(t.app)
     const row = await t.app.db.prisma.user.findUniqueOrThrow({ where: { id: user.userId } })
@@ -130,5 +146,66 @@ describe('AUTH_MODE=required', () => {
     expect((await t.app.inject({ url: '/health' })).statusCode).toBe(200)
     const user = await signUp(t.app)
     expect((await t.app.inject({ url: '/api/calls', headers: user.headers })).statusCode).toBe(200)
+  })
+})
+
+describe('password guessing', () => {
+  let t: TestApp
+  beforeAll(async () => {
+    t = await buildTestApp({ env: { AUTH_MAX_FAILURES_PER_ACCOUNT: '4', AUTH_MAX_ATTEMPTS_PER_IP: '1000', AUTH_WINDOW_MINUTES: '0.05' } })
+  })
+  afterAll(async () => t.close())
+  const login = (username: string, password: string, ip = '10.60.0.1') =>
+    t.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: ip, payload: { username, password } })
+
+  it('locks an account after repeated failures from any address, with Retry-After, and unlocks when the window ends', async () => {
+    const user = await signUp(t.app)
+    const codes = []
+    for (let i = 0; i < 4; i++) codes.push((await login(user.username, `wrong guess ${i}`, `10.61.0.${i}`)).statusCode)
+    expect(codes).toEqual([401, 401, 401, 401])
+    // Even the right password waits, from a fresh address too, so guessing cannot continue.
+    const locked = await login(user.username.toUpperCase(), user.password, '10.61.1.1')
+    expect(locked.statusCode).toBe(429)
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0)
+    expect(locked.json()).toMatchObject({ success: false, code: 'login_locked', error: expect.stringMatching(/Retry in/) })
+    // Other accounts are unaffected.
+    const other = await signUp(t.app)
+    expect((await login(other.username, other.password, '10.61.1.1')).statusCode).toBe(200)
+
+    await new Promise((r) => setTimeout(r, Number(locked.headers['retry-after']) * 1000 + 100))
+    expect((await login(user.username, user.password)).statusCode).toBe(200)
+  })
+
+  it('counts parallel guesses: at most the allowed failures are checked', async () => {
+    const user = await signUp(t.app)
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => login(user.username, `parallel guess ${i}`, `10.62.0.${i}`)))
+    const codes = answers.map((r) => r.statusCode)
+    expect(codes.filter((c) => c === 401)).toHaveLength(4)
+    expect(codes.filter((c) => c === 429)).toHaveLength(16)
+  })
+
+  it('answers unknown usernames the same way, so the lock does not reveal accounts', async () => {
+    const codes = []
+    for (let i = 0; i < 5; i++) codes.push((await login('nobody-here', `guess ${i}`)).statusCode)
+    expect(codes).toEqual([401, 401, 401, 401, 429])
+  })
+})
+
+describe('register and login per IP address', () => {
+  let t: TestApp
+  beforeAll(async () => { t = await buildTestApp({ env: { AUTH_MAX_ATTEMPTS_PER_IP: '5' } }) })
+  afterAll(async () => t.close())
+
+  it('caps attempts from one address across accounts and across register and login', async () => {
+    const ip = '10.70.0.1'
+    const codes = []
+    for (let i = 0; i < 3; i++) codes.push((await t.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: ip, payload: { username: `victim${i}`, password: 'Summer2019!' } })).statusCode)
+    for (let i = 0; i < 3; i++) codes.push((await t.app.inject({ method: 'POST', url: '/api/auth/register', remoteAddress: ip, payload: { username: `new${i}`, password: 'long enough pw', email: `new${i}@example.com` } })).statusCode)
+    expect(codes).toEqual([401, 401, 401, 201, 201, 429])
+    const refused = await t.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: ip, payload: { username: 'new0', password: 'long enough pw' } })
+    expect(refused.statusCode).toBe(429)
+    expect(refused.json()).toMatchObject({ success: false, code: 'rate_limited', error: expect.stringMatching(/5 requests per 15 minutes/) })
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0)
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.70.0.2', payload: { username: 'new0', password: 'long enough pw' } })).statusCode).toBe(200)
   })
 })

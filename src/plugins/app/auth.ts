@@ -1,11 +1,15 @@
 import fp from 'fastify-plugin'
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import { createAuthService, type AuthService, type AuthUser } from '../../auth/service.js'
+import { createLoginLockout, type LoginLockout } from '../../auth/lockout.js'
+import type { LoginBody } from '../../schemas/auth.js'
 import { unauthorized } from '../../errors.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     auth: AuthService
+    /** Wraps a password check: refuses it while the account is locked, counts it when it fails. */
+    loginLockout: LoginLockout
     /** An onRequest hook that applies one API family's auth policy; families add it to their scope. */
     authenticate: (policy: AuthPolicy) => onRequestAsyncHookHandler
     /** preHandler for routes that always need a signed-in user, whatever AUTH_MODE says. */
@@ -43,9 +47,21 @@ function bearer(request: FastifyRequest): string | null | undefined {
  */
 export default fp(
   async (fastify) => {
-    const auth = createAuthService(fastify.db.prisma, { tokenTtlHours: fastify.config.TOKEN_TTL_HOURS })
+    const { config } = fastify
+    const auth = createAuthService(fastify.db.prisma, { tokenTtlHours: config.TOKEN_TTL_HOURS })
     fastify.decorate('auth', auth)
     fastify.decorateRequest('user', null)
+    fastify.decorate('loginLockout', createLoginLockout(fastify.createRateLimit, {
+      maxFailures: config.AUTH_MAX_FAILURES_PER_ACCOUNT,
+      windowMinutes: config.AUTH_WINDOW_MINUTES,
+      accountOf: (request) => (request.body as LoginBody).username.trim().toLowerCase()
+    }))
+    if (config.AUTH_MODE === 'optional') {
+      fastify.log.warn(
+        'AUTH_MODE=optional: anonymous clients share one pool of anonymous records, and any of them can list, ' +
+        'read and delete all of it. Set AUTH_MODE=required for a server others can reach.'
+      )
+    }
 
     // A credential that is present but forged, expired or revoked is always refused, whatever the policy.
     fastify.decorate('authenticate', (policy: AuthPolicy): onRequestAsyncHookHandler => async (request) => {
@@ -74,5 +90,5 @@ export default fp(
       if (!request.user) throw unauthorized()
     })
   },
-  { name: 'auth', dependencies: ['db', 'metrics', 'config'] }
+  { name: 'auth', dependencies: ['db', 'metrics', 'config', 'rate-limit'] }
 )

@@ -1,60 +1,109 @@
 import fp from 'fastify-plugin'
-import rateLimit from '@fastify/rate-limit'
-import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
+import rateLimit, { normalizeIP } from '@fastify/rate-limit'
+import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import { HttpError } from '../../errors.js'
+import { resilientStore } from './rate-limit-store.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Per-IP minute and day limits for routes that process audio. Use as `preHandler`. */
-    audioRateLimit: preHandlerAsyncHookHandler[]
+    /** Minute and day limits for routes that process audio, per IP and per signed-in account. */
+    audioRateLimit: preHandlerAsyncHookHandler
+    /** Per-IP limit on register and login, which cost a deliberately slow password hash. */
+    authRateLimit: preHandlerAsyncHookHandler
     notFoundRateLimit: preHandlerAsyncHookHandler
   }
 }
 
-function tooMany(window: string) {
-  return (_req: FastifyRequest, ctx: { max: number; after: string }) =>
-    new HttpError(429, 'rate_limited', `Rate limit exceeded: at most ${ctx.max} requests per ${window} from one IP address. Retry in ${ctx.after}.`)
+interface Limit {
+  max: number
+  timeWindow: number
+  /** How the refusal names the window: "minute", "15 minutes". */
+  per: string
+  /** Whose requests are counted together, for the refusal: "from one IP address". */
+  who: string
+  /** The counter's key, or null when this limit does not apply to the request. */
+  key: (request: FastifyRequest) => string | null
+}
+
+const MINUTE = 60_000
+const DAY = 24 * 60 * MINUTE
+const byIp = (scope: string) => (request: FastifyRequest) => `${scope}:ip:${normalizeIP(request.ip)}`
+
+function wait(seconds: number): string {
+  if (seconds < 120) return `${seconds} seconds`
+  if (seconds < 7200) return `${Math.ceil(seconds / 60)} minutes`
+  return `${Math.ceil(seconds / 3600)} hours`
+}
+
+/**
+ * One preHandler that counts a request against every limit that applies and refuses it when any is
+ * exceeded. @fastify/rate-limit's own handlers mark a request as limited after the first one runs,
+ * so chained handlers never reach a second window; `createRateLimit` counts without that mark.
+ */
+function limitAll(fastify: FastifyInstance, limits: Limit[]): preHandlerAsyncHookHandler {
+  const checks = limits.map((limit) => ({
+    limit,
+    count: fastify.createRateLimit({ max: limit.max, timeWindow: limit.timeWindow, keyGenerator: (req) => limit.key(req)! })
+  }))
+  return async (request, reply) => {
+    const counted = await Promise.all(
+      checks.filter((c) => c.limit.key(request) !== null).map(async (c) => ({ limit: c.limit, state: await c.count(request) }))
+    )
+    const states = counted.flatMap(({ limit, state }) => (state.isAllowed ? [] : [{ limit, ...state }]))
+    const exceeded = states.filter((s) => s.isExceeded).sort((a, b) => b.ttl - a.ttl)[0]
+    const shown = exceeded ?? states.sort((a, b) => a.remaining - b.remaining)[0]
+    if (!shown) return
+    reply.header('x-ratelimit-limit', shown.max)
+    reply.header('x-ratelimit-remaining', shown.remaining)
+    reply.header('x-ratelimit-reset', shown.ttlInSeconds)
+    if (!exceeded) return
+    reply.header('retry-after', exceeded.ttlInSeconds)
+    const { max, per, who } = exceeded.limit
+    throw new HttpError(429, 'rate_limited', `Rate limit exceeded: at most ${max} requests per ${per} ${who}. Retry in ${wait(exceeded.ttlInSeconds)}.`)
+  }
 }
 
 /**
  * @fastify/rate-limit, registered with global: false so limits apply only where a route asks for them.
- * Counters live in Redis when it is configured, so every instance behind a balancer shares them.
+ * Counters live in Redis when it is configured, so every instance behind a balancer shares them, and
+ * in memory while Redis is down: a limit never lets everything through.
  */
 export default fp(
   async (fastify) => {
     const { config, cache } = fastify
     await fastify.register(rateLimit, {
       global: false,
-      ...(cache.redis && { redis: cache.redis, nameSpace: `${config.REDIS_PREFIX}:rl:` }),
-      // A Redis hiccup must not turn into refused requests.
-      skipOnError: true
+      store: resilientStore(cache.redis, `${config.REDIS_PREFIX}:rl:`, fastify.log)
     })
 
-    fastify.decorate('audioRateLimit', [
-      fastify.rateLimit({
-        max: config.RATE_LIMIT_PER_MINUTE,
-        timeWindow: '1 minute',
-        keyGenerator: (req) => `audio:min:${req.ip}`,
-        errorResponseBuilder: tooMany('minute')
-      }),
-      fastify.rateLimit({
-        max: config.RATE_LIMIT_PER_DAY,
-        timeWindow: '1 day',
-        keyGenerator: (req) => `audio:day:${req.ip}`,
-        errorResponseBuilder: tooMany('day')
-      })
-    ])
+    const account = (scope: string) => (request: FastifyRequest) => (request.user ? `${scope}:user:${request.user.id}` : null)
+    const audioWindows = [
+      { max: config.RATE_LIMIT_PER_MINUTE, timeWindow: MINUTE, per: 'minute' },
+      { max: config.RATE_LIMIT_PER_DAY, timeWindow: DAY, per: 'day' }
+    ]
+    fastify.decorate('audioRateLimit', limitAll(fastify, audioWindows.flatMap((w) => [
+      { ...w, who: 'from one IP address', key: byIp(`audio:${w.per}`) },
+      // A signed-in account's allowance follows it from one address to the next.
+      { ...w, who: 'for one account', key: account(`audio:${w.per}`) }
+    ])))
+
+    const authWindow = config.AUTH_WINDOW_MINUTES
+    fastify.decorate('authRateLimit', limitAll(fastify, [{
+      max: config.AUTH_MAX_ATTEMPTS_PER_IP,
+      timeWindow: authWindow * MINUTE,
+      per: `${authWindow} minutes`,
+      who: 'to register or log in from one IP address',
+      key: byIp('auth')
+    }]))
 
     // Stops clients from probing for routes at full speed.
-    fastify.decorate(
-      'notFoundRateLimit',
-      fastify.rateLimit({
-        max: config.NOT_FOUND_RATE_LIMIT_PER_MINUTE,
-        timeWindow: '1 minute',
-        keyGenerator: (req) => `404:${req.ip}`,
-        errorResponseBuilder: tooMany('minute')
-      })
-    )
+    fastify.decorate('notFoundRateLimit', limitAll(fastify, [{
+      max: config.NOT_FOUND_RATE_LIMIT_PER_MINUTE,
+      timeWindow: MINUTE,
+      per: 'minute',
+      who: 'to unknown routes from one IP address',
+      key: byIp('404')
+    }]))
   },
   { name: 'rate-limit', dependencies: ['config', 'cache'] }
 )

@@ -11,6 +11,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post('/register', {
     config: { public: true },
+    preHandler: fastify.authRateLimit,
     schema: {
       tags: ['auth'],
       operationId: 'register',
@@ -27,6 +28,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post('/login', {
     config: { public: true },
+    preHandler: fastify.authRateLimit,
     schema: {
       tags: ['auth'],
       operationId: 'login',
@@ -35,8 +37,8 @@ const authRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       body: LoginBodySchema,
       response: { 200: ok(Type.Ref('Session')), ...envelopeErrors }
     }
-  }, async (request) => {
-    const session = await auth.login(request.body)
+  }, async (request, reply) => {
+    const session = await fastify.loginLockout(request, reply, () => auth.login(request.body))
     void audit(db.prisma, log, { action: 'user.login', userId: session.user.id, ip: request.ip })
     return {
       success: true as const,
