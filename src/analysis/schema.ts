@@ -1,28 +1,8 @@
-import { Type, type Static } from 'typebox'
+import { Type } from 'typebox'
 import { Value } from 'typebox/value'
-import { ENTITY_TYPES, INTENTS, MOODS, TAGS, type Analysis } from './types.js'
+import { AnalysisSchema, ENTITY_TYPES, INTENTS, MOODS, TAGS, type Analysis } from '../schemas/analysis.js'
 
-export const AnalysisSchema = Type.Object(
-  {
-    summary: Type.String({ minLength: 1, description: '2-3 sentences on what the conversation was about and how it ended' }),
-    tags: Type.Array(Type.Enum([...TAGS]), { description: 'every tag that applies' }),
-    intent: Type.Enum([...INTENTS], { description: "the customer's or caller's main intent" }),
-    mood: Type.Enum([...MOODS], { description: 'overall mood of the conversation' }),
-    emotions: Type.Array(Type.String(), { description: 'emotions expressed, as lowercase nouns (anger, gratitude, ...)' }),
-    roles: Type.Record(Type.String(), Type.String(), {
-      description: 'speaker label -> role, e.g. agent, customer, caller, recipient'
-    }),
-    insights: Type.Array(Type.String(), { description: '2-3 short, useful facts derived from the conversation' }),
-    entities: Type.Array(
-      Type.Object({ type: Type.Enum([...ENTITY_TYPES]), text: Type.String({ minLength: 1 }) }, { additionalProperties: false })
-    )
-  },
-  { additionalProperties: false }
-)
-
-// The schema and the hand-written interface must not drift apart.
-type SchemaMatchesInterface = Static<typeof AnalysisSchema> extends Analysis ? (Analysis extends Static<typeof AnalysisSchema> ? true : never) : never
-export const schemaMatchesInterface: SchemaMatchesInterface = true
+export { AnalysisSchema }
 
 export const RefineSchema = Type.Object({ text: Type.String({ minLength: 1 }) })
 

@@ -1,3 +1,4 @@
+import type { Utterance as WireUtterance } from '../schemas/conversation.js'
 import type { SpeakerTurn } from './types.js'
 
 interface TimedWord {
@@ -6,12 +7,8 @@ interface TimedWord {
   end: number
 }
 
-export interface Utterance {
-  speaker: string
-  start: number
-  end: number
-  text: string
-}
+/** What diarization makes of the words: an Utterance as a call record stores it, before emotion analysis. */
+export type Utterance = Pick<WireUtterance, 'speaker' | 'start' | 'end' | 'text'>
 
 /**
  * Merges speakers into words and builds utterances; turns re-cut at word boundaries.

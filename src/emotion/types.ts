@@ -1,8 +1,9 @@
 import type { PcmAudio } from '../stt/types.js'
+import type { SentimentLabel, Utterance } from '../schemas/conversation.js'
 
 export const EMOTION_LABELS = ['happy', 'satisfied', 'neutral', 'confused', 'frustrated', 'angry', 'sad'] as const
 export type EmotionLabel = (typeof EMOTION_LABELS)[number]
-export type Sentiment = 'POSITIVE' | 'NEUTRAL' | 'NEGATIVE'
+export type Sentiment = SentimentLabel
 
 /** What the result was read from, so a caller can see why a label was chosen. */
 export interface EmotionCues {
@@ -29,14 +30,8 @@ export interface EmotionResult {
   cues: EmotionCues
 }
 
-/** One speaker turn; times are seconds from the start of the recording. */
-export interface UtteranceInput {
-  speaker: string
-  start: number
-  end: number
-  text: string
-  words?: { start: number; end: number }[]
-}
+/** One speaker turn (times are seconds from the start of the recording), with its words' times when known. */
+export type UtteranceInput = Pick<Utterance, 'speaker' | 'start' | 'end' | 'text'> & { words?: { start: number; end: number }[] }
 
 export interface EmotionAnalysis {
   /** one result per input utterance, in input order */

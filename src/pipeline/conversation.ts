@@ -1,4 +1,5 @@
 import type { PcmAudio, Transcript } from '../stt/types.js'
+import type { Utterance } from '../schemas/conversation.js'
 import type { Diarizer, EmotionAnalyzer, EmotionOf, SpeakerTurn, SpeakerWord, UtteranceText } from './types.js'
 
 export type Stage = <T>(name: string, engine: string, work: () => Promise<T>) => Promise<T>
@@ -20,11 +21,10 @@ export function startDiarization(deps: ConversationDeps, audio: PcmAudio, speake
   return stage('diarize', deps.diarizer.name, () => deps.diarizer.diarize(audio, { speakersExpected })).catch((err: Error) => err)
 }
 
-export type ScoredUtterance = UtteranceText & { emotion?: string; sentiment?: string; sentiment_score?: number }
-
 export interface Conversation {
   words: SpeakerWord[]
-  utterances: ScoredUtterance[]
+  /** with emotion, sentiment and sentiment_score when emotion analysis ran */
+  utterances: Utterance[]
   speakers: { label: string; talkTime: number }[]
   overall?: EmotionOf
   bySpeaker: Record<string, EmotionOf>
@@ -58,7 +58,7 @@ export async function understandConversation(
   }
   await progress(70)
 
-  let utterances: ScoredUtterance[] = merged.utterances
+  let utterances: Utterance[] = merged.utterances
   let overall: EmotionOf | undefined
   let bySpeaker: Record<string, EmotionOf> = {}
   if (opts.emotion && utterances.length > 0) {

@@ -1,6 +1,7 @@
 import type { DecodedAudio } from '../audio/index.js'
 import type { SpeechService } from '../stt/service.js'
 import type { Transcript } from '../stt/types.js'
+import type { Sentiment, Speaker } from '../schemas/conversation.js'
 import type { ConversationAnalyzer } from './types.js'
 import { startDiarization, understandConversation, type Conversation, type ConversationDeps, type Diarization } from './conversation.js'
 import { stageProgress } from './progress.js'
@@ -29,23 +30,15 @@ export interface RecordingEvents {
   understood?(conversation: Conversation): Promise<void>
 }
 
-export interface SpeakerSummary {
-  label: string
-  role: string | null
-  talk_time: number
-  emotion: string | null
-  sentiment: string | null
-}
-
 export interface RecordingResult {
   engine: string
   audio: DecodedAudio['info']
   transcript: Transcript
   conversation: Conversation
-  speakers: SpeakerSummary[]
+  speakers: Speaker[]
   /** the overall emotion followed by the analysis' emotions, without repeats */
   emotions: string[]
-  sentiment: { label: string; score: number; emotion: string; confidence: number } | null
+  sentiment: Sentiment | null
   analysis?: Awaited<ReturnType<ConversationAnalyzer['analyze']>>
   /** stages that failed after transcription; what they would have added is missing, the rest stands */
   problems: string[]

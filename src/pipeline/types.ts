@@ -1,4 +1,6 @@
 import type { PcmAudio, Word } from '../stt/types.js'
+import type { Analysis } from '../schemas/analysis.js'
+import type { Emotion, SentimentLabel, Utterance } from '../schemas/conversation.js'
 
 /**
  * The pipeline depends on each stage only through these shapes, so any engine that fits (built-in,
@@ -11,12 +13,13 @@ export interface Diarizer {
   diarize(audio: PcmAudio, opts?: { speakersExpected?: number; signal?: AbortSignal }): Promise<{ turns: SpeakerTurn[]; speakers: { label: string; talkTime: number }[] }>
 }
 
-export interface UtteranceText { speaker: string; start: number; end: number; text: string }
+/** An utterance before emotion analysis: the wire Utterance without its emotion fields. */
+export type UtteranceText = Pick<Utterance, 'speaker' | 'start' | 'end' | 'text'>
 
 export interface EmotionOf {
-  emotion: string
+  emotion: Emotion
   confidence: number
-  sentiment: string
+  sentiment: SentimentLabel
   sentimentScore: number
 }
 
@@ -29,20 +32,9 @@ export interface EmotionAnalyzer {
   }>
 }
 
-export interface AnalysisOf {
-  summary: string
-  tags: string[]
-  intent: string
-  mood: string
-  emotions: string[]
-  roles: Record<string, string>
-  insights: string[]
-  entities: { type: string; text: string }[]
-}
-
 export interface ConversationAnalyzer {
-  analyze(input: { utterances: (UtteranceText & { emotion?: string; sentiment?: string })[]; transcript: string; durationSeconds: number; language?: string }): Promise<{
-    analysis: AnalysisOf
+  analyze(input: { utterances: Utterance[]; transcript: string; durationSeconds: number; language?: string }): Promise<{
+    analysis: Analysis
     provider: string
     promptVersion: string
     error?: string

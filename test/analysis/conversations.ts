@@ -1,6 +1,7 @@
 import type { AnalysisInput } from '../../src/analysis/index.js'
+import type { Emotion } from '../../src/schemas/conversation.js'
 
-type Turn = [speaker: string, text: string, emotion?: string]
+type Turn = [speaker: string, text: string, emotion?: Emotion]
 
 /** Written conversations of the kinds the builtin analyzer must get right. */
 export const CONVERSATIONS = {
