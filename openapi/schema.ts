@@ -401,7 +401,7 @@ export interface components {
                 last_error: string | null;
                 /**
                  * @description failed: every attempt failed, or the receiver answered a final 4xx
-                 * @enum {unknown}
+                 * @enum {string}
                  */
                 status: "pending" | "delivered" | "failed";
             } | null;
@@ -1898,7 +1898,7 @@ export interface operations {
                     /** @description Engine name (see GET /v1/models); OpenAI model names (whisper-1, gpt-4o-transcribe) mean the default engine, other unknown names are a 400 */
                     model: string;
                     prompt?: string;
-                    /** @enum {unknown} */
+                    /** @enum {string} */
                     response_format?: "json" | "text" | "srt" | "vtt" | "verbose_json";
                     /** @description Accepted for compatibility; engines here decode deterministically */
                     temperature?: number;

@@ -32,6 +32,15 @@ describe('OpenAPI document', () => {
   })
 })
 
+describe('call record types', () => {
+  it('types every call-record field (no unknown in the generated CallRecord)', () => {
+    const types = readFileSync(new URL('../openapi/schema.ts', import.meta.url), 'utf8')
+    const record = /\n {8}CallRecord: \{\n([\s\S]*?)\n {8}\};/.exec(types)?.[1]
+    expect(record).toContain('utterances: components["schemas"]["Utterance"][]')
+    expect(record).not.toMatch(/unknown/)
+  })
+})
+
 describe('generated TypeScript client against a listening server', () => {
   let t: TestApp
   let baseUrl: string

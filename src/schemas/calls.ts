@@ -11,7 +11,7 @@ type AnalysisRefs = { [K in keyof AnalysisFields & string as `Analysis#/properti
 
 /** Delivery of the record to its webhook_url: retried with backoff, each attempt counted. */
 export const CallWebhookSchema = Type.Object({
-  status: Type.Enum(['pending', 'delivered', 'failed'], { description: 'failed: every attempt failed, or the receiver answered a final 4xx' }),
+  status: Type.Enum(['pending', 'delivered', 'failed'], { type: 'string', description: 'failed: every attempt failed, or the receiver answered a final 4xx' }),
   attempts: Type.Integer({ minimum: 0, description: 'POSTs made so far' }),
   last_error: Nullable(Type.String({ description: 'why the latest attempt failed, e.g. "receiver answered 503"' })),
   delivered_at: Nullable(Type.String({ format: 'date-time' }))

@@ -12,7 +12,7 @@ export const OpenAiErrorSchema = Type.Object(
   { $id: 'OpenAiError' }
 )
 
-export const ResponseFormat = Type.Enum(['json', 'text', 'srt', 'vtt', 'verbose_json'])
+export const ResponseFormat = Type.Enum(['json', 'text', 'srt', 'vtt', 'verbose_json'], { type: 'string' })
 
 /** The multipart fields of POST /v1/audio/transcriptions, as OpenAI documents them. */
 export const TranscriptionFormSchema = Type.Object({
@@ -22,7 +22,7 @@ export const TranscriptionFormSchema = Type.Object({
   prompt: Type.Optional(Type.String({ maxLength: 4000 })),
   response_format: Type.Optional(ResponseFormat),
   temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'Accepted for compatibility; engines here decode deterministically' })),
-  'timestamp_granularities[]': Type.Optional(Type.Array(Type.Enum(['word', 'segment'])))
+  'timestamp_granularities[]': Type.Optional(Type.Array(Type.Enum(['word', 'segment'], { type: 'string' })))
 })
 export type TranscriptionForm = Static<typeof TranscriptionFormSchema>
 
