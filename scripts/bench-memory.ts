@@ -3,20 +3,21 @@
  * as a 16 kHz mono WAV and as a 44.1 kHz stereo FLAC, against the server's own resident memory after
  * boot, measured in the same run. Goal: peak RSS under 600 MB.
  *
- * The app is built as production builds it and listens on a local port; curl uploads the file from
+ * The app is built as production builds it (see server() below) and listens on a local port; curl uploads the file from
  * another process, so the client's copy of the upload is not counted. Worker threads live in this
  * process, so RSS covers them. Peak is the kernel's high-water mark (VmHWM), reset before each upload,
  * cross-checked by sampling RSS every 20 ms.
  *
- *   DATABASE_URL=postgres://... npm run bench:memory [-- --minutes 30]
+ *   DATABASE_URL=postgres://... npm run bench:memory [-- --minutes 30] [--source | --dist <dir>]
  */
 import { execFile } from 'node:child_process'
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { join } from 'node:path'
+import { join, relative, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
-import { buildApp } from '../src/app.js'
-import { loadConfig } from '../src/config.js'
+import type { buildApp as BuildApp } from '../src/app.js'
+import type { loadConfig as LoadConfig } from '../src/config.js'
 import { buildConversation, SALES_CALL } from '../test/fixtures/conversation.js'
 import { speechDir } from '../test/fixtures/speech.js'
 
@@ -55,8 +56,26 @@ async function makeRecordings(minutes: number): Promise<{ name: string; path: st
   ]
 }
 
+/**
+ * The server as production runs it: compiled JavaScript in dist/ (built by `npm run build`), whose
+ * worker threads start without tsx. `--source` measures the TypeScript sources under tsx instead,
+ * which costs more memory (tsx's hooks in the main thread and in every worker).
+ */
+async function server(): Promise<{ buildApp: typeof BuildApp; loadConfig: typeof LoadConfig; from: string }> {
+  const i = process.argv.indexOf('--dist')
+  const dist = resolve(i >= 0 ? process.argv[i + 1] : 'dist')
+  if (process.argv.includes('--source')) {
+    return { ...(await import('../src/app.js')), ...(await import('../src/config.js')), from: 'src/ under tsx' }
+  }
+  if (!existsSync(join(dist, 'app.js'))) throw new Error(`${dist}/app.js is missing: run npm run build first (or pass --source)`)
+  const app = (await import(pathToFileURL(join(dist, 'app.js')).href)) as { buildApp: typeof BuildApp }
+  const config = (await import(pathToFileURL(join(dist, 'config.js')).href)) as { loadConfig: typeof LoadConfig }
+  return { buildApp: app.buildApp, loadConfig: config.loadConfig, from: `${relative(process.cwd(), dist) || '.'}/` }
+}
+
 async function main(): Promise<void> {
   const minutes = arg('minutes', 30)
+  const { buildApp, loadConfig, from } = await server()
   const recordings = await makeRecordings(minutes)
   const config = loadConfig({
     ...process.env,
@@ -73,7 +92,7 @@ async function main(): Promise<void> {
   await new Promise((r) => setTimeout(r, 1000))
   const baseline = process.memoryUsage().rss
   const database = config.DATABASE_URL ? 'Postgres' : 'embedded PGlite'
-  console.log(`server ready (${database}, ${config.STT_POOL_SIZE ?? availableParallelism()} decoder threads): RSS after boot ${mb(baseline).toFixed(0)} MB`)
+  console.log(`server from ${from} ready (${database}, ${config.STT_POOL_SIZE ?? availableParallelism()} decoder threads): RSS after boot ${mb(baseline).toFixed(0)} MB`)
 
   let worst = 0
   for (const rec of recordings) {

@@ -76,6 +76,7 @@ export function createCloudEngine(vendor: CloudVendor, options: CloudEngineOptio
         opts.signal?.throwIfAborted()
         const transcript = await transcribeChunk(encodeWav(audio, chunk.start, chunk.end), opts)
         parts.push({ offset: chunk.start / SAMPLE_RATE, transcript })
+        opts.onProgress?.(chunk.end / audio.samples.length)
       }
       return joinChunks(parts, duration, opts.language)
     },

@@ -9,7 +9,7 @@ import { findSpeech, type VadOptions } from './segment.js'
 import { toTranscript, type DecodedSpan } from './transcript.js'
 
 export interface SphinxEngineOptions extends ModelPaths {
-  /** decoder threads, each holding one copy of the model (~25 MB); default: one per core */
+  /** decoder threads, each holding its own copy of the model (~90 MB with en-us); default: one per core */
   poolSize?: number
   /** extra PocketSphinx arguments, e.g. ['-beam', '1e-60'] */
   decoderArgs?: string[]
@@ -79,9 +79,10 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
       const vadStart = performance.now()
       const spans = findSpeech(samples, { ...opts.vad, sampleRate: SAMPLE_RATE })
       options.observe?.('vad', (performance.now() - vadStart) / 1000)
-      // Cepstra of the whole recording are cheap (thousands of times real time) and give every
-      // span the same view of the channel, whichever worker decodes it.
-      const means = spans.length > 0 ? cepstralMeans(await decoders.cepstra(samples, options.signal), spans) : []
+      // Cepstra of every span are cheap (thousands of times real time) and give every span the
+      // same view of the channel, whichever thread decodes it. Taken span by span, no thread ever
+      // converts the whole recording at once (a 30-minute call would be 58 MB more per thread).
+      const means = cepstralMeans(await Promise.all(spans.map((s) => decoders.cepstra(samples.subarray(s.start, s.end), options.signal))))
       // Progress is the share of speech decoded: silence costs the decoder nothing.
       const speech = spans.reduce((sum, s) => sum + s.end - s.start, 0)
       let done = 0

@@ -48,9 +48,14 @@ export function cloudEngineSuite<S extends StubServer>(c: CloudCase<S>) {
       // 2 s chunks with a pause at 1.93-1.97 s: the first cut must land inside it.
       const engine = c.create({ url: stub.url, apiKey: key, ...fast, maxChunkSeconds: 2 })
       stub.script({ kind: 'ok', text: 'one two' }, { kind: 'ok', text: 'three four' }, { kind: 'ok', text: 'five six' })
-      const t = await engine.transcribe(speechLike(5, [[1.93, 1.97]]))
+      const progress: number[] = []
+      const t = await engine.transcribe(speechLike(5, [[1.93, 1.97]]), { onProgress: (done) => progress.push(done) })
       const uploads = c.uploads(stub)
       expect(uploads).toHaveLength(3)
+      // One report per chunk answered, by the share of the recording done.
+      expect(progress).toHaveLength(3)
+      expect(progress[0]).toBeCloseTo(uploads[0] / 5, 2)
+      expect(progress[2]).toBe(1)
       expect(uploads[0]).toBeGreaterThan(1.93)
       expect(uploads[0]).toBeLessThan(1.97)
       expect(uploads.reduce((a, b) => a + b, 0)).toBeCloseTo(5, 3)
