@@ -100,6 +100,22 @@ describe('POST /audio/analyze (voice-analytics contract)', () => {
     expect(res.body.emotions.length).toBe(res.body.utterances.length)
   })
 
+  it('gives the same speakers, emotions and sentiment as POST /api/calls for the same recording', async () => {
+    const conv = await buildConversation(SALES_CALL)
+    const bytes = readFileSync(conv.path)
+    const [analytics, call] = [await post(base, '/audio/analyze', 'file', bytes), await post(base, '/api/calls', 'file', bytes)]
+    expect(analytics.status).toBe(200)
+    expect(call.status).toBe(201)
+    const record = call.body.data
+    const round = (n: number) => Math.round(n * 100) / 100
+    expect(analytics.body.transcription).toBe(record.transcript)
+    expect(analytics.body.emotions).toEqual(
+      record.utterances.map((u: any) => ({ speaker: u.speaker, start: round(u.start), end: round(u.end), emotion: u.emotion, sentiment: u.sentiment, score: round(u.sentiment_score) }))
+    )
+    expect(analytics.body.speakers).toEqual(record.speakers.map(({ role: _role, ...s }: any) => s))
+    expect(analytics.body.sentiment).toEqual({ label: record.sentiment.label, score: round(record.sentiment.score), emotion: record.sentiment.emotion })
+  })
+
   it('answers invalid audio with 400 {error: "ValidationError", message, details}', async () => {
     const res = await post(base, '/audio/analyze', 'file', Buffer.from('definitely not audio, just text'))
     expect(res.status).toBe(400)

@@ -3,8 +3,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { badRequest } from '../../errors.js'
 import { parseFields, readUpload } from '../multipart.js'
 import { security } from '../../schemas/common.js'
-import { startDiarization, understandConversation } from '../../pipeline/conversation.js'
-import { assignSpeakers } from '../../diarization/index.js'
 
 const ValidationError = Type.Object({ error: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) })
 const AnalyzeFieldsSchema = Type.Object({ speakers_expected: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, description: 'When you know how many people speak' })) })
@@ -12,7 +10,7 @@ const round = (n: number) => Math.round(n * 100) / 100
 
 /** The voice-analytics product's contract: one recording in, transcript, speakers and emotion out. */
 const analyzeRoute: FastifyPluginAsyncTypebox = async (fastify) => {
-  const { stt, diarization, emotion, metrics, config } = fastify
+  const { calls, config } = fastify
 
   fastify.post('/analyze', {
     preHandler: fastify.audioRateLimit,
@@ -41,25 +39,13 @@ const analyzeRoute: FastifyPluginAsyncTypebox = async (fastify) => {
     const upload = await readUpload(request, 'file', config.MAX_UPLOAD_MB)
     if (!upload.file) throw badRequest('No audio: send the recording in a multipart field named "file".', 'missing_file')
     const expected = parseFields(AnalyzeFieldsSchema, upload.fields).speakers_expected
-    const decoded = await stt.decode(upload.file.buffer)
-    const audio = { samples: decoded.samples, sampleRate: 16000 as const }
-    const stage = async <T>(name: string, engine: string, work: () => Promise<T>) => {
-      const t0 = performance.now()
-      try {
-        return await work()
-      } finally {
-        metrics.stageDuration.observe({ stage: name, engine }, (performance.now() - t0) / 1000)
-      }
-    }
-    const deps = { diarizer: diarization, emotion, assignSpeakers }
-    // Diarization needs only the audio, so it overlaps with transcription.
-    const diarizing = startDiarization(deps, audio, expected, stage)
-    const { transcript } = await stt.transcribe(decoded, { wordTimestamps: true })
-    const conv = await understandConversation(deps, audio, transcript, { diarize: true, emotion: true, speakersExpected: expected }, stage, undefined, diarizing)
+    // The same pipeline as POST /api/calls, so one recording gets the same answers from both.
+    const result = await calls.analyzeAudio(upload.file.buffer, { diarize: true, emotion: true, analyze: false, speakersExpected: expected })
+    const { transcript, conversation: conv } = result
     return {
       transcription: transcript.text,
       emotions: conv.utterances.map((u) => ({ speaker: u.speaker, start: round(u.start), end: round(u.end), emotion: u.emotion ?? 'neutral', sentiment: u.sentiment ?? 'NEUTRAL', score: round(u.sentiment_score ?? 0) })),
-      speakers: conv.speakers.map((s) => ({ label: s.label, talk_time: round(s.talkTime), emotion: conv.bySpeaker[s.label]?.emotion ?? null, sentiment: conv.bySpeaker[s.label]?.sentiment ?? null })),
+      speakers: result.speakers.map((s) => ({ label: s.label, talk_time: s.talk_time, emotion: s.emotion, sentiment: s.sentiment })),
       utterances: conv.utterances.map((u) => ({ speaker: u.speaker, start: round(u.start), end: round(u.end), text: u.text })),
       sentiment: { label: conv.overall?.sentiment ?? 'NEUTRAL', score: round(conv.overall?.sentimentScore ?? 0), emotion: conv.overall?.emotion ?? 'neutral' },
       duration: round(transcript.duration),
