@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.js'
 import { loggerOptions } from './logger.js'
 import configPlugin from './plugins/app/config.js'
+import errorTracking from './plugins/app/error-tracking.js'
 import metrics from './plugins/external/metrics.js'
 import helmet from './plugins/external/helmet.js'
 import cors from './plugins/external/cors.js'
@@ -45,6 +46,7 @@ export interface AppOptions {
 export const app = fp<AppOptions>(
   async (fastify, opts) => {
     await fastify.register(configPlugin, { config: opts.config })
+    await fastify.register(errorTracking)
     await fastify.register(metrics)
     await fastify.register(helmet)
     await fastify.register(cors)

@@ -68,7 +68,10 @@ export const ConfigSchema = Type.Object({
 
   WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 16 })),
   WEBHOOK_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 6 }),
-  WEBHOOK_RETRY_BASE_MS: Type.Integer({ minimum: 1, default: 2_000 })
+  WEBHOOK_RETRY_BASE_MS: Type.Integer({ minimum: 1, default: 2_000 }),
+
+  SENTRY_DSN: Type.Optional(Type.String({ pattern: '^https?://[^@/]+@[^/]+/.+$' })),
+  SENTRY_ENVIRONMENT: Type.Optional(Type.String({ minLength: 1 }))
 })
 
 export type Config = Static<typeof ConfigSchema>

@@ -9,8 +9,12 @@ async function main() {
 
   // In-flight requests finish, then the database, Redis and queue close; past the delay we exit anyway.
   closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS }, async ({ signal, err }) => {
-    if (err) app.log.error({ err }, 'shutting down after an unexpected error')
-    else app.log.info({ signal }, 'shutting down')
+    if (err) {
+      app.log.error({ err }, 'shutting down after an unexpected error')
+      // Sent before closing: a close that outlasts the grace delay ends the process without onClose.
+      app.errorTracking.capture(err, { level: 'fatal', tags: { crash: true } })
+      await app.errorTracking.flush()
+    } else app.log.info({ signal }, 'shutting down')
     await app.close()
   })
 

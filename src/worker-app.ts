@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import type { Config } from './config.js'
 import { loggerOptions } from './logger.js'
 import configPlugin from './plugins/app/config.js'
+import errorTracking from './plugins/app/error-tracking.js'
 import metrics from './plugins/external/metrics.js'
 import cache from './plugins/app/cache.js'
 import db, { type DbPluginOptions } from './plugins/app/db.js'
@@ -32,6 +33,7 @@ export interface WorkerAppOptions {
 export const workerApp = fp<WorkerAppOptions>(
   async (fastify, opts) => {
     await fastify.register(configPlugin, { config: opts.config })
+    await fastify.register(errorTracking, { service: 'worker' })
     await fastify.register(metrics)
     await fastify.register(cache)
     await fastify.register(db, opts.db ?? {})

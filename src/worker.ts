@@ -14,8 +14,12 @@ async function main() {
   }
   const worker = await buildWorkerApp({ config })
   closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS }, async ({ signal, err }) => {
-    if (err) worker.log.error({ err }, 'worker stopping after an unexpected error')
-    else worker.log.info({ signal }, 'worker stopping')
+    if (err) {
+      worker.log.error({ err }, 'worker stopping after an unexpected error')
+      // Sent before closing: a close that outlasts the grace delay ends the process without onClose.
+      worker.errorTracking.capture(err, { level: 'fatal', tags: { crash: true } })
+      await worker.errorTracking.flush()
+    } else worker.log.info({ signal }, 'worker stopping')
     await worker.close()
   })
   try {

@@ -52,8 +52,10 @@ export const defaultShape: ErrorShape = (e) => ({ error: e.code, message: e.mess
 export function useErrorShape(scope: FastifyInstance, shape: ErrorShape) {
   scope.setErrorHandler((error: FastifyError, request, reply) => {
     const e = describeError(error)
-    if (e.statusCode >= 500) request.log.error({ err: error, request: requestSummary(request) }, 'request failed')
-    else request.log.info({ err: { message: error.message, code: e.code }, statusCode: e.statusCode }, 'request rejected')
+    if (e.statusCode >= 500) {
+      request.log.error({ err: error, request: requestSummary(request) }, 'request failed')
+      request.server.errorTracking.capture(error, { tags: { request_id: request.id, route: request.routeOptions.url, method: request.method } })
+    } else request.log.info({ err: { message: error.message, code: e.code }, statusCode: e.statusCode }, 'request rejected')
     // Errors thrown from inside a route may carry headers set by plugins (Retry-After, Allow).
     return reply.code(e.statusCode).send(shape(e))
   })

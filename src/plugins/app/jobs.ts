@@ -35,8 +35,10 @@ export default fp<JobsPluginOptions>(
           fastify.metrics.jobs.inc({ queue: name, state: final ? 'failed' : 'retried' })
           const why = err instanceof JobError ? { ...err.details, error: err.message } : { err }
           const line = { job: name, jobId: job.id, attempt: job.attempt, attempts: job.attempts, ...why }
-          if (final) log.error(line, 'job failed')
-          else log.warn(line, 'job failed, will retry')
+          if (final) {
+            log.error(line, 'job failed')
+            fastify.errorTracking.capture(err, { tags: { job: name, job_id: job.id, attempt: job.attempt } })
+          } else log.warn(line, 'job failed, will retry')
           throw err
         }
       }
@@ -54,5 +56,5 @@ export default fp<JobsPluginOptions>(
       log.info({ kind: queue.kind, jobs: Object.keys(wrapped), concurrency: config.QUEUE_CONCURRENCY }, 'job worker started')
     })
   },
-  { name: 'jobs', dependencies: ['config', 'db', 'queue', 'metrics', 'calls'] }
+  { name: 'jobs', dependencies: ['config', 'db', 'queue', 'metrics', 'calls', 'error-tracking'] }
 )
