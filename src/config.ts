@@ -38,6 +38,8 @@ export const ConfigSchema = Type.Object({
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
   QUEUE_CONCURRENCY: Type.Integer({ minimum: 1, default: 2 }),
   RUN_WORKER_IN_PROCESS: Type.Boolean({ default: true }),
+  /** A job's lock, and a held record's heartbeat lease: past it a crashed holder's work is taken back. */
+  JOB_LEASE_MS: Type.Integer({ minimum: 1_000, default: 30_000 }),
 
   STT_ENGINE: Type.Optional(Type.Enum(['sphinx', 'whisper', 'groq', 'openai', 'gemini'])),
   STT_POOL_SIZE: Type.Optional(Type.Integer({ minimum: 1 })),

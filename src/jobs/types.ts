@@ -8,6 +8,7 @@ export interface JobPayloads {
   'process-call': { id: string; options: CallOptionsInput }
   'deliver-webhook': { id: string }
   'purge-dead-tokens': Record<string, never>
+  'recover-calls': Record<string, never>
 }
 
 export type JobName = keyof JobPayloads

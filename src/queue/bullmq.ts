@@ -1,12 +1,33 @@
 import { Queue, Worker, type Job } from 'bullmq'
 import { Redis } from 'ioredis'
 import type { FastifyBaseLogger } from 'fastify'
-import { UnrecoverableError } from './errors.js'
-import type { AddOptions, JobDefaults, JobHandlers, JobInfo, JobMap, JobQueue, JobState } from './types.js'
+import { QueueUnavailableError, UnrecoverableError } from './errors.js'
+import type { AddOptions, FailedJob, JobDefaults, JobHandlers, JobInfo, JobMap, JobQueue, JobState } from './types.js'
 
 export const QUEUE_NAME = 'voxlens'
 const CLOSE_GRACE_MS = 5_000
+/** How long an upload waits for Redis to take its job before answering 503. */
+export const ENQUEUE_TIMEOUT_MS = 2_500
+/** BullMQ's stalled-job failure, and what the record's owner is told instead. */
+const STALLED = 'job stalled more than allowable limit'
+export const STALLED_REASON = 'processing was interrupted (worker stopped responding) - upload again'
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref())
+
+/**
+ * BullMQ's connection waits out a Redis outage (maxRetriesPerRequest: null) and would hold the
+ * caller for as long; past `ms` the caller is told the queue is unavailable instead.
+ */
+async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new QueueUnavailableError(`Redis did not answer within ${ms} ms (${what})`)), ms)
+  })
+  try {
+    return await Promise.race([work, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
 
 function stateOf(raw: string): JobState {
   if (raw === 'active') return 'processing'
@@ -36,13 +57,18 @@ export interface BullQueueOptions<M> {
   prefix: string
   log: FastifyBaseLogger
   defaults?: JobDefaults<M>
+  /**
+   * How long a running job's lock lasts without renewal, and how often stalled jobs are looked for:
+   * a worker killed mid-job gives its job back (once; a second stall fails it) within about twice this.
+   */
+  leaseMs?: number
 }
 
 /**
  * BullMQ on Redis: jobs survive restarts and any process running `npm run worker`, on any machine
  * that reaches the same Redis, takes them.
  */
-export function createBullQueue<M extends JobMap<M>>({ url, prefix, log, defaults }: BullQueueOptions<M>): JobQueue<M> {
+export function createBullQueue<M extends JobMap<M>>({ url, prefix, log, defaults, leaseMs = 30_000 }: BullQueueOptions<M>): JobQueue<M> {
   // BullMQ needs maxRetriesPerRequest: null so its blocking commands wait out reconnects.
   const connect = () => {
     const c = new Redis(url, { maxRetriesPerRequest: null })
@@ -68,18 +94,19 @@ export function createBullQueue<M extends JobMap<M>>({ url, prefix, log, default
     async add(name, data, opts: AddOptions = {}) {
       const policy = defaults?.[name]
       const backoff = opts.backoff ?? policy?.backoff
-      const job = await queue.add(name, data, {
+      // A late add (Redis back after the timeout) still lands; handlers skip work their record gave up.
+      const job = await within(ENQUEUE_TIMEOUT_MS, `adding ${name}`, queue.add(name, data, {
         jobId: opts.jobId,
         attempts: opts.attempts ?? policy?.attempts ?? 1,
         ...(backoff && { backoff })
-      })
+      }))
       return job.id!
     },
     async get(id): Promise<JobInfo | null> {
       // Read the state first: a job fetched before it finished would carry no result yet.
-      const raw = await queue.getJobState(id)
+      const raw = await within(ENQUEUE_TIMEOUT_MS, 'reading a job', queue.getJobState(id))
       if (raw === 'unknown') return null
-      const job = await queue.getJob(id)
+      const job = await within(ENQUEUE_TIMEOUT_MS, 'reading a job', queue.getJob(id))
       if (!job) return null
       const state = stateOf(raw)
       return {
@@ -88,12 +115,12 @@ export function createBullQueue<M extends JobMap<M>>({ url, prefix, log, default
         state,
         progress: state === 'completed' ? 100 : typeof job.progress === 'number' ? job.progress : 0,
         ...(state === 'completed' && { result: job.returnvalue }),
-        ...(state === 'failed' && { error: job.failedReason }),
+        ...(state === 'failed' && { error: job.failedReason === STALLED ? STALLED_REASON : job.failedReason }),
         createdAt: new Date(job.timestamp),
         ...(job.finishedOn && { finishedAt: new Date(job.finishedOn) })
       }
     },
-    work(handlers, { concurrency }) {
+    work(handlers, { concurrency, onFailed }) {
       const worker = new Worker(
         QUEUE_NAME,
         async (job: Job) => {
@@ -105,9 +132,17 @@ export function createBullQueue<M extends JobMap<M>>({ url, prefix, log, default
           }
           return runHandler(handlers, name, job)
         },
-        { connection: connect(), prefix, concurrency }
+        { connection: connect(), prefix, concurrency, lockDuration: leaseMs, stalledInterval: leaseMs }
       )
       worker.on('error', (err) => log.warn({ err }, 'queue worker error'))
+      // finishedOn is set only when the job failed for good (not when a retry was scheduled).
+      worker.on('failed', (job, err) => {
+        if (!job?.finishedOn || !onFailed || !isJobName(handlers, job.name)) return
+        const stalled = err.message === STALLED
+        if (stalled) log.error({ jobId: job.id, job: job.name }, 'job failed: its worker stopped responding too often')
+        const failed = { id: job.id!, name: job.name, data: job.data, error: stalled ? STALLED_REASON : err.message } as FailedJob<M>
+        onFailed(failed).catch((e: unknown) => log.error({ err: e, jobId: job.id }, 'could not record a failed job'))
+      })
       workers.push(worker)
     },
     async schedule(id, { every }, { name, data }) {

@@ -23,3 +23,8 @@ export class JobError extends Error {
     this.name = opts.final ? 'UnrecoverableError' : 'JobError'
   }
 }
+
+/** The queue's store (Redis) did not answer in time: the job was not taken, or may be taken late. */
+export class QueueUnavailableError extends Error {
+  override name = 'QueueUnavailableError'
+}

@@ -1,7 +1,7 @@
 import fastq from 'fastq'
 import { randomUUID } from 'node:crypto'
 import { isFinalFailure } from './errors.js'
-import type { AddOptions, Backoff, JobContext, JobDefaults, JobHandlers, JobInfo, JobMap, JobQueue } from './types.js'
+import type { AddOptions, Backoff, FailedJob, JobContext, JobDefaults, JobHandlers, JobInfo, JobMap, JobQueue, WorkOptions } from './types.js'
 
 type RunContext = Pick<JobContext<unknown>, 'id' | 'attempt' | 'attempts' | 'progress'>
 
@@ -12,6 +12,8 @@ interface Entry<M> extends JobInfo {
   backoff?: Backoff
   /** runs that failed so far */
   failures: number
+  /** what onFailed is told about this job */
+  failed(error: string): FailedJob<M>
 }
 
 const KEEP_FINISHED = 1_000
@@ -24,7 +26,7 @@ export function backoffDelay(backoff: Backoff | undefined, retry: number): numbe
 
 /**
  * In-process queue for single-machine use: the same states, progress, retries, backoff and schedules
- * as BullMQ; nothing survives a restart.
+ * as BullMQ; nothing survives a restart (call records left behind are recovered from the database).
  */
 export function createMemoryQueue<M extends JobMap<M>>(opts: { defaults?: JobDefaults<M> } = {}): JobQueue<M> {
   const jobs = new Map<string, Entry<M>>()
@@ -56,7 +58,7 @@ export function createMemoryQueue<M extends JobMap<M>>(opts: { defaults?: JobDef
     retryTimers.add(timer)
   }
 
-  async function run(entry: Entry<M>, handlers: JobHandlers<M>) {
+  async function run(entry: Entry<M>, handlers: JobHandlers<M>, onFailed: WorkOptions<M>['onFailed']) {
     entry.state = 'processing'
     try {
       entry.result = await entry.start(handlers, {
@@ -78,6 +80,7 @@ export function createMemoryQueue<M extends JobMap<M>>(opts: { defaults?: JobDef
         return
       }
       entry.state = 'failed'
+      await onFailed?.(entry.failed(entry.error)).catch(() => {})
     }
     entry.finishedAt = new Date()
   }
@@ -95,7 +98,8 @@ export function createMemoryQueue<M extends JobMap<M>>(opts: { defaults?: JobDef
           if (typeof handler !== 'function') throw new Error(`No handler for job "${name}"`)
           return handler({ ...context, name, data })
         },
-        attempts: Math.max(1, addOpts.attempts ?? policy?.attempts ?? 1), backoff: addOpts.backoff ?? policy?.backoff, failures: 0
+        attempts: Math.max(1, addOpts.attempts ?? policy?.attempts ?? 1), backoff: addOpts.backoff ?? policy?.backoff, failures: 0,
+        failed: (error) => ({ id, name, data, error }) as FailedJob<M>
       }
       jobs.set(id, entry)
       forgetOldFinished()
@@ -113,8 +117,8 @@ export function createMemoryQueue<M extends JobMap<M>>(opts: { defaults?: JobDef
         ...(finishedAt && { finishedAt })
       }
     },
-    work(handlers, { concurrency }) {
-      runner = fastq.promise((entry: Entry<M>) => run(entry, handlers), concurrency)
+    work(handlers, { concurrency, onFailed }) {
+      runner = fastq.promise((entry: Entry<M>) => run(entry, handlers, onFailed), concurrency)
       for (const entry of pending.splice(0)) void runner.push(entry)
     },
     async schedule(id, { every }, job) {

@@ -47,6 +47,18 @@ export interface AddOptions extends RetryOptions {
   jobId?: string
 }
 
+/** A job that failed for good, however it ended: its handler threw on the last run, or it never reached one. */
+export type FailedJob<M> = { [K in keyof M & string]: { id: string; name: K; data: M[K]; error: string } }[keyof M & string]
+
+export interface WorkOptions<M> {
+  concurrency: number
+  /**
+   * Called once a job has failed for good, including ends that never reach a handler: a BullMQ job
+   * whose worker stopped responding too often ("job stalled more than allowable limit").
+   */
+  onFailed?: (job: FailedJob<M>) => Promise<void>
+}
+
 /** Retry policy per job name, applied to every add of that name unless the add says otherwise. */
 export type JobDefaults<M> = { [K in keyof M]?: RetryOptions }
 
@@ -56,11 +68,12 @@ export type JobDefaults<M> = { [K in keyof M]?: RetryOptions }
  */
 export interface JobQueue<M extends JobMap<M>> {
   readonly kind: 'bullmq' | 'memory'
+  /** Rejects with QueueUnavailableError when the queue cannot take the job within a few seconds. */
   add<K extends keyof M & string>(name: K, data: M[K], opts?: AddOptions): Promise<string>
   /** The job's state, or null when no job has this id (never added, or forgotten after completion). */
   get(id: string): Promise<JobInfo | null>
   /** Starts consuming jobs in this process with the given handlers. */
-  work(handlers: JobHandlers<M>, opts: { concurrency: number }): void
+  work(handlers: JobHandlers<M>, opts: WorkOptions<M>): void
   /**
    * Adds the job now and then every `every` ms. Upserting the same id again replaces the schedule
    * instead of adding a second one; with BullMQ one schedule serves every process on the same Redis.

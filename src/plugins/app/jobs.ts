@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
-import { jobHandlers } from '../../jobs/index.js'
+import { jobHandlers, onJobFailed, recoveryDeps } from '../../jobs/index.js'
+import { recoverCalls } from '../../jobs/recover-calls.js'
 import type { JobName, JobPayloads } from '../../jobs/types.js'
 import { isFinalFailure, JobError } from '../../queue/errors.js'
 import type { JobContext, JobHandlers } from '../../queue/types.js'
@@ -46,11 +47,15 @@ export default fp<JobsPluginOptions>(
     const wrapped: JobHandlers<JobPayloads> = {
       'process-call': observed('process-call'),
       'deliver-webhook': observed('deliver-webhook'),
-      'purge-dead-tokens': observed('purge-dead-tokens')
+      'purge-dead-tokens': observed('purge-dead-tokens'),
+      'recover-calls': observed('recover-calls')
     }
 
     fastify.addHook('onReady', async () => {
-      queue.work(wrapped, { concurrency: config.QUEUE_CONCURRENCY })
+      queue.work(wrapped, { concurrency: config.QUEUE_CONCURRENCY, onFailed: onJobFailed(fastify) })
+      // Records a crashed process left behind are settled before new work piles up, then checked every lease.
+      await recoverCalls(recoveryDeps(fastify)).catch((err: unknown) => log.error({ err }, 'could not recover call records'))
+      await queue.schedule('recover-calls', { every: config.JOB_LEASE_MS }, { name: 'recover-calls', data: {} })
       // Upserting is idempotent: every worker may do it, one schedule runs (per Redis, or per process in memory).
       await queue.schedule('purge-dead-tokens', { every: HOUR }, { name: 'purge-dead-tokens', data: {} })
       log.info({ kind: queue.kind, jobs: Object.keys(wrapped), concurrency: config.QUEUE_CONCURRENCY }, 'job worker started')
