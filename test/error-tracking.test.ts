@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { buildTestApp, signUp, type TestApp } from './helpers/app.js'
+import { buildTestApp, createTestDatabase, mode, signUp, testEnv, type TestApp, type TestDatabase } from './helpers/app.js'
 import { startSentryStub, type SentryStub } from './helpers/stubs/sentry.js'
 import { waitFor } from './queue/wait.js'
 import { useErrorShape } from '../src/plugins/app/errors.js'
@@ -90,4 +94,56 @@ describe('error tracking with SENTRY_DSN unset', () => {
       await sentry.close()
     }
   })
+})
+
+/** Runs `npm start`'s or `npm run worker`'s entry point as its own process, ready to crash on a line of input. */
+async function startProcess(entry: 'src/server.ts' | 'src/worker.ts', env: Record<string, string | undefined>, ready: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './test/helpers/crash-on-input.mjs', entry], {
+    env: { PATH: process.env.PATH, ...testEnv({ LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0', SHUTDOWN_TIMEOUT_MS: '5000', ...env }) },
+    stdio: ['pipe', 'pipe', 'pipe']
+  })
+  let output = ''
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (c: Buffer) => {
+      output += c.toString()
+      if (output.includes(ready)) resolve()
+    })
+    void exited.then((code) => reject(new Error(`${entry} exited (${code}) before it was ready:\n${output}`)))
+  })
+  return { child, exited, output: () => output }
+}
+
+describe('crashes', () => {
+  let sentry: SentryStub
+  let dataDir: string
+  let db: TestDatabase | null
+  beforeAll(async () => {
+    sentry = await startSentryStub()
+    dataDir = await mkdtemp(join(tmpdir(), 'vx-crash-'))
+    db = mode === 'real' ? await createTestDatabase() : null
+  })
+  afterAll(async () => {
+    await sentry?.close()
+    await db?.drop()
+    await rm(dataDir, { recursive: true, force: true })
+  })
+  const env = () => ({ SENTRY_DSN: sentry.dsn, DATA_DIR: dataDir, DATABASE_URL: db?.url })
+
+  it('an uncaught error in the API process reaches Sentry as fatal before the process exits', async () => {
+    const server = await startProcess('src/server.ts', env(), 'Server listening')
+    server.child.stdin.write('crash\n')
+    expect(await server.exited).toBe(1)
+    const crash = sentry.events().find((e) => e.tags?.crash === 'true' && e.tags.service === 'api')
+    expect(crash, server.output()).toMatchObject({ level: 'fatal', exception: { values: [{ type: 'Error', value: 'crash on purpose' }] } })
+  }, 120_000)
+
+  it.runIf(process.env.REDIS_URL)('so does one in the worker process', async () => {
+    const worker = await startProcess('src/worker.ts', env(), 'worker ready')
+    worker.child.stdin.write('crash\n')
+    expect(await worker.exited).toBe(1)
+    const crash = sentry.events().find((e) => e.tags?.crash === 'true' && e.tags.service === 'worker')
+    expect(crash, worker.output()).toMatchObject({ level: 'fatal', exception: { values: [{ type: 'Error', value: 'crash on purpose' }] } })
+  }, 120_000)
 })
