@@ -18,8 +18,9 @@ export interface WorkerPoolOptions {
   logger?: PoolLogger
 }
 
-// Idle threads that hold nothing worth keeping exit after this, so an idle server holds no spare threads.
-const IDLE_TIMEOUT_MS = 30_000
+// Threads above `keep` exit after this long without work: a server under steady load never pays for
+// starting one again, an idle server gives their memory back.
+const IDLE_TIMEOUT_MS = 10 * 60_000
 
 /**
  * A piscina pool of worker threads for one capability (recognition, diarization, emotion).
