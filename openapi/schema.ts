@@ -111,7 +111,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List your call records, newest first */
+        /**
+         * List your call records, newest first
+         * @description Items are CallSummary records (a transcript preview, no words or utterances); `view=full` lists whole CallRecords.
+         */
         get: operations["listCalls"];
         put?: never;
         /**
@@ -406,6 +409,33 @@ export interface components {
                 status: "pending" | "delivered" | "failed";
             } | null;
             words: components["schemas"]["Word"][];
+        };
+        CallSummary: {
+            ai_tags: components["schemas"]["Analysis"]["tags"];
+            duration: number | null;
+            /** @description The overall emotion label, then the emotions the analysis names */
+            emotions: string[];
+            engine: string | null;
+            error: string | null;
+            filename: string;
+            /** Format: uuid */
+            id: string;
+            intent: components["schemas"]["Analysis"]["intent"] | null;
+            language: string | null;
+            mood: components["schemas"]["Analysis"]["mood"] | null;
+            progress: number;
+            sentiment: components["schemas"]["Sentiment"] | null;
+            /** @description Speakers told apart; 0 until diarization ran */
+            speaker_count: number;
+            /** @enum {string} */
+            status: "queued" | "processing" | "completed" | "failed";
+            summary: components["schemas"]["Analysis"]["summary"] | null;
+            /** @description The user's tags when set, otherwise the AI's */
+            tags: string[];
+            transcript_preview: string | null;
+            /** Format: date-time */
+            upload_timestamp: string;
+            user_tags: string[] | null;
         };
         CreatedApiKey: {
             /** Format: date-time */
@@ -1013,18 +1043,20 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Inclusive. A date (2024-12-31, to its end, UTC) or an ISO 8601 date-time
+                 * @description Inclusive. A date (2024-12-31, to its end, UTC) or an ISO 8601 date-time, years 1900 to 9999
                  * @example 2024-12-31
                  */
                 end_date?: string;
                 limit?: number;
                 skip?: number;
                 /**
-                 * @description Inclusive. A date (2024-01-31, from its start, UTC) or an ISO 8601 date-time
+                 * @description Inclusive. A date (2024-01-31, from its start, UTC) or an ISO 8601 date-time, years 1900 to 9999
                  * @example 2024-01-01
                  */
                 start_date?: string;
                 tag?: string;
+                /** @description summary: CallSummary items (no words, utterances or full transcript); full: whole CallRecords, as GET /api/calls/{id} answers */
+                view?: "summary" | "full";
             };
             header?: never;
             path?: never;
@@ -1039,7 +1071,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: components["schemas"]["CallRecord"][];
+                        data: (components["schemas"]["CallSummary"] | components["schemas"]["CallRecord"])[];
                         /** @enum {boolean} */
                         success: true;
                         /** @description Matching records, all pages */
@@ -1076,6 +1108,15 @@ export interface operations {
             };
             /** @description Default Response */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -13,6 +13,7 @@ import multipart from './plugins/external/multipart.js'
 import websocket from './plugins/external/websocket.js'
 import swagger from './plugins/external/swagger.js'
 import rateLimit from './plugins/external/rate-limit.js'
+import loadShedding from './plugins/external/under-pressure.js'
 import cache from './plugins/app/cache.js'
 import db, { type DbPluginOptions } from './plugins/app/db.js'
 import storage from './plugins/app/storage.js'
@@ -68,6 +69,7 @@ export const app = fp<AppOptions>(
     await fastify.register(calls)
     await fastify.register(jobs, opts.jobs ?? {})
     await fastify.register(errors)
+    await fastify.register(loadShedding)
 
     fastify.addHook('onRequest', async (request, reply) => {
       reply.header('x-request-id', request.id)

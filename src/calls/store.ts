@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from '../generated/prisma/client.js'
+import type { CallRecord, Prisma, PrismaClient } from '../generated/prisma/client.js'
 import { LIST_LIMIT_DEFAULT, type ListCallsQuery } from '../schemas/calls.js'
 import { badRequest, notFound } from '../errors.js'
 
@@ -8,6 +8,9 @@ export const ownerScope = (ownerId: string | null): Prisma.CallRecordWhereInput 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i
 const DAY_MS = 86_400_000
 
+const YEAR_MIN = 1900
+const YEAR_MAX = 9999
+
 /**
  * One end of a date filter as a range of instants. A plain date covers its whole day in UTC, so
  * `end_date=2024-12-31` includes that evening; a date-time without an offset is read as UTC too,
@@ -15,7 +18,12 @@ const DAY_MS = 86_400_000
  */
 export function dateBound(param: string, value: string): { from: Date; until: Date } {
   const m = DATE_TIME.exec(value)
-  const day = m && new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
+  const year = m ? Number(m[1]) : NaN
+  // Date.UTC reads years 0-99 as 1900-1999 and the database refuses far-off years: keep both out.
+  if (m && (year < YEAR_MIN || year > YEAR_MAX)) {
+    throw badRequest(`${param} must fall in the years ${YEAR_MIN} to ${YEAR_MAX}; got "${value}".`, 'invalid_date')
+  }
+  const day = m && new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3])))
   // Date.UTC rolls 2024-02-30 over into March: only a real calendar date survives the round trip.
   const real = day && day.toISOString().slice(0, 10) === value.slice(0, 10)
   const at = !real ? undefined : value.length === 10 ? day : new Date(`${value.replace(' ', 'T')}${m[4] ? '' : 'Z'}`)
@@ -25,11 +33,35 @@ export function dateBound(param: string, value: string): { from: Date; until: Da
   return value.length === 10 ? { from: at, until: new Date(at.getTime() + DAY_MS - 1) } : { from: at, until: at }
 }
 
-export async function listCalls(prisma: PrismaClient, ownerId: string | null, q: ListCallsQuery) {
+/** The columns a list item needs: never words, utterances or the other large JSON columns. */
+export const summaryColumns = {
+  id: true,
+  filename: true,
+  status: true,
+  progress: true,
+  error: true,
+  transcript: true,
+  summary: true,
+  tags: true,
+  userTags: true,
+  userTagsSet: true,
+  emotions: true,
+  intent: true,
+  mood: true,
+  sentiment: true,
+  speakers: true,
+  createdAt: true,
+  durationSeconds: true,
+  language: true,
+  engine: true
+} satisfies Prisma.CallRecordSelect
+export type CallSummaryRow = Prisma.CallRecordGetPayload<{ select: typeof summaryColumns }>
+
+function listWhere(ownerId: string | null, q: ListCallsQuery): Prisma.CallRecordWhereInput {
   const start = q.start_date === undefined ? undefined : dateBound('start_date', q.start_date).from
   const end = q.end_date === undefined ? undefined : dateBound('end_date', q.end_date).until
   if (start && end && start > end) throw badRequest('start_date is after end_date.', 'invalid_date_range')
-  const where: Prisma.CallRecordWhereInput = {
+  return {
     ...ownerScope(ownerId),
     ...((start || end) && { createdAt: { ...(start && { gte: start }), ...(end && { lte: end }) } }),
     // The tag filter matches the effective tags: the user's override when set, otherwise the AI's.
@@ -40,11 +72,25 @@ export async function listCalls(prisma: PrismaClient, ownerId: string | null, q:
       ]
     })
   }
-  const [data, total] = await prisma.$transaction([
-    prisma.callRecord.findMany({ where, orderBy: { createdAt: 'desc' }, take: q.limit ?? LIST_LIMIT_DEFAULT, skip: q.skip ?? 0 }),
-    prisma.callRecord.count({ where })
-  ])
-  return { data, total }
+}
+
+export type CallPage = { view: 'summary'; data: CallSummaryRow[]; total: number } | { view: 'full'; data: CallRecord[]; total: number }
+
+/**
+ * One page of the caller's records, newest first, and the count of all matches. The two queries
+ * run side by side rather than in a transaction: a transaction holds a pooled connection for both
+ * and, under load, waits for one until Prisma gives up; a count one insert apart does no harm.
+ */
+export async function listCalls(prisma: PrismaClient, ownerId: string | null, q: ListCallsQuery): Promise<CallPage> {
+  const where = listWhere(ownerId, q)
+  const page = { where, orderBy: { createdAt: 'desc' as const }, take: q.limit ?? LIST_LIMIT_DEFAULT, skip: q.skip ?? 0 }
+  const count = prisma.callRecord.count({ where })
+  if (q.view === 'full') {
+    const [data, total] = await Promise.all([prisma.callRecord.findMany(page), count])
+    return { view: 'full', data, total }
+  }
+  const [data, total] = await Promise.all([prisma.callRecord.findMany({ ...page, select: summaryColumns }), count])
+  return { view: 'summary', data, total }
 }
 
 /** A record the caller may see; another owner's record is indistinguishable from a missing one. */

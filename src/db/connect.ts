@@ -23,6 +23,8 @@ export interface OpenDatabaseOptions {
   /** PGlite in memory only: nothing is written to disk. */
   inMemory?: boolean
   logger?: DbLogger
+  /** Postgres only: connections in the pool and how long a query waits for one (ms). */
+  pool?: { max: number; timeoutMs: number }
 }
 
 export interface Database {
@@ -36,12 +38,13 @@ export interface Database {
 }
 
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.logger) : openPglite(opts)
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.logger, opts.pool) : openPglite(opts)
 }
 
-function openPostgres(databaseUrl: string, logger?: DbLogger): Database {
+function openPostgres(databaseUrl: string, logger?: DbLogger, pool?: OpenDatabaseOptions['pool']): Database {
   const adapter = new PrismaPg(
-    { connectionString: databaseUrl },
+    // A query waits at most timeoutMs for a connection, then fails fast (a 503) instead of piling up.
+    { connectionString: databaseUrl, ...(pool && { max: pool.max, connectionTimeoutMillis: pool.timeoutMs }) },
     // An idle client losing its connection must be logged, not crash the process.
     { onPoolError: (err) => logger?.error({ err }, 'postgres pool error') }
   )

@@ -19,8 +19,14 @@ export interface DbPluginOptions {
  */
 export default fp<DbPluginOptions>(
   async (fastify, opts) => {
-    const { DATABASE_URL, DATA_DIR } = fastify.config
-    const db = await openDatabase({ databaseUrl: DATABASE_URL, dataDir: DATA_DIR, inMemory: opts.inMemory, logger: fastify.log })
+    const { DATABASE_URL, DATA_DIR, DATABASE_POOL_SIZE, DATABASE_POOL_TIMEOUT_MS } = fastify.config
+    const db = await openDatabase({
+      databaseUrl: DATABASE_URL,
+      dataDir: DATA_DIR,
+      inMemory: opts.inMemory,
+      logger: fastify.log,
+      pool: { max: DATABASE_POOL_SIZE, timeoutMs: DATABASE_POOL_TIMEOUT_MS }
+    })
     try {
       const started = performance.now()
       const { applied } = await applyMigrations(db, { logger: fastify.log })

@@ -20,6 +20,9 @@ export function describeError(error: FastifyError | HttpError | Error): ErrorInf
   if (err.validation) {
     return { statusCode: 400, code: 'validation_error', message: `Invalid request: ${err.message}`, details: err.validation }
   }
+  if (isDatabaseBusy(err)) {
+    return { statusCode: 503, code: 'database_busy', message: 'The database has no free connection right now: retry after the Retry-After seconds.' }
+  }
   const statusCode = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500
   if (statusCode >= 500) return { statusCode, code: 'internal_error', message: 'Internal server error: the failure was logged with this request id.' }
   if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) {
@@ -32,6 +35,17 @@ export function describeError(error: FastifyError | HttpError | Error): ErrorInf
     return { statusCode: 415, code: 'unsupported_media_type', message: `${err.message}. Send application/json or multipart/form-data as the route documents.` }
   }
   return { statusCode, code: (err.code ?? 'error').toLowerCase(), message: err.message }
+}
+
+/**
+ * The database pool gave no connection in time: the server is busy, not broken. pg's pool throws a
+ * bare Error; Prisma reports its own pool (P2024), a transaction that could not start (P2028) and
+ * the server's connection limit (P2037).
+ */
+function isDatabaseBusy(err: Error & { code?: unknown }): boolean {
+  if (err.code === 'P2024' || err.code === 'P2037') return true
+  if (err.code === 'P2028') return /unable to start a transaction/i.test(err.message)
+  return err.message === 'timeout exceeded when trying to connect'
 }
 
 /**
@@ -57,6 +71,7 @@ export function useErrorShape(scope: FastifyInstance, shape: ErrorShape) {
       request.server.errorTracking.capture(error, { tags: { request_id: request.id, route: request.routeOptions.url, method: request.method } })
     } else request.log.info({ err: { message: error.message, code: e.code }, statusCode: e.statusCode }, 'request rejected')
     // Errors thrown from inside a route may carry headers set by plugins (Retry-After, Allow).
+    if (e.statusCode === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', request.server.config.OVERLOAD_RETRY_AFTER_SECONDS)
     return reply.code(e.statusCode).send(shape(e))
   })
   scope.setNotFoundHandler({ preHandler: scope.notFoundRateLimit }, (request, reply) => {

@@ -17,6 +17,10 @@ const ReadinessSchema = Type.Object(
 /** Probes and metrics. None of these routes are rate-limited or need auth. */
 const systemRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addSchema(ReadinessSchema)
+  // Probes answer as they always do while the API families shed load (plugins/external/under-pressure.ts).
+  fastify.addHook('onRoute', (route) => {
+    route.config = { ...route.config, loadShedding: false }
+  })
 
   fastify.get('/health', {
     schema: {

@@ -4,7 +4,7 @@ import { audit } from '../../../audit.js'
 import { Done, EnvelopeErrorRef, envelopeErrors, ok, security } from '../../../schemas/common.js'
 import { ListCallsQuerySchema } from '../../../schemas/calls.js'
 import { callAnalytics, getOwnedCall, listCalls, setUserTags } from '../../../calls/store.js'
-import { toCallView } from '../../../calls/view.js'
+import { toCallSummary, toCallView } from '../../../calls/view.js'
 import uploadRoute from './upload.js'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid', description: 'Call record id' }) })
@@ -23,16 +23,19 @@ const callRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['calls'],
       operationId: 'listCalls',
       summary: 'List your call records, newest first',
+      description: 'Items are CallSummary records (a transcript preview, no words or utterances); `view=full` lists whole CallRecords.',
       security: security.optionalBearer,
       querystring: ListCallsQuerySchema,
       response: {
-        200: ok(Type.Array(Type.Ref('CallRecord')), { total: Type.Integer({ minimum: 0, description: 'Matching records, all pages' }) }),
+        200: ok(Type.Array(Type.Union([Type.Ref('CallSummary'), Type.Ref('CallRecord')])), { total: Type.Integer({ minimum: 0, description: 'Matching records, all pages' }) }),
+        503: EnvelopeErrorRef,
         ...envelopeErrors
       }
     }
   }, async (request) => {
-    const { data, total } = await listCalls(prisma, owner(request), request.query)
-    return { success: true as const, data: data.map(toCallView), total }
+    const page = await listCalls(prisma, owner(request), request.query)
+    const data = page.view === 'full' ? page.data.map(toCallView) : page.data.map(toCallSummary)
+    return { success: true as const, data, total: page.total }
   })
 
   fastify.get('/analytics', {

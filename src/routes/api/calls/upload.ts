@@ -8,6 +8,15 @@ import { parseFields, readUpload } from '../../multipart.js'
 import { envelopeErrors, EnvelopeErrorRef, ok, security } from '../../../schemas/common.js'
 import { CallOptionsSchema } from '../../../schemas/call-options.js'
 
+/** Visible ASCII, as Stripe and the IETF draft use; the schema documents it, the handler checks it. */
+function idempotencyKey(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined
+  if (typeof header !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(header)) {
+    throw badRequest('Idempotency-Key must be one value of 1 to 255 visible ASCII characters (a UUID is a good choice).', 'invalid_idempotency_key')
+  }
+  return header
+}
+
 /** POST /api/calls: upload a recording and get it back transcribed, diarized and analysed. */
 const uploadRoute: FastifyPluginAsyncTypebox = async (fastify) => {
   const { config, calls } = fastify
@@ -23,16 +32,25 @@ const uploadRoute: FastifyPluginAsyncTypebox = async (fastify) => {
       description: 'Options may be sent as form fields or query parameters. With async=true the answer is 202 and progress shows on GET /api/calls/{id}.',
       consumes: ['multipart/form-data'],
       security: security.optionalBearer,
+      headers: Type.Object({
+        'idempotency-key': Type.Optional(Type.String({
+          minLength: 1,
+          maxLength: 255,
+          description: 'Makes retries safe: the same key from the same account within 24 hours answers with the record the first request created (201 when done, 202 while queued or processing) instead of creating another; the same key with another file or other options is a 409.'
+        }))
+      }),
       body: Type.Object({ file: Type.String({ format: 'binary' }), ...Type.Partial(CallOptionsSchema).properties }),
       response: {
         201: ok(Type.Ref('CallRecord')),
         202: ok(Type.Ref('QueuedCall')),
+        409: EnvelopeErrorRef,
         413: EnvelopeErrorRef,
         503: EnvelopeErrorRef,
         ...envelopeErrors
       }
     }
   }, async (request, reply) => {
+    const key = idempotencyKey(request.headers['idempotency-key'])
     const upload = await readUpload(request, 'file', config.MAX_UPLOAD_MB)
     const options = parseFields(CallOptionsSchema, { ...(request.query as object), ...upload.fields })
     // An engine this server cannot run is refused before anything is stored.
@@ -44,7 +62,13 @@ const uploadRoute: FastifyPluginAsyncTypebox = async (fastify) => {
     if (!detectAudio(bytes)) throw audioErrors.notAudio(describeNonAudio(bytes))
 
     const ownerId = request.user?.id ?? null
-    const record = await calls.create({ ownerId, filename: upload.file.filename, bytes, options })
+    const earlier = key ? await calls.replay(ownerId, key, bytes, options) : null
+    if (earlier) {
+      reply.header('idempotent-replayed', 'true')
+      if (earlier.status === 'completed' || earlier.status === 'failed') return reply.code(201).send({ success: true, data: toCallView(earlier) })
+      return reply.code(202).send({ success: true, data: { id: earlier.id, status: 'queued' as const } })
+    }
+    const record = await calls.create({ ownerId, filename: upload.file.filename, bytes, options, idempotencyKey: key })
     void audit(fastify.db.prisma, request.log, { action: 'call.create', userId: ownerId, target: record.id, ip: request.ip })
 
     if (options.async) {
