@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { randomUUID } from 'node:crypto'
+import type { ServerOptions } from 'node:http'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.js'
 import { loggerOptions } from './logger.js'
@@ -27,7 +28,7 @@ import emotion from './plugins/app/emotion.js'
 import chat from './plugins/app/chat.js'
 import analysis from './plugins/app/analysis.js'
 import calls from './plugins/app/calls.js'
-import errors from './plugins/app/errors.js'
+import errors, { renderFrameworkError } from './plugins/app/errors.js'
 import { authSchemas } from './schemas/auth.js'
 import { callSchemas } from './schemas/calls.js'
 import systemRoutes from './routes/system/index.js'
@@ -106,12 +107,30 @@ export function serverOptions(config: Config, logger?: FastifyServerOptions['log
     },
     trustProxy: config.TRUST_PROXY,
     bodyLimit: 1024 * 1024,
+    // Slow or stalled clients cannot hold connections for ever (see requestTimeouts).
     connectionTimeout: 0,
-    requestTimeout: 0,
+    ...requestTimeouts(config),
     // First boot of embedded Postgres (initdb + migrations) can take a while on a busy small machine.
     pluginTimeout: 120_000,
     return503OnClosing: true,
+    // Bad URLs and over-long path parameters are rejected before routing; this gives them each family's shape.
+    frameworkErrors: renderFrameworkError,
     forceCloseConnections: 'idle'
+  }
+}
+
+/**
+ * The whole request (body included) must arrive within REQUEST_TIMEOUT_SECONDS (by default enough for
+ * MAX_UPLOAD_MB at 1 Mbit/s), its headers within HEADERS_TIMEOUT_SECONDS; Node answers 408 and closes.
+ * Node checks these every connectionsCheckingInterval, 30 s by default, which would stretch short ones.
+ */
+function requestTimeouts(config: Config): { requestTimeout: number; keepAliveTimeout: number; http: ServerOptions } {
+  const requestTimeout = Math.round((config.REQUEST_TIMEOUT_SECONDS ?? Math.max(300, config.MAX_UPLOAD_MB * 8)) * 1000)
+  const headersTimeout = Math.min(requestTimeout, Math.round(config.HEADERS_TIMEOUT_SECONDS * 1000))
+  return {
+    requestTimeout,
+    keepAliveTimeout: Math.round(config.KEEP_ALIVE_TIMEOUT_SECONDS * 1000),
+    http: { requestTimeout, headersTimeout, connectionsCheckingInterval: Math.min(5_000, Math.max(250, headersTimeout / 4)) }
   }
 }
 

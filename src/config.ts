@@ -12,6 +12,7 @@ export const ConfigSchema = Type.Object({
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATABASE_CONNECT_TIMEOUT_SECONDS: Type.Number({ exclusiveMinimum: 0, default: 30 }),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
   DATABASE_POOL_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 5_000 }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
@@ -28,6 +29,13 @@ export const ConfigSchema = Type.Object({
 
   MAX_UPLOAD_MB: Type.Number({ exclusiveMinimum: 0, default: 100 }),
   MAX_AUDIO_SECONDS: Type.Number({ exclusiveMinimum: 0, default: 3600 }),
+  KEEP_FAILED_AUDIO: Type.Boolean({ default: false }),
+  REQUEST_TIMEOUT_SECONDS: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+  HEADERS_TIMEOUT_SECONDS: Type.Number({ exclusiveMinimum: 0, default: 30 }),
+  KEEP_ALIVE_TIMEOUT_SECONDS: Type.Number({ exclusiveMinimum: 0, default: 72 }),
+  UPLOAD_IDLE_TIMEOUT_SECONDS: Type.Number({ exclusiveMinimum: 0, default: 30 }),
+  UPLOAD_MIN_BYTES_PER_SECOND: Type.Integer({ minimum: 0, default: 1024 }),
+  MAX_CONCURRENT_UPLOADS_PER_IP: Type.Integer({ minimum: 1, default: 4 }),
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 10 }),
   RATE_LIMIT_PER_DAY: Type.Integer({ minimum: 1, default: 150 }),
   NOT_FOUND_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 60 }),
@@ -75,6 +83,8 @@ export const ConfigSchema = Type.Object({
   WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 16 })),
   WEBHOOK_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 6 }),
   WEBHOOK_RETRY_BASE_MS: Type.Integer({ minimum: 1, default: 2_000 }),
+  WEBHOOK_ALLOW_HTTP: Type.Boolean({ default: false }),
+  WEBHOOK_ALLOW_PRIVATE: Type.Boolean({ default: false }),
 
   SENTRY_DSN: Type.Optional(Type.String({ pattern: '^https?://[^@/]+@[^/]+/.+$' })),
   SENTRY_ENVIRONMENT: Type.Optional(Type.String({ minLength: 1 }))

@@ -1,11 +1,17 @@
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { loadConfigOrExit } from './config.js'
+import { DatabaseUnreachableError } from './db/wait.js'
 
 async function main() {
   const config = loadConfigOrExit()
 
-  const app = await buildApp({ config })
+  const app = await buildApp({ config }).catch((err: unknown) => {
+    // An unreachable database is an operator's problem, not a bug: one line, no stack.
+    if (!(err instanceof DatabaseUnreachableError)) throw err
+    console.error(err.message)
+    process.exit(1)
+  })
 
   // In-flight requests finish, then the database, Redis and queue close; past the delay we exit anyway.
   closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_MS }, async ({ signal, err }) => {

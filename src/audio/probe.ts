@@ -80,10 +80,21 @@ export function probeWav(bytes: Uint8Array): WavHeader | string {
   return fmt ? 'the data chunk is missing' : 'the format chunk is missing'
 }
 
-function probeFlac(bytes: Uint8Array): HeaderInfo {
-  const si = id3Length(bytes) + 8 // "fLaC" + metadata block header
-  if (bytes.length < si + 18) return {}
+function probeFlac(bytes: Uint8Array): HeaderInfo | string {
+  const start = id3Length(bytes) + 4 // after "fLaC"
+  const si = start + 4 // after the metadata block header
+  if (bytes.length < si + 18) return 'the stream info block is cut off'
   const b = (i: number) => bytes[si + i]
+  // The first block must be STREAMINFO (type 0, 34 bytes) with sane block sizes and sample format;
+  // anything else is not FLAC, and its "duration" would be noise.
+  const blockType = bytes[start] & 0x7f
+  const blockLength = (bytes[start + 1] << 16) | (bytes[start + 2] << 8) | bytes[start + 3]
+  const minBlock = (b(0) << 8) | b(1)
+  const maxBlock = (b(2) << 8) | b(3)
+  const bitsPerSample = (((b(12) & 1) << 4) | (b(13) >> 4)) + 1
+  if (blockType !== 0 || blockLength !== 34 || minBlock < 16 || maxBlock < minBlock || bitsPerSample < 4) {
+    return 'the stream info block is invalid'
+  }
   const sampleRate = (b(10) << 12) | (b(11) << 4) | (b(12) >> 4)
   const channels = ((b(12) >> 1) & 7) + 1
   const samples = (b(13) & 0x0f) * 2 ** 32 + ((b(14) << 24) >>> 0) + (b(15) << 16) + (b(16) << 8) + b(17)

@@ -1,4 +1,8 @@
 import { createHmac } from 'node:crypto'
+import { request as httpRequest, type IncomingMessage } from 'node:http'
+import { request as httpsRequest } from 'node:https'
+import { isIP } from 'node:net'
+import { describeRefusal, publicOnlyLookup, refusedAddress, type WebhookPolicy } from './webhook-address.js'
 
 export interface WebhookDelivery {
   url: string
@@ -13,13 +17,17 @@ export interface WebhookDelivery {
  */
 export class WebhookError extends Error {
   override name = 'WebhookError'
-  constructor(message: string, readonly status: number | null) {
+  constructor(message: string, readonly status: number | null, private readonly final = false) {
     super(message)
   }
 
-  /** 408, 429, 5xx and network failures may pass; any other 4xx is the receiver's final answer. */
+  /**
+   * 408, 429, 5xx and network failures may pass; any other 4xx is the receiver's final answer, and so
+   * are redirects (never followed: the next hop could be an internal address) and refused addresses.
+   */
   get retryable(): boolean {
-    return this.status === null || this.status === 408 || this.status === 429 || this.status < 400 || this.status >= 500
+    if (this.final) return false
+    return this.status === null || this.status === 408 || this.status === 429 || this.status >= 500
   }
 }
 
@@ -44,34 +52,59 @@ export function webhookHost(url: string): string {
 /**
  * POSTs the event once and resolves on a 2xx; anything else throws a WebhookError. Retrying is the
  * job queue's business (attempts with backoff), so a slow receiver never holds a worker for long.
+ * Unless the policy allows them, private receivers are refused after DNS, and the connection goes to
+ * the very address that was checked.
  */
-export async function deliverWebhook(d: WebhookDelivery, opts: { timeoutMs?: number } = {}): Promise<void> {
+export async function deliverWebhook(d: WebhookDelivery, opts: { timeoutMs?: number; policy?: WebhookPolicy } = {}): Promise<void> {
   const body = JSON.stringify({ event: d.event, data: d.body })
   const timeoutMs = opts.timeoutMs ?? 10_000
+  const policy = opts.policy ?? { allowHttp: false, allowPrivate: false }
   const timestamp = Math.floor(Date.now() / 1000)
-  let res: Response
+  let url: URL
   try {
-    res = await fetch(d.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'voxlens-webhook',
-        'x-voxlens-event': d.event,
-        ...(d.secret && { 'x-voxlens-signature': signWebhook(d.secret, timestamp, body) })
-      },
-      body,
-      signal: AbortSignal.timeout(timeoutMs)
+    url = new URL(d.url)
+  } catch {
+    throw new WebhookError('refused: the receiver URL is invalid', null, true)
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && policy.allowHttp)) {
+    throw new WebhookError('refused: the receiver is not https (set WEBHOOK_ALLOW_HTTP=true to allow plain http)', null, true)
+  }
+  const literal = url.hostname.replace(/^\[|\]$/g, '')
+  const kind = !policy.allowPrivate && isIP(literal) ? refusedAddress(literal) : null
+  if (kind) throw new WebhookError(`refused: ${describeRefusal(literal, kind)}`, null, true)
+
+  const signal = AbortSignal.timeout(timeoutMs)
+  let res: IncomingMessage
+  try {
+    res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const send = url.protocol === 'https:' ? httpsRequest : httpRequest
+      const req = send(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'user-agent': 'voxlens-webhook',
+          'x-voxlens-event': d.event,
+          ...(d.secret && { 'x-voxlens-signature': signWebhook(d.secret, timestamp, body) })
+        },
+        signal,
+        ...(!policy.allowPrivate && { lookup: publicOnlyLookup })
+      }, resolve)
+      req.on('error', reject)
+      req.end(body)
     })
   } catch (err) {
-    throw new WebhookError(describeNetworkError(err, timeoutMs), null)
+    if ((err as { code?: string }).code === 'EWEBHOOKREFUSED') throw new WebhookError(`refused: ${(err as Error).message}`, null, true)
+    throw new WebhookError(describeNetworkError(err, timeoutMs, signal.aborted), null)
   }
-  await res.body?.cancel()
-  if (!res.ok) throw new WebhookError(`receiver answered ${res.status}`, res.status)
+  res.resume()
+  const status = res.statusCode ?? 0
+  if (status >= 300 && status < 400) throw new WebhookError(`receiver answered ${status}: redirects are not followed`, status, true)
+  if (status < 200 || status >= 300) throw new WebhookError(`receiver answered ${status}`, status)
 }
 
-function describeNetworkError(err: unknown, timeoutMs: number): string {
-  const e = err as { name?: string; cause?: { code?: unknown } }
-  if (e?.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`
-  const code = typeof e?.cause?.code === 'string' ? e.cause.code : null
-  return code ? `could not reach the receiver (${code})` : 'could not reach the receiver'
+function describeNetworkError(err: unknown, timeoutMs: number, timedOut: boolean): string {
+  if (timedOut) return `no answer within ${timeoutMs} ms`
+  const code = (err as { code?: unknown })?.code
+  return typeof code === 'string' ? `could not reach the receiver (${code})` : 'could not reach the receiver'
 }

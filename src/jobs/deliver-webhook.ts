@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { deliverWebhook, webhookHost, WebhookError } from '../calls/webhook.js'
+import { webhookPolicy } from '../calls/webhook-address.js'
 import { toCallView } from '../calls/view.js'
 import { isFinalFailure, JobError } from '../queue/errors.js'
 import type { JobContext } from '../queue/types.js'
@@ -22,7 +23,7 @@ export function deliverWebhookJob(fastify: FastifyInstance) {
         event: record.status === 'failed' ? 'call.failed' : 'call.completed',
         body: toCallView(record),
         secret: fastify.config.WEBHOOK_SECRET
-      })
+      }, { policy: webhookPolicy(fastify.config) })
     } catch (err) {
       const reason = err instanceof WebhookError ? err : new WebhookError((err as Error).message, null)
       const final = !reason.retryable || isFinalFailure(job, err)

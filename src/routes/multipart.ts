@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify'
 import type { Static, TObject } from 'typebox'
 import { Value } from 'typebox/value'
-import { badRequest, payloadTooLarge } from '../errors.js'
+import { badRequest, HttpError, payloadTooLarge } from '../errors.js'
+import { FORM_LIMITS } from '../plugins/external/multipart.js'
 
 export interface Upload {
   /** the uploaded file, or null when the field is absent */
@@ -26,8 +27,11 @@ export async function readUpload(request: FastifyRequest, fileField: string, max
           await part.toBuffer()
           continue
         }
-        upload.file = { buffer: await part.toBuffer(), filename: part.filename || 'upload', field: part.fieldname }
+        upload.file = { buffer: await part.toBuffer(), filename: capFilename(part.filename || 'upload'), field: part.fieldname }
       } else {
+        if (part.valueTruncated) {
+          throw badRequest(`Form field "${part.fieldname}" is longer than ${FORM_LIMITS.fieldSize / 1024} KB, the most a text field may hold.`, 'field_too_large')
+        }
         const name = part.fieldname.replace(/\[\]$/, '')
         const value = String(part.value)
         const prior = upload.fields[name]
@@ -35,7 +39,11 @@ export async function readUpload(request: FastifyRequest, fileField: string, max
       }
     }
   } catch (err) {
+    // Ours already (a stalled body from the upload guard, an oversized field).
+    if (err instanceof HttpError) throw err
     const code = (err as { code?: string }).code
+    const limit = code && formLimitMessages[code]
+    if (limit) throw badRequest(limit, code === 'FST_FILES_LIMIT' ? 'too_many_files' : code === 'FST_FIELDS_LIMIT' ? 'too_many_fields' : 'too_many_parts')
     if (code === 'FST_REQ_FILE_TOO_LARGE') {
       throw payloadTooLarge(`The file is larger than the ${maxUploadMb} MB upload limit (MAX_UPLOAD_MB).`)
     }
@@ -43,6 +51,21 @@ export async function readUpload(request: FastifyRequest, fileField: string, max
     throw badRequest(`Malformed multipart request: ${(err as Error).message}. Check the boundary and that the upload completed.`, 'malformed_multipart')
   }
   return upload
+}
+
+const formLimitMessages: Record<string, string> = {
+  FST_FIELDS_LIMIT: `Too many form fields: at most ${FORM_LIMITS.fields} form fields are accepted, each up to ${FORM_LIMITS.fieldSize / 1024} KB.`,
+  FST_FILES_LIMIT: `Too many files: send one file per request (at most ${FORM_LIMITS.files}).`,
+  FST_PARTS_LIMIT: `Too many form parts: send one file and at most ${FORM_LIMITS.fields} text fields.`
+}
+
+/** File names are stored and shown back; past 255 characters the middle goes and the extension stays. */
+export const MAX_FILENAME_LENGTH = 255
+
+function capFilename(name: string): string {
+  if (name.length <= MAX_FILENAME_LENGTH) return name
+  const ext = /\.[A-Za-z0-9]{1,10}$/.exec(name)?.[0] ?? ''
+  return name.slice(0, MAX_FILENAME_LENGTH - ext.length) + ext
 }
 
 /**

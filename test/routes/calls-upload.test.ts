@@ -32,7 +32,7 @@ describe('POST /api/calls and the records API', () => {
   let hookUrl: string
 
   beforeAll(async () => {
-    t = await buildTestApp({ env: { STT_POOL_SIZE: '1', WEBHOOK_SECRET: SECRET, RATE_LIMIT_PER_MINUTE: '1000', MAX_UPLOAD_MB: '5' } })
+    t = await buildTestApp({ env: { STT_POOL_SIZE: '1', WEBHOOK_SECRET: SECRET, RATE_LIMIT_PER_MINUTE: '1000', MAX_UPLOAD_MB: '5', WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE: 'true' } })
     base = await t.app.listen({ port: 0, host: '127.0.0.1' })
     call = await buildConversation(SALES_CALL)
     audio = readFileSync(call.path)

@@ -51,7 +51,7 @@ describe('webhook delivery', () => {
 
     db = mode === 'real' ? await createTestDatabase() : null
     const config = loadConfig(testEnv({
-      DATABASE_URL: db?.url, WEBHOOK_SECRET: SECRET, WEBHOOK_ATTEMPTS: '4', WEBHOOK_RETRY_BASE_MS: '100', STT_POOL_SIZE: '1', RATE_LIMIT_PER_MINUTE: '1000'
+      DATABASE_URL: db?.url, WEBHOOK_SECRET: SECRET, WEBHOOK_ATTEMPTS: '4', WEBHOOK_RETRY_BASE_MS: '100', WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE: 'true', STT_POOL_SIZE: '1', RATE_LIMIT_PER_MINUTE: '1000'
     }))
     const stream = new Writable({
       write(chunk, _encoding, done) {

@@ -9,7 +9,7 @@ import { processCall, type CallOptions } from '../../pipeline/process-call.js'
 import { analyzeRecording, type RecordingOptions, type RecordingResult } from '../../pipeline/recording.js'
 import type { CallOptionsInput } from '../../schemas/call-options.js'
 import { assignSpeakers } from '../../diarization/index.js'
-import { conflict, unavailable } from '../../errors.js'
+import { conflict, HttpError, unavailable } from '../../errors.js'
 import { createCallLeases, type CallLeases } from '../../jobs/call-leases.js'
 import { COULD_NOT_QUEUE } from '../../jobs/recover-calls.js'
 import { QueueUnavailableError } from '../../queue/errors.js'
@@ -74,6 +74,18 @@ export default fp(
     const leases = createCallLeases(db.prisma, { leaseMs: fastify.config.JOB_LEASE_MS, log: fastify.log })
     fastify.addHook('onClose', async () => leases.close())
 
+    // A recording the pipeline rejected (corrupt, too long) is never processed again: only its record
+    // and reason stay. Server-side failures (5xx) keep the audio, so the call can be run again.
+    const dropRejectedAudio = async (id: string, err: unknown) => {
+      if (fastify.config.KEEP_FAILED_AUDIO || !(err instanceof HttpError) || err.statusCode >= 500) return
+      try {
+        await storage.delete(audioKey(id))
+        await db.prisma.callRecord.updateMany({ where: { id }, data: { audioPath: null } })
+      } catch (deleteErr) {
+        fastify.log.warn({ callId: id, err: (deleteErr as Error).message }, 'could not delete the audio of a rejected call')
+      }
+    }
+
     const calls: Calls = {
       async create({ ownerId, filename, bytes, options, idempotencyKey }) {
         // Held from its first row on: recovery never mistakes an upload in progress for an orphan.
@@ -131,7 +143,10 @@ export default fp(
             data: { attempts: { increment: 1 }, ...leases.claim() }
           })
           if (count === 0) return await db.prisma.callRecord.findUniqueOrThrow({ where: { id } })
-          const record = await processCall(deps, id, pipelineOptions(options), progress)
+          const record = await processCall(deps, id, pipelineOptions(options), progress).catch(async (err: unknown) => {
+            await dropRejectedAudio(id, err)
+            throw err
+          })
           metrics.audioSeconds.inc({ engine: record.engine ?? 'unknown' }, record.durationSeconds ?? 0)
           return record
         } finally {

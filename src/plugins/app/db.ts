@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import { openDatabase, type Database } from '../../db/connect.js'
 import { applyMigrations } from '../../db/migrations.js'
+import { waitForPostgres } from '../../db/wait.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -20,6 +21,8 @@ export interface DbPluginOptions {
 export default fp<DbPluginOptions>(
   async (fastify, opts) => {
     const { DATABASE_URL, DATA_DIR, DATABASE_POOL_SIZE, DATABASE_POOL_TIMEOUT_MS } = fastify.config
+    // Without this, an unreachable server surfaces as a stack trace from the migration engine.
+    if (DATABASE_URL) await waitForPostgres(DATABASE_URL, { timeoutSeconds: fastify.config.DATABASE_CONNECT_TIMEOUT_SECONDS, logger: fastify.log })
     const db = await openDatabase({
       databaseUrl: DATABASE_URL,
       dataDir: DATA_DIR,

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { databaseUnavailable, isDatabaseConnectionError } from '../../db/errors.js'
 import { HttpError, notFound } from '../../errors.js'
 import { ErrorResponseSchema, EnvelopeErrorSchema } from '../../schemas/common.js'
 
@@ -14,7 +15,13 @@ export interface ErrorInfo {
 /** Turns an error into the body one API family's clients parse. */
 export type ErrorShape = (e: ErrorInfo) => unknown
 
-export function describeError(error: FastifyError | HttpError | Error): ErrorInfo {
+/** What the route says about itself, for messages that tell the caller what would have worked. */
+export interface ErrorContext {
+  /** The request content types the route's schema documents. */
+  consumes?: readonly string[]
+}
+
+export function describeError(error: FastifyError | HttpError | Error, context: ErrorContext = {}): ErrorInfo {
   if (error instanceof HttpError) return { statusCode: error.statusCode, code: error.code, message: error.message, details: error.details }
   const err = error as FastifyError
   if (err.validation) {
@@ -22,6 +29,10 @@ export function describeError(error: FastifyError | HttpError | Error): ErrorInf
   }
   if (isDatabaseBusy(err)) {
     return { statusCode: 503, code: 'database_busy', message: 'The database has no free connection right now: retry after the Retry-After seconds.' }
+  }
+  if (isDatabaseConnectionError(err)) {
+    const e = databaseUnavailable()
+    return { statusCode: e.statusCode, code: e.code, message: e.message }
   }
   const statusCode = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500
   if (statusCode >= 500) return { statusCode, code: 'internal_error', message: 'Internal server error: the failure was logged with this request id.' }
@@ -32,7 +43,10 @@ export function describeError(error: FastifyError | HttpError | Error): ErrorInf
     return { statusCode: 400, code: 'empty_json', message: 'The JSON body is empty: send a JSON document or drop the content-type header.' }
   }
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    return { statusCode: 415, code: 'unsupported_media_type', message: `${err.message}. Send application/json or multipart/form-data as the route documents.` }
+    const accepted = context.consumes?.length
+      ? `this route accepts ${context.consumes.join(' or ')}`
+      : 'send the content type this route documents (see /docs): multipart/form-data for uploads, application/json otherwise'
+    return { statusCode: 415, code: 'unsupported_media_type', message: `Unsupported content type: ${accepted}.` }
   }
   return { statusCode, code: (err.code ?? 'error').toLowerCase(), message: err.message }
 }
@@ -64,8 +78,9 @@ export const defaultShape: ErrorShape = (e) => ({ error: e.code, message: e.mess
  * scope and prefix, so no code anywhere looks at URLs to pick a shape.
  */
 export function useErrorShape(scope: FastifyInstance, shape: ErrorShape) {
+  scope.errorShapes.push({ prefix: scope.prefix, shape })
   scope.setErrorHandler((error: FastifyError, request, reply) => {
-    const e = describeError(error)
+    const e = describeError(error, { consumes: request.routeOptions.schema?.consumes })
     if (e.statusCode >= 500) {
       request.log.error({ err: error, request: requestSummary(request) }, 'request failed')
       request.server.errorTracking.capture(error, { tags: { request_id: request.id, route: request.routeOptions.url, method: request.method } })
@@ -80,11 +95,40 @@ export function useErrorShape(scope: FastifyInstance, shape: ErrorShape) {
   })
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Each family's shape with its prefix, for errors raised before routing (renderFrameworkError). */
+    errorShapes: { prefix: string; shape: ErrorShape }[]
+  }
+}
+
+/**
+ * Fastify's `frameworkErrors`: a malformed URL and an over-long path parameter are found while the
+ * router matches, before any scope exists for the request, so no family's error handler can see
+ * them. This is the one place that picks a family's shape by path prefix, from the prefixes the
+ * families registered through useErrorShape.
+ */
+export function renderFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const e: ErrorInfo =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? { statusCode: 414, code: 'uri_too_long', message: 'A path segment is too long: check the id in the URL.' }
+      : error.code === 'FST_ERR_BAD_URL'
+        ? { statusCode: 400, code: 'bad_url', message: 'The URL is malformed: a path segment has invalid percent-encoding.' }
+        : describeError(error)
+  const path = request.url.split('?')[0]!
+  const family = request.server.errorShapes
+    .filter(({ prefix }) => prefix === '' || path === prefix || path.startsWith(`${prefix}/`))
+    .sort((a, b) => b.prefix.length - a.prefix.length)[0]
+  request.log.info({ err: { message: error.message, code: e.code }, statusCode: e.statusCode }, 'request rejected')
+  void reply.code(e.statusCode).send((family?.shape ?? defaultShape)(e))
+}
+
 /** Registers the shared error schemas and the default shape for everything outside a family. */
 export default fp(
   async (fastify) => {
     fastify.addSchema(ErrorResponseSchema)
     fastify.addSchema(EnvelopeErrorSchema)
+    fastify.decorate('errorShapes', [])
     useErrorShape(fastify, defaultShape)
   },
   { name: 'errors', dependencies: ['rate-limit'] }

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import { databaseProblem } from '../../db/errors.js'
 
 export interface CheckResult {
   ok: boolean
@@ -48,8 +49,14 @@ export default fp(
     } satisfies Health)
 
     fastify.health.addCheck('database', async () => {
-      await fastify.db.ping()
-      return { ok: true, detail: { kind: fastify.db.kind } }
+      const detail = { kind: fastify.db.kind }
+      try {
+        await fastify.db.ping()
+      } catch (err) {
+        // The driver's message names hosts and databases; /ready is public.
+        return { ok: false, detail, error: databaseProblem(err) }
+      }
+      return { ok: true, detail }
     })
     fastify.health.addCheck('cache', async () => {
       // A configured Redis that is down leaves the node serving from memory, but jobs and shared

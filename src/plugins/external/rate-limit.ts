@@ -3,10 +3,14 @@ import rateLimit, { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import { HttpError } from '../../errors.js'
 import { resilientStore } from './rate-limit-store.js'
+import { uploadGuard } from '../../routes/upload-guard.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Minute and day limits for routes that process audio, per IP and per signed-in account. */
+    /**
+     * For routes that take audio uploads: uploads in flight and body rate per IP (upload-guard.ts),
+     * then minute and day limits per IP and per signed-in account.
+     */
     audioRateLimit: preHandlerAsyncHookHandler
     /** Per-IP limit on register and login, which cost a deliberately slow password hash. */
     authRateLimit: preHandlerAsyncHookHandler
@@ -81,11 +85,20 @@ export default fp(
       { max: config.RATE_LIMIT_PER_MINUTE, timeWindow: MINUTE, per: 'minute' },
       { max: config.RATE_LIMIT_PER_DAY, timeWindow: DAY, per: 'day' }
     ]
-    fastify.decorate('audioRateLimit', limitAll(fastify, audioWindows.flatMap((w) => [
+    const audioWindowLimit = limitAll(fastify, audioWindows.flatMap((w) => [
       { ...w, who: 'from one IP address', key: byIp(`audio:${w.per}`) },
       // A signed-in account's allowance follows it from one address to the next.
       { ...w, who: 'for one account', key: account(`audio:${w.per}`) }
-    ])))
+    ]))
+    const guard = uploadGuard({
+      maxPerIp: config.MAX_CONCURRENT_UPLOADS_PER_IP,
+      idleSeconds: config.UPLOAD_IDLE_TIMEOUT_SECONDS,
+      minBytesPerSecond: config.UPLOAD_MIN_BYTES_PER_SECOND
+    })
+    fastify.decorate('audioRateLimit', async function (request, reply) {
+      await guard.call(this, request, reply)
+      await audioWindowLimit.call(this, request, reply)
+    } satisfies preHandlerAsyncHookHandler)
 
     const authWindow = config.AUTH_WINDOW_MINUTES
     fastify.decorate('authRateLimit', limitAll(fastify, [{

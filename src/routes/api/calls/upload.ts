@@ -7,6 +7,7 @@ import { HttpError, badRequest } from '../../../errors.js'
 import { parseFields, readUpload } from '../../multipart.js'
 import { envelopeErrors, EnvelopeErrorRef, ok, security } from '../../../schemas/common.js'
 import { CallOptionsSchema } from '../../../schemas/call-options.js'
+import { assertWebhookUrl, webhookPolicy } from '../../../calls/webhook-address.js'
 
 /** Visible ASCII, as Stripe and the IETF draft use; the schema documents it, the handler checks it. */
 function idempotencyKey(header: string | string[] | undefined): string | undefined {
@@ -55,6 +56,7 @@ const uploadRoute: FastifyPluginAsyncTypebox = async (fastify) => {
     const options = parseFields(CallOptionsSchema, { ...(request.query as object), ...upload.fields })
     // An engine this server cannot run is refused before anything is stored.
     fastify.stt.resolve(options.engine)
+    if (options.webhook_url) await assertWebhookUrl(options.webhook_url, webhookPolicy(config))
     if (!upload.file) throw badRequest('No audio file: send the recording in a multipart field named "file".', 'missing_file')
     const bytes = upload.file.buffer
     // Cheap checks before anything is stored; deeper problems are found while decoding.
