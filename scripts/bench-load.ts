@@ -1,0 +1,197 @@
+/**
+ * npm run bench:load — throughput and p99 latency of GET /health and GET /api/calls (a default page
+ * of 100 out of 1,000 stored records of a few minutes' talk each) at 10, 50 and 200 connections, on
+ * embedded PGlite and, when DATABASE_URL is set, on Postgres (in a database of its own, dropped at
+ * the end). A bare Fastify hello-world measured in the same run is the baseline for /health.
+ * 5xx other than 503 must be zero; 503s (load shedding, busy pool) are allowed and counted apart.
+ * Goals: /health at >= 80 % of the bare server's throughput; /api/calls p99 < 50 ms at 50
+ * connections on Postgres.
+ *
+ * autocannon runs in a child process so the client does not share the server's event loop; both
+ * only ever talk to 127.0.0.1, for a bounded time per point.
+ *
+ *   [DATABASE_URL=postgres://...] npm run bench:load [-- --seconds 5 --records 1000]
+ */
+import { execFile } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import Fastify, { type FastifyInstance } from 'fastify'
+import pg from 'pg'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
+
+const run = promisify(execFile)
+const AUTOCANNON = createRequire(import.meta.url).resolve('autocannon/autocannon.js')
+const CONNECTIONS = [10, 50, 200]
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`)
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback
+}
+const SECONDS = arg('seconds', 5)
+const RECORDS = arg('records', 1000)
+
+interface Point { rps: number; p50: number; p99: number; ok: number; shed: number; errors: number; other: number }
+
+/** One bounded autocannon run against a local URL. */
+async function load(url: string, connections: number): Promise<Point> {
+  if (!url.startsWith('http://127.0.0.1:')) throw new Error(`refusing to load anything but 127.0.0.1: ${url}`)
+  const { stdout } = await run(process.execPath, [AUTOCANNON, '--json', '-c', String(connections), '-d', String(SECONDS), '-t', '30', url], { maxBuffer: 16 * 1024 * 1024 })
+  const r = JSON.parse(stdout) as {
+    requests: { average: number }
+    latency: { p50: number; p99: number }
+    statusCodeStats: Record<string, { count: number }>
+    errors: number
+    timeouts: number
+  }
+  const count = (pred: (code: number) => boolean) => Object.entries(r.statusCodeStats).reduce((n, [c, s]) => n + (pred(Number(c)) ? s.count : 0), 0)
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    ok: count((c) => c >= 200 && c < 300),
+    shed: count((c) => c === 503),
+    errors: count((c) => c >= 500 && c !== 503),
+    other: count((c) => c < 200 || (c >= 300 && c < 500)) + r.errors + r.timeouts
+  }
+}
+
+const VOCABULARY = ('thanks for calling how can i help you today i would like to check on my order it was supposed to arrive ' +
+  'last week but the tracking has not moved since monday let me look that up for you can i have the order number please ' +
+  'sure it is four five two nine one i see the parcel is held at the depot we will send it out again tomorrow morning').split(' ')
+
+/** A record as the pipeline stores it after a call of two to five minutes. */
+function storedCall(i: number) {
+  const seconds = 120 + ((i * 37) % 180)
+  const words = []
+  for (let t = 0, w = 0; t < seconds; t += 0.4, w++) {
+    words.push({ word: VOCABULARY[(w * 7 + i) % VOCABULARY.length]!, start: +t.toFixed(2), end: +(t + 0.32).toFixed(2), confidence: 0.8 + ((w % 20) / 100), speaker: Math.floor(t / 12) % 2 ? 'B' : 'A' })
+  }
+  const utterances = []
+  for (let u = 0; u * 30 < words.length; u++) {
+    const slice = words.slice(u * 30, u * 30 + 30)
+    utterances.push({ speaker: slice[0]!.speaker, start: slice[0]!.start, end: slice.at(-1)!.end, text: slice.map((w) => w.word).join(' '), emotion: 'neutral', sentiment: 'NEUTRAL', sentiment_score: 0.1 })
+  }
+  const talk = (s: string) => +words.filter((w) => w.speaker === s).reduce((n, w) => n + w.end - w.start, 0).toFixed(1)
+  return {
+    filename: `call-${i}.wav`,
+    status: 'completed' as const,
+    progress: 100,
+    transcript: words.map((w) => w.word).join(' '),
+    words,
+    utterances,
+    speakers: [
+      { label: 'A', role: 'agent', talk_time: talk('A'), emotion: 'neutral', sentiment: 'NEUTRAL' },
+      { label: 'B', role: 'customer', talk_time: talk('B'), emotion: 'neutral', sentiment: 'NEUTRAL' }
+    ],
+    emotions: ['neutral'],
+    sentiment: { label: 'NEUTRAL', score: 0.1, emotion: 'neutral', confidence: 0.7 },
+    summary: 'The customer asks where a delayed order is; the agent finds it held at the depot and has it sent again.',
+    tags: i % 3 ? ['support'] : ['support', 'needs follow-up'],
+    roles: { A: 'agent', B: 'customer' },
+    intent: 'support' as const,
+    mood: 'neutral' as const,
+    insights: ['Parcel held at the depot', 'Re-dispatch tomorrow'],
+    entities: [{ type: 'date', text: 'monday' }, { type: 'date', text: 'tomorrow morning' }],
+    timings: { decode: 40, stt: 9000, diarize: 1200, emotion: 300, analyze: 800 },
+    durationSeconds: seconds,
+    language: 'en',
+    engine: 'sphinx',
+    createdAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000)
+  }
+}
+
+async function admin(baseUrl: string, sql: string) {
+  const client = new pg.Client({ connectionString: baseUrl })
+  await client.connect()
+  try {
+    await client.query(sql)
+  } finally {
+    await client.end()
+  }
+}
+
+async function listen(app: FastifyInstance): Promise<string> {
+  return app.listen({ port: 0, host: '127.0.0.1' })
+}
+
+const fmt = (p: Point) => `${p.rps.toFixed(0).padStart(6)} req/s  p50 ${String(p.p50).padStart(4)} ms  p99 ${String(p.p99).padStart(5)} ms  2xx ${p.ok}  503 ${p.shed}  other 5xx ${p.errors}${p.other ? `  other ${p.other}` : ''}`
+
+async function bareBaseline(): Promise<Map<number, Point>> {
+  const bare = Fastify()
+  bare.get('/health', async () => ({ status: 'ok' }))
+  const url = await listen(bare)
+  const points = new Map<number, Point>()
+  for (const c of CONNECTIONS) {
+    points.set(c, await load(`${url}/health`, c))
+    console.log(`  bare hello-world  /health     c=${String(c).padStart(3)}  ${fmt(points.get(c)!)}`)
+  }
+  await bare.close()
+  return points
+}
+
+async function benchMode(mode: 'embedded' | 'postgres', baseline: Map<number, Point>) {
+  let dataDir: string | undefined
+  let dropDatabase: (() => Promise<void>) | undefined
+  let databaseUrl: string | undefined
+  if (mode === 'postgres') {
+    const base = process.env.DATABASE_URL!
+    const name = `vx_bench_${randomBytes(6).toString('hex')}`
+    await admin(base, `CREATE DATABASE "${name}"`)
+    const url = new URL(base)
+    url.pathname = `/${name}`
+    databaseUrl = url.toString()
+    dropDatabase = () => admin(base, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+  } else {
+    dataDir = await mkdtemp(join(tmpdir(), 'vx-bench-load-'))
+  }
+  const config = loadConfig({ ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', AUTH_MODE: 'optional', DATABASE_URL: databaseUrl, DATA_DIR: dataDir ?? join(tmpdir(), 'vx-unused'), REDIS_URL: process.env.REDIS_URL })
+  const app = await buildApp({ config, logger: false, db: { inMemory: mode === 'embedded' } })
+  try {
+    await app.ready()
+    const started = performance.now()
+    for (let i = 0; i < RECORDS; i += 50) {
+      await app.db.prisma.callRecord.createMany({ data: Array.from({ length: Math.min(50, RECORDS - i) }, (_, k) => storedCall(i + k)) })
+    }
+    // Embedded inserts run on the event loop; let load shedding see a calm window before measuring.
+    await new Promise((r) => setTimeout(r, 1_500))
+    const url = await listen(app)
+    const bytes = async (path: string) => {
+      const res = await fetch(`${url}${path}`)
+      if (!res.ok) throw new Error(`GET ${path} answered ${res.status}: ${await res.text()}`)
+      return Buffer.byteLength(await res.text())
+    }
+    const [pageBytes, fullBytes] = [await bytes('/api/calls'), await bytes('/api/calls?view=full')]
+    console.log(`\n${mode}: ${RECORDS} records stored in ${((performance.now() - started) / 1000).toFixed(1)} s; a default page (100 items) is ${(pageBytes / 1024).toFixed(0)} KB (view=full: ${(fullBytes / 1024).toFixed(0)} KB); pool ${mode === 'postgres' ? config.DATABASE_POOL_SIZE : 1}`)
+    const results: { path: string; c: number; p: Point }[] = []
+    for (const path of ['/health', '/api/calls']) {
+      for (const c of CONNECTIONS) {
+        const p = await load(`${url}${path}`, c)
+        results.push({ path, c, p })
+        const ratio = path === '/health' ? `  (${((p.rps / baseline.get(c)!.rps) * 100).toFixed(0)} % of bare)` : ''
+        console.log(`  ${mode.padEnd(8)}  ${path.padEnd(11)} c=${String(c).padStart(3)}  ${fmt(p)}${ratio}`)
+      }
+    }
+    const health50 = results.find((r) => r.path === '/health' && r.c === 50)!.p
+    const calls50 = results.find((r) => r.path === '/api/calls' && r.c === 50)!.p
+    const errors = results.reduce((n, r) => n + r.p.errors, 0)
+    console.log(`  ${mode}: /health at c=50 is ${((health50.rps / baseline.get(50)!.rps) * 100).toFixed(0)} % of bare hello-world (goal >= 80 %); ` +
+      `/api/calls p99 at c=50 is ${calls50.p99} ms${mode === 'postgres' ? ' (goal < 50 ms)' : ''}; 5xx other than 503: ${errors} (must be 0)`)
+    return errors
+  } finally {
+    await app.close()
+    await dropDatabase?.()
+    if (dataDir) await rm(dataDir, { recursive: true, force: true })
+  }
+}
+
+console.log(`bench:load — ${SECONDS} s per point, connections ${CONNECTIONS.join('/')}, ${RECORDS} records; server in this process, autocannon in a child process, 127.0.0.1 only`)
+const baseline = await bareBaseline()
+let errors = await benchMode('embedded', baseline)
+if (process.env.DATABASE_URL) errors += await benchMode('postgres', baseline)
+else console.log('\npostgres: skipped (set DATABASE_URL to measure it)')
+process.exit(errors ? 1 : 0)
