@@ -67,7 +67,7 @@ const VOCABULARY = ('thanks for calling how can i help you today i would like to
 /** A record as the pipeline stores it after a call of two to five minutes. */
 function storedCall(i: number) {
   const seconds = 120 + ((i * 37) % 180)
-  const words = []
+  const words: { word: string; start: number; end: number; confidence: number; speaker: string }[] = []
   for (let t = 0, w = 0; t < seconds; t += 0.4, w++) {
     words.push({ word: VOCABULARY[(w * 7 + i) % VOCABULARY.length]!, start: +t.toFixed(2), end: +(t + 0.32).toFixed(2), confidence: 0.8 + ((w % 20) / 100), speaker: Math.floor(t / 12) % 2 ? 'B' : 'A' })
   }
