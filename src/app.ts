@@ -5,9 +5,6 @@ import type { ServerOptions } from 'node:http'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.js'
 import { loggerOptions } from './logger.js'
-import configPlugin from './plugins/app/config.js'
-import errorTracking from './plugins/app/error-tracking.js'
-import metrics from './plugins/external/metrics.js'
 import helmet from './plugins/external/helmet.js'
 import cors from './plugins/external/cors.js'
 import multipart from './plugins/external/multipart.js'
@@ -15,19 +12,11 @@ import websocket from './plugins/external/websocket.js'
 import swagger from './plugins/external/swagger.js'
 import rateLimit from './plugins/external/rate-limit.js'
 import loadShedding from './plugins/external/under-pressure.js'
-import cache from './plugins/app/cache.js'
-import db, { type DbPluginOptions } from './plugins/app/db.js'
-import storage from './plugins/app/storage.js'
-import queue from './plugins/app/queue.js'
+import type { DbPluginOptions } from './plugins/app/db.js'
 import auth from './plugins/app/auth.js'
-import health from './plugins/app/health.js'
 import jobs, { type JobsPluginOptions } from './plugins/app/jobs.js'
-import stt, { type SttPluginOptions } from './plugins/app/stt.js'
-import diarization from './plugins/app/diarization.js'
-import emotion from './plugins/app/emotion.js'
-import chat from './plugins/app/chat.js'
-import analysis from './plugins/app/analysis.js'
-import calls from './plugins/app/calls.js'
+import type { SttPluginOptions } from './plugins/app/stt.js'
+import { capabilities } from './capabilities.js'
 import errors, { renderFrameworkError } from './plugins/app/errors.js'
 import { authSchemas } from './schemas/auth.js'
 import { callSchemas } from './schemas/calls.js'
@@ -47,27 +36,14 @@ export interface AppOptions {
 /** The whole service as one plugin: capabilities first, then the route tree. Never listens. */
 export const app = fp<AppOptions>(
   async (fastify, opts) => {
-    await fastify.register(configPlugin, { config: opts.config })
-    await fastify.register(errorTracking)
-    await fastify.register(metrics)
+    await fastify.register(capabilities, { config: opts.config, db: opts.db, stt: opts.stt, service: 'api' })
     await fastify.register(helmet)
     await fastify.register(cors)
-    await fastify.register(cache)
-    await fastify.register(db, opts.db ?? {})
-    await fastify.register(storage)
-    await fastify.register(queue)
     await fastify.register(rateLimit)
     await fastify.register(multipart)
     await fastify.register(websocket)
     await fastify.register(swagger)
     await fastify.register(auth)
-    await fastify.register(health)
-    await fastify.register(stt, opts.stt ?? {})
-    await fastify.register(diarization)
-    await fastify.register(emotion)
-    await fastify.register(chat)
-    await fastify.register(analysis)
-    await fastify.register(calls)
     await fastify.register(jobs, opts.jobs ?? {})
     await fastify.register(errors)
     await fastify.register(loadShedding)
