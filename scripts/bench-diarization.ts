@@ -44,7 +44,9 @@ async function main(): Promise<void> {
   // The first call starts the worker thread; steady-state speed is what a server sees.
   await engine.diarize({ samples: conversations[0].samples.slice(0, 16000 * 5), sampleRate: 16000 })
 
-  console.log(`${'conversation'.padEnd(34)} ${'audio'.padStart(6)} ${'speakers'.padStart(8)} ${'DER'.padStart(8)} ${'1-spk'.padStart(8)} ${'alt'.padStart(8)} ${'speed'.padStart(8)}`)
+  console.log(
+    `${'conversation'.padEnd(34)} ${'audio'.padStart(6)} ${'speakers'.padStart(8)} ${'DER'.padStart(8)} ${'1-spk'.padStart(8)} ${'alt'.padStart(8)} ${'speed'.padStart(8)}`
+  )
   const totals = { audio: 0, time: 0, scored: 0, errors: 0, strictScored: 0, strictErrors: 0, oneSpeaker: 0, alternating: 0 }
   for (const c of conversations) {
     const started = performance.now()
@@ -64,13 +66,17 @@ async function main(): Promise<void> {
     totals.oneSpeaker += base1.rate * base1.scored
     totals.alternating += base2.rate * base2.scored
     const found = `${result.speakers.length}/${truth}`.padStart(8)
-    console.log(`${c.name.padEnd(34)} ${c.duration.toFixed(1).padStart(5)}s ${found} ${pct(der.rate)} ${pct(base1.rate)} ${pct(base2.rate)} ${`${(c.duration / seconds).toFixed(0)}x`.padStart(8)}`)
+    console.log(
+      `${c.name.padEnd(34)} ${c.duration.toFixed(1).padStart(5)}s ${found} ${pct(der.rate)} ${pct(base1.rate)} ${pct(base2.rate)} ${`${(c.duration / seconds).toFixed(0)}x`.padStart(8)}`
+    )
   }
   await engine.close()
 
   const der = totals.errors / totals.scored
   const best = Math.min(totals.oneSpeaker, totals.alternating) / totals.scored
-  console.log(`\noverall: ${totals.audio.toFixed(0)} s of audio, DER ${pct(der).trim()} (collar 0.25 s; ${pct(totals.strictErrors / totals.strictScored).trim()} without a collar), ${(totals.audio / totals.time).toFixed(0)}x real time on one worker thread`)
+  console.log(
+    `\noverall: ${totals.audio.toFixed(0)} s of audio, DER ${pct(der).trim()} (collar 0.25 s; ${pct(totals.strictErrors / totals.strictScored).trim()} without a collar), ${(totals.audio / totals.time).toFixed(0)}x real time on one worker thread`
+  )
   console.log(`baselines: one speaker ${pct(totals.oneSpeaker / totals.scored).trim()}, alternating regions ${pct(totals.alternating / totals.scored).trim()}`)
   console.log(`built-in DER is ${der > 0 ? `${(best / der).toFixed(1)}x lower than` : 'zero against'} the better baseline (${pct(best).trim()})`)
 }

@@ -35,12 +35,22 @@ function arg(name: string, fallback: number): number {
 const SECONDS = arg('seconds', 5)
 const RECORDS = arg('records', 1000)
 
-interface Point { rps: number; p50: number; p99: number; ok: number; shed: number; errors: number; other: number }
+interface Point {
+  rps: number
+  p50: number
+  p99: number
+  ok: number
+  shed: number
+  errors: number
+  other: number
+}
 
 /** One bounded autocannon run against a local URL. */
 async function load(url: string, connections: number): Promise<Point> {
   if (!url.startsWith('http://127.0.0.1:')) throw new Error(`refusing to load anything but 127.0.0.1: ${url}`)
-  const { stdout } = await run(process.execPath, [AUTOCANNON, '--json', '-c', String(connections), '-d', String(SECONDS), '-t', '30', url], { maxBuffer: 16 * 1024 * 1024 })
+  const { stdout } = await run(process.execPath, [AUTOCANNON, '--json', '-c', String(connections), '-d', String(SECONDS), '-t', '30', url], {
+    maxBuffer: 16 * 1024 * 1024
+  })
   const r = JSON.parse(stdout) as {
     requests: { average: number }
     latency: { p50: number; p99: number }
@@ -60,23 +70,43 @@ async function load(url: string, connections: number): Promise<Point> {
   }
 }
 
-const VOCABULARY = ('thanks for calling how can i help you today i would like to check on my order it was supposed to arrive ' +
+const VOCABULARY = (
+  'thanks for calling how can i help you today i would like to check on my order it was supposed to arrive ' +
   'last week but the tracking has not moved since monday let me look that up for you can i have the order number please ' +
-  'sure it is four five two nine one i see the parcel is held at the depot we will send it out again tomorrow morning').split(' ')
+  'sure it is four five two nine one i see the parcel is held at the depot we will send it out again tomorrow morning'
+).split(' ')
 
 /** A record as the pipeline stores it after a call of two to five minutes. */
 function storedCall(i: number) {
   const seconds = 120 + ((i * 37) % 180)
   const words: { word: string; start: number; end: number; confidence: number; speaker: string }[] = []
   for (let t = 0, w = 0; t < seconds; t += 0.4, w++) {
-    words.push({ word: VOCABULARY[(w * 7 + i) % VOCABULARY.length]!, start: +t.toFixed(2), end: +(t + 0.32).toFixed(2), confidence: 0.8 + ((w % 20) / 100), speaker: Math.floor(t / 12) % 2 ? 'B' : 'A' })
+    words.push({
+      word: VOCABULARY[(w * 7 + i) % VOCABULARY.length]!,
+      start: +t.toFixed(2),
+      end: +(t + 0.32).toFixed(2),
+      confidence: 0.8 + (w % 20) / 100,
+      speaker: Math.floor(t / 12) % 2 ? 'B' : 'A'
+    })
   }
   const utterances = []
   for (let u = 0; u * 30 < words.length; u++) {
     const slice = words.slice(u * 30, u * 30 + 30)
-    utterances.push({ speaker: slice[0]!.speaker, start: slice[0]!.start, end: slice.at(-1)!.end, text: slice.map((w) => w.word).join(' '), emotion: 'neutral', sentiment: 'NEUTRAL', sentiment_score: 0.1 })
+    utterances.push({
+      speaker: slice[0]!.speaker,
+      start: slice[0]!.start,
+      end: slice.at(-1)!.end,
+      text: slice.map((w) => w.word).join(' '),
+      emotion: 'neutral',
+      sentiment: 'NEUTRAL',
+      sentiment_score: 0.1
+    })
   }
-  const talk = (s: string) => +words.filter((w) => w.speaker === s).reduce((n, w) => n + w.end - w.start, 0).toFixed(1)
+  const talk = (s: string) =>
+    +words
+      .filter((w) => w.speaker === s)
+      .reduce((n, w) => n + w.end - w.start, 0)
+      .toFixed(1)
   return {
     filename: `call-${i}.wav`,
     status: 'completed' as const,
@@ -96,7 +126,10 @@ function storedCall(i: number) {
     intent: 'support' as const,
     mood: 'neutral' as const,
     insights: ['Parcel held at the depot', 'Re-dispatch tomorrow'],
-    entities: [{ type: 'date', text: 'monday' }, { type: 'date', text: 'tomorrow morning' }],
+    entities: [
+      { type: 'date', text: 'monday' },
+      { type: 'date', text: 'tomorrow morning' }
+    ],
     timings: { decode: 40, stt: 9000, diarize: 1200, emotion: 300, analyze: 800 },
     durationSeconds: seconds,
     language: 'en',
@@ -119,7 +152,8 @@ async function listen(app: FastifyInstance): Promise<string> {
   return app.listen({ port: 0, host: '127.0.0.1' })
 }
 
-const fmt = (p: Point) => `${p.rps.toFixed(0).padStart(6)} req/s  p50 ${String(p.p50).padStart(4)} ms  p99 ${String(p.p99).padStart(5)} ms  2xx ${p.ok}  503 ${p.shed}  other 5xx ${p.errors}${p.other ? `  other ${p.other}` : ''}`
+const fmt = (p: Point) =>
+  `${p.rps.toFixed(0).padStart(6)} req/s  p50 ${String(p.p50).padStart(4)} ms  p99 ${String(p.p99).padStart(5)} ms  2xx ${p.ok}  503 ${p.shed}  other 5xx ${p.errors}${p.other ? `  other ${p.other}` : ''}`
 
 async function bareBaseline(): Promise<Map<number, Point>> {
   const bare = Fastify()
@@ -149,7 +183,15 @@ async function benchMode(mode: 'embedded' | 'postgres', baseline: Map<number, Po
   } else {
     dataDir = await mkdtemp(join(tmpdir(), 'vx-bench-load-'))
   }
-  const config = loadConfig({ ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', AUTH_MODE: 'optional', DATABASE_URL: databaseUrl, DATA_DIR: dataDir ?? join(tmpdir(), 'vx-unused'), REDIS_URL: process.env.REDIS_URL })
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'silent',
+    AUTH_MODE: 'optional',
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir ?? join(tmpdir(), 'vx-unused'),
+    REDIS_URL: process.env.REDIS_URL
+  })
   const app = await buildApp({ config, logger: false, db: { inMemory: mode === 'embedded' } })
   try {
     await app.ready()
@@ -166,7 +208,9 @@ async function benchMode(mode: 'embedded' | 'postgres', baseline: Map<number, Po
       return Buffer.byteLength(await res.text())
     }
     const [pageBytes, fullBytes] = [await bytes('/api/calls'), await bytes('/api/calls?view=full')]
-    console.log(`\n${mode}: ${RECORDS} records stored in ${((performance.now() - started) / 1000).toFixed(1)} s; a default page (100 items) is ${(pageBytes / 1024).toFixed(0)} KB (view=full: ${(fullBytes / 1024).toFixed(0)} KB); pool ${mode === 'postgres' ? config.DATABASE_POOL_SIZE : 1}`)
+    console.log(
+      `\n${mode}: ${RECORDS} records stored in ${((performance.now() - started) / 1000).toFixed(1)} s; a default page (100 items) is ${(pageBytes / 1024).toFixed(0)} KB (view=full: ${(fullBytes / 1024).toFixed(0)} KB); pool ${mode === 'postgres' ? config.DATABASE_POOL_SIZE : 1}`
+    )
     const results: { path: string; c: number; p: Point }[] = []
     for (const path of ['/health', '/api/calls']) {
       for (const c of CONNECTIONS) {
@@ -179,8 +223,10 @@ async function benchMode(mode: 'embedded' | 'postgres', baseline: Map<number, Po
     const health50 = results.find((r) => r.path === '/health' && r.c === 50)!.p
     const calls50 = results.find((r) => r.path === '/api/calls' && r.c === 50)!.p
     const errors = results.reduce((n, r) => n + r.p.errors, 0)
-    console.log(`  ${mode}: /health at c=50 is ${((health50.rps / baseline.get(50)!.rps) * 100).toFixed(0)} % of bare hello-world (goal >= 80 %); ` +
-      `/api/calls p99 at c=50 is ${calls50.p99} ms${mode === 'postgres' ? ' (goal < 50 ms)' : ''}; 5xx other than 503: ${errors} (must be 0)`)
+    console.log(
+      `  ${mode}: /health at c=50 is ${((health50.rps / baseline.get(50)!.rps) * 100).toFixed(0)} % of bare hello-world (goal >= 80 %); ` +
+        `/api/calls p99 at c=50 is ${calls50.p99} ms${mode === 'postgres' ? ' (goal < 50 ms)' : ''}; 5xx other than 503: ${errors} (must be 0)`
+    )
     return errors
   } finally {
     await app.close()
@@ -189,7 +235,9 @@ async function benchMode(mode: 'embedded' | 'postgres', baseline: Map<number, Po
   }
 }
 
-console.log(`bench:load — ${SECONDS} s per point, connections ${CONNECTIONS.join('/')}, ${RECORDS} records; server in this process, autocannon in a child process, 127.0.0.1 only`)
+console.log(
+  `bench:load — ${SECONDS} s per point, connections ${CONNECTIONS.join('/')}, ${RECORDS} records; server in this process, autocannon in a child process, 127.0.0.1 only`
+)
 const baseline = await bareBaseline()
 let errors = await benchMode('embedded', baseline)
 if (process.env.DATABASE_URL) errors += await benchMode('postgres', baseline)

@@ -33,7 +33,9 @@ const mb = (bytes: number) => bytes / 1024 / 1024
 
 /** The kernel's peak resident set of this process, in bytes. */
 function highWaterMark(): number {
-  const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'))
+  const line = readFileSync('/proc/self/status', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmHWM:'))
   return Number(line?.match(/(\d+)/)?.[1] ?? 0) * 1024
 }
 
@@ -92,7 +94,9 @@ async function main(): Promise<void> {
   await new Promise((r) => setTimeout(r, 1000))
   const baseline = process.memoryUsage().rss
   const database = config.DATABASE_URL ? 'Postgres' : 'embedded PGlite'
-  console.log(`server from ${from} ready (${database}, ${config.STT_POOL_SIZE ?? availableParallelism()} decoder threads): RSS after boot ${mb(baseline).toFixed(0)} MB`)
+  console.log(
+    `server from ${from} ready (${database}, ${config.STT_POOL_SIZE ?? availableParallelism()} decoder threads): RSS after boot ${mb(baseline).toFixed(0)} MB`
+  )
 
   let worst = 0
   for (const rec of recordings) {
@@ -100,7 +104,9 @@ async function main(): Promise<void> {
     let sampled = 0
     const timer = setInterval(() => (sampled = Math.max(sampled, process.memoryUsage().rss)), 20)
     const t0 = performance.now()
-    const { stdout } = await run('curl', ['-sS', '--fail-with-body', '-F', `file=@${rec.path}`, '-F', 'model=whisper-1', `${url}/v1/audio/transcriptions`], { maxBuffer: 64 * 1024 * 1024 })
+    const { stdout } = await run('curl', ['-sS', '--fail-with-body', '-F', `file=@${rec.path}`, '-F', 'model=whisper-1', `${url}/v1/audio/transcriptions`], {
+      maxBuffer: 64 * 1024 * 1024
+    })
     const seconds = (performance.now() - t0) / 1000
     clearInterval(timer)
     const peak = Math.max(highWaterMark(), sampled)
@@ -109,7 +115,9 @@ async function main(): Promise<void> {
     console.log(
       `${rec.name.padEnd(34)} upload ${mb(statSync(rec.path).size).toFixed(0).padStart(4)} MB  ` +
         `peak RSS ${mb(peak).toFixed(0).padStart(5)} MB (sampled ${mb(sampled).toFixed(0)})  ` +
-        `over boot ${mb(peak - baseline).toFixed(0).padStart(4)} MB  ${seconds.toFixed(1)} s  ${words} words`
+        `over boot ${mb(peak - baseline)
+          .toFixed(0)
+          .padStart(4)} MB  ${seconds.toFixed(1)} s  ${words} words`
     )
     global.gc?.()
     await new Promise((r) => setTimeout(r, 1000))

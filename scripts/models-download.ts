@@ -61,7 +61,9 @@ export async function downloadModel(opts: DownloadOptions): Promise<string> {
   if (!/^[a-z0-9][a-z0-9._-]*$/i.test(opts.model)) throw new DownloadError(`"${opts.model}" is not a model name, e.g. base.en or large-v3-turbo.`)
   const expected = (opts.sha1 ?? KNOWN_SHA1[opts.model])?.toLowerCase()
   if (!expected) {
-    throw new DownloadError(`No published checksum for "${opts.model}". Known models: ${Object.keys(KNOWN_SHA1).join(', ')}. Pass --sha1 to download another one.`)
+    throw new DownloadError(
+      `No published checksum for "${opts.model}". Known models: ${Object.keys(KNOWN_SHA1).join(', ')}. Pass --sha1 to download another one.`
+    )
   }
   const out = opts.progress ?? process.stderr
   const target = resolve(opts.dir, `ggml-${opts.model}.bin`)
@@ -122,9 +124,10 @@ function progressBar(out: NodeJS.WritableStream & { isTTY?: boolean }, label: st
   let lastDraw = 0
   return (received: number, final = false) => {
     const fraction = total ? Math.min(1, received / total) : undefined
-    const text = fraction !== undefined
-      ? `${label} [${'#'.repeat(Math.round(fraction * 30)).padEnd(30, '-')}] ${Math.floor(fraction * 100)}% ${mb(received)}/${mb(total!)} MB`
-      : `${label} ${mb(received)} MB`
+    const text =
+      fraction !== undefined
+        ? `${label} [${'#'.repeat(Math.round(fraction * 30)).padEnd(30, '-')}] ${Math.floor(fraction * 100)}% ${mb(received)}/${mb(total!)} MB`
+        : `${label} ${mb(received)} MB`
     if (out.isTTY) {
       if (final || Date.now() - lastDraw > 100) out.write(`\r${text}${final ? '\n' : ''}`)
       lastDraw = Date.now()
@@ -143,7 +146,9 @@ async function main(argv: string[]): Promise<void> {
     options: { dir: { type: 'string' }, 'base-url': { type: 'string' }, sha1: { type: 'string' }, force: { type: 'boolean' } }
   })
   if (positionals.length !== 1) {
-    throw new DownloadError(`Usage: npm run models:download -- <model> [--dir DIR] [--base-url URL] [--sha1 HEX] [--force]\nModels: ${Object.keys(KNOWN_SHA1).join(', ')}`)
+    throw new DownloadError(
+      `Usage: npm run models:download -- <model> [--dir DIR] [--base-url URL] [--sha1 HEX] [--force]\nModels: ${Object.keys(KNOWN_SHA1).join(', ')}`
+    )
   }
   await downloadModel({
     model: positionals[0],
@@ -156,7 +161,7 @@ async function main(argv: string[]): Promise<void> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   main(process.argv.slice(2)).catch((err: Error) => {
-    process.stderr.write(`${err instanceof DownloadError ? err.message : err.stack ?? err.message}\n`)
+    process.stderr.write(`${err instanceof DownloadError ? err.message : (err.stack ?? err.message)}\n`)
     process.exit(1)
   })
 }

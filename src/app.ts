@@ -54,7 +54,9 @@ export const app = fp<AppOptions>(
     // Responses that finish during shutdown ask the client to close the socket, so keep-alive
     // connections do not hold the server open until their idle timeout.
     let closing = false
-    fastify.addHook('preClose', async () => { closing = true })
+    fastify.addHook('preClose', async () => {
+      closing = true
+    })
     fastify.addHook('onSend', async (_request, reply) => {
       if (closing) reply.header('connection', 'close')
     })

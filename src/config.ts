@@ -131,7 +131,9 @@ function describe(name: string): string {
   const schema = (ConfigSchema.properties as unknown as Record<string, Record<string, unknown>>)[name]
   if (!schema) return 'unknown variable'
   if (Array.isArray(schema.enum)) return `expected one of ${schema.enum.join(', ')}`
-  const parts: string[] = [`expected ${schema.type === 'integer' ? 'a whole number' : schema.type === 'number' ? 'a number' : schema.type === 'boolean' ? 'true or false' : 'a string'}`]
+  const parts: string[] = [
+    `expected ${schema.type === 'integer' ? 'a whole number' : schema.type === 'number' ? 'a number' : schema.type === 'boolean' ? 'true or false' : 'a string'}`
+  ]
   if (schema.minimum !== undefined) parts.push(`>= ${schema.minimum}`)
   if (schema.exclusiveMinimum !== undefined) parts.push(`> ${schema.exclusiveMinimum}`)
   if (schema.maximum !== undefined) parts.push(`<= ${schema.maximum}`)

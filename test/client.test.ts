@@ -26,7 +26,13 @@ describe('generated client: uploads', () => {
     expect(done).toMatchObject({ status: 'completed', filename: 'sales.wav', progress: 100 })
     expect(done.speakers.map((s) => s.label).sort()).toEqual(['A', 'B'])
     expect(done.utterances.every((u) => typeof u.text === 'string' && u.emotion !== undefined && u.sentiment !== undefined)).toBe(true)
-    expect(done.words[0]).toEqual({ word: expect.any(String), start: expect.any(Number), end: expect.any(Number), confidence: expect.any(Number), speaker: expect.any(String) })
+    expect(done.words[0]).toEqual({
+      word: expect.any(String),
+      start: expect.any(Number),
+      end: expect.any(Number),
+      confidence: expect.any(Number),
+      speaker: expect.any(String)
+    })
     expect(done.sentiment).toMatchObject({ label: expect.any(String), score: expect.any(Number), emotion: expect.any(String), confidence: expect.any(Number) })
     expect(done.timings.stt).toBeGreaterThan(0)
     expect(done.intent).toBe('purchase')
@@ -51,7 +57,9 @@ describe('generated client: uploads', () => {
     expect(view.entities).toEqual(row.entities)
     // Not vacuous: the pipeline did store each of them.
     expect((row.utterances as unknown[]).length).toBeGreaterThan(0)
-    expect(Object.keys((row.utterances as object[])[0])).toEqual(expect.arrayContaining(['speaker', 'start', 'end', 'text', 'emotion', 'sentiment', 'sentiment_score']))
+    expect(Object.keys((row.utterances as object[])[0])).toEqual(
+      expect.arrayContaining(['speaker', 'start', 'end', 'text', 'emotion', 'sentiment', 'sentiment_score'])
+    )
     expect(Object.keys(row.timings as object)).toEqual(expect.arrayContaining(['decode', 'stt', 'diarize', 'emotion', 'analyze']))
   })
 

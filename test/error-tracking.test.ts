@@ -11,14 +11,17 @@ import { useErrorShape } from '../src/plugins/app/errors.js'
 
 /** A scope built like /api (its error shape and auth hook) with a route that fails while a user is signed in. */
 async function failingFamily(app: FastifyInstance) {
-  await app.register(async (scope: FastifyInstance) => {
-    useErrorShape(scope, (e) => ({ success: false, error: e.message, code: e.code }))
-    scope.addHook('onRequest', scope.authenticate({ required: false }))
-    scope.post<{ Body: { email: string } }>('/profile', async (request) => {
-      // As a database error quotes the row it refused, the message carries what the user sent.
-      throw new TypeError(`could not save the profile of ${request.body.email}`)
-    })
-  }, { prefix: '/api-test' })
+  await app.register(
+    async (scope: FastifyInstance) => {
+      useErrorShape(scope, (e) => ({ success: false, error: e.message, code: e.code }))
+      scope.addHook('onRequest', scope.authenticate({ required: false }))
+      scope.post<{ Body: { email: string } }>('/profile', async (request) => {
+        // As a database error quotes the row it refused, the message carries what the user sent.
+        throw new TypeError(`could not save the profile of ${request.body.email}`)
+      })
+    },
+    { prefix: '/api-test' }
+  )
 }
 
 const missingCall = { id: 'no-such-call', options: { diarize: false, emotion: false, analyze: false, async: true } }
@@ -85,7 +88,14 @@ describe('error tracking with SENTRY_DSN unset', () => {
       const res = await t.app.inject({ method: 'POST', url: '/api-test/profile', payload: { email: 'someone@example.com' } })
       expect(res.statusCode).toBe(500)
       const jobId = await t.app.queue.add('process-call', missingCall, { jobId: `quiet-${Date.now()}` })
-      expect((await waitFor(() => t.app.queue.get(jobId), (j) => j?.state === 'failed'))?.state).toBe('failed')
+      expect(
+        (
+          await waitFor(
+            () => t.app.queue.get(jobId),
+            (j) => j?.state === 'failed'
+          )
+        )?.state
+      ).toBe('failed')
       await reporting.app.errorTracking.flush()
       expect(sentry.hits).toBe(0)
     } finally {
@@ -139,11 +149,15 @@ describe('crashes', () => {
     expect(crash, server.output()).toMatchObject({ level: 'fatal', exception: { values: [{ type: 'Error', value: 'crash on purpose' }] } })
   }, 120_000)
 
-  it.runIf(process.env.REDIS_URL)('so does one in the worker process', async () => {
-    const worker = await startProcess('src/worker.ts', env(), 'worker ready')
-    worker.child.stdin.write('crash\n')
-    expect(await worker.exited).toBe(1)
-    const crash = sentry.events().find((e) => e.tags?.crash === 'true' && e.tags.service === 'worker')
-    expect(crash, worker.output()).toMatchObject({ level: 'fatal', exception: { values: [{ type: 'Error', value: 'crash on purpose' }] } })
-  }, 120_000)
+  it.runIf(process.env.REDIS_URL)(
+    'so does one in the worker process',
+    async () => {
+      const worker = await startProcess('src/worker.ts', env(), 'worker ready')
+      worker.child.stdin.write('crash\n')
+      expect(await worker.exited).toBe(1)
+      const crash = sentry.events().find((e) => e.tags?.crash === 'true' && e.tags.service === 'worker')
+      expect(crash, worker.output()).toMatchObject({ level: 'fatal', exception: { values: [{ type: 'Error', value: 'crash on purpose' }] } })
+    },
+    120_000
+  )
 })

@@ -19,7 +19,9 @@ async function statuses(app: FastifyInstance, n: number, ip: string, headers?: R
 describe('audio limits: the day window, per IP and per account', () => {
   let t: TestApp
   // The minute limit (tested in system.test.ts) is far away here, so only the day window can refuse.
-  beforeAll(async () => { t = await buildTestApp({ env: { RATE_LIMIT_PER_MINUTE: '1000', RATE_LIMIT_PER_DAY: '3' } }) })
+  beforeAll(async () => {
+    t = await buildTestApp({ env: { RATE_LIMIT_PER_MINUTE: '1000', RATE_LIMIT_PER_DAY: '3' } })
+  })
   afterAll(async () => t.close())
 
   it('refuses past RATE_LIMIT_PER_DAY even when the minute limit is far away', async () => {
@@ -47,7 +49,9 @@ describe('audio limits: the day window, per IP and per account', () => {
 
 describe.runIf(process.env.REDIS_URL)('audio limits across instances', () => {
   const apps: TestApp[] = []
-  afterAll(async () => { await Promise.all(apps.map((t) => t.close())) })
+  afterAll(async () => {
+    await Promise.all(apps.map((t) => t.close()))
+  })
 
   it('share the day count through Redis', async () => {
     const env = { RATE_LIMIT_PER_MINUTE: '1000', RATE_LIMIT_PER_DAY: '3', REDIS_PREFIX: testEnv().REDIS_PREFIX! }

@@ -11,13 +11,18 @@ describe('secrets stay out of logs', () => {
     t = await buildTestApp({
       logStream: logs.stream,
       extend: async (app) => {
-        await app.register(async (scope: FastifyInstance) => {
-          // A scope built like /api (its error shape and auth hook) with a route that fails, so a 5xx
-          // is logged while a signed-in user's credentials are on the request.
-          useErrorShape(scope, (e) => ({ success: false, error: e.message, code: e.code }))
-          scope.addHook('onRequest', scope.authenticate({ required: false }))
-          scope.get('/explode', async () => { throw new Error('database went away') })
-        }, { prefix: '/api-test' })
+        await app.register(
+          async (scope: FastifyInstance) => {
+            // A scope built like /api (its error shape and auth hook) with a route that fails, so a 5xx
+            // is logged while a signed-in user's credentials are on the request.
+            useErrorShape(scope, (e) => ({ success: false, error: e.message, code: e.code }))
+            scope.addHook('onRequest', scope.authenticate({ required: false }))
+            scope.get('/explode', async () => {
+              throw new Error('database went away')
+            })
+          },
+          { prefix: '/api-test' }
+        )
       }
     })
   })

@@ -48,7 +48,11 @@ describe('records left by a killed process', () => {
       // A synchronous upload waits behind them; its client is cut off by the kill.
       const sync = uploadCall(api.base, audio, fields).catch(() => null)
       const first = api.base
-      await waitFor(async () => (await list(first)).map((r) => r.status), (s) => s.length === 4 && s.includes('processing'), 30_000)
+      await waitFor(
+        async () => (await list(first)).map((r) => r.status),
+        (s) => s.length === 4 && s.includes('processing'),
+        30_000
+      )
       const before = await list(api.base)
       expect(before).toHaveLength(4)
       expect(before.some((r) => r.status === 'queued' || r.status === 'processing')).toBe(true)

@@ -51,7 +51,11 @@ describe.runIf(existsSync(REDIS_SERVER) || process.env.CI)('async upload during 
       expect(records[0]).toMatchObject({ status: 'failed', error: COULD_NOT_QUEUE })
 
       redis = await startRedis(port)
-      const retried = await waitFor(() => uploadCall(api.base, audio, fields, headers), (r) => r.status === 202, 20_000)
+      const retried = await waitFor(
+        () => uploadCall(api.base, audio, fields, headers),
+        (r) => r.status === 202,
+        20_000
+      )
       expect(retried.status).toBe(202)
       expect(retried.body.data.id).toBe(records[0]!.id)
       const done = await waitFor(
@@ -62,7 +66,10 @@ describe.runIf(existsSync(REDIS_SERVER) || process.env.CI)('async upload during 
       expect(done.status).toBe('completed')
 
       // Every stderr line is a JSON log line: no "Error: connect ECONNREFUSED" printed by a client without a listener.
-      const stray = api.stderr().split('\n').filter((l) => l.trim() && !l.startsWith('{'))
+      const stray = api
+        .stderr()
+        .split('\n')
+        .filter((l) => l.trim() && !l.startsWith('{'))
       expect(stray, api.stderr()).toEqual([])
       expect(api.output()).not.toMatch(/^Error: connect ECONNREFUSED/m)
     } finally {

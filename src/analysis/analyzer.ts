@@ -76,7 +76,9 @@ export function createAnalyzer(o: AnalyzerOptions) {
     check: (raw: unknown) => T | undefined
   ): Promise<{ value: T } | { failure: string }> {
     if (!chat) throw new Error('run() needs a chat model')
-    const key = `llm:${createHash('sha256').update(JSON.stringify([kind, chat.provider, chat.model, promptVersion, input])).digest('hex')}`
+    const key = `llm:${createHash('sha256')
+      .update(JSON.stringify([kind, chat.provider, chat.model, promptVersion, input]))
+      .digest('hex')}`
     const hit = await o.cache?.get(key).catch(() => null)
     const cached = hit ? parseCached(hit, check) : undefined
     if (cached !== undefined) {
@@ -113,9 +115,14 @@ export function createAnalyzer(o: AnalyzerOptions) {
         { role: 'system' as const, content: ANALYSIS_PROMPT },
         { role: 'user' as const, content: conversationMessage(input) }
       ]
-      const r = await run('analysis', ANALYSIS_PROMPT_VERSION, canonical(input), (c, signal, onInvalid) =>
-        c.completeJson(messages, AnalysisSchema, { signal, onInvalid, attempts: 1, temperature: 0.2, schemaInPrompt: true, repair: repairAnalysis }),
-      coerceAnalysis)
+      const r = await run(
+        'analysis',
+        ANALYSIS_PROMPT_VERSION,
+        canonical(input),
+        (c, signal, onInvalid) =>
+          c.completeJson(messages, AnalysisSchema, { signal, onInvalid, attempts: 1, temperature: 0.2, schemaInPrompt: true, repair: repairAnalysis }),
+        coerceAnalysis
+      )
       if ('value' in r) return { analysis: r.value as Analysis, provider: name, promptVersion: ANALYSIS_PROMPT_VERSION }
       report(name, 'fallback')
       const error = `${name}: ${r.failure}; used builtin analysis`
@@ -131,10 +138,16 @@ export function createAnalyzer(o: AnalyzerOptions) {
         { role: 'system' as const, content: REFINE_PROMPT },
         { role: 'user' as const, content: text }
       ]
-      const r = await run('refine', REFINE_PROMPT_VERSION, text, async (c, signal, onInvalid) => {
-        const answer = await c.completeJson(messages, RefineSchema, { signal, onInvalid, attempts: 1, temperature: 0.2, schemaInPrompt: true })
-        return answer.text.trim()
-      }, refined)
+      const r = await run(
+        'refine',
+        REFINE_PROMPT_VERSION,
+        text,
+        async (c, signal, onInvalid) => {
+          const answer = await c.completeJson(messages, RefineSchema, { signal, onInvalid, attempts: 1, temperature: 0.2, schemaInPrompt: true })
+          return answer.text.trim()
+        },
+        refined
+      )
       if ('value' in r) return { output: r.value, provider: name }
       report(name, 'fallback')
       return { output: refineText(text), provider: 'builtin', error: `${name}: ${r.failure}; used builtin refine` }

@@ -7,9 +7,21 @@ export { AnalysisSchema }
 export const RefineSchema = Type.Object({ text: Type.String({ minLength: 1 }) })
 
 const isString = (x: unknown): x is string => typeof x === 'string'
-const norm = (x: unknown) => (isString(x) ? x.trim().toLowerCase().replace(/[_\s]+/g, ' ') : x)
+const norm = (x: unknown) =>
+  isString(x)
+    ? x
+        .trim()
+        .toLowerCase()
+        .replace(/[_\s]+/g, ' ')
+    : x
 const oneOf = <T extends string>(set: readonly T[], x: unknown): T | undefined => set.find((s) => s === norm(x))
-const strings = (x: unknown) => (Array.isArray(x) ? x.filter(isString).map((s) => s.trim()).filter(Boolean) : x)
+const strings = (x: unknown) =>
+  Array.isArray(x)
+    ? x
+        .filter(isString)
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : x
 
 /** Gemini's older response schema had no free-form maps, so some answers carry roles as [{speaker, role}]. */
 function rolesOf(x: unknown): unknown {

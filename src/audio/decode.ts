@@ -193,8 +193,8 @@ export async function decodeAudio(input: Buffer | Uint8Array, limits: DecodeLimi
       sampleRate: streamInfo.sampleRate ?? header.sampleRate ?? source?.sampleRate ?? TARGET_RATE,
       channels: streamInfo.channels ?? header.channels ?? source?.channels ?? 1,
       duration,
-      sizeBytes: bytes.length,
-    },
+      sizeBytes: bytes.length
+    }
   }
 }
 

@@ -114,7 +114,7 @@ const NON_AUDIO: Array<{ test: (b: Uint8Array) => boolean; what: string }> = [
   { test: (b) => ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'AVI ', what: 'an AVI video' },
   { test: (b) => startsWith(b, [0x50, 0x4b, 0x03, 0x04]), what: 'a ZIP archive (or an Office document)' },
   { test: (b) => startsWith(b, [0x1f, 0x8b]), what: 'a gzip archive' },
-  { test: (b) => ascii(b, 0, 4) === '\x7fELF' || ascii(b, 0, 2) === 'MZ', what: 'a program' },
+  { test: (b) => ascii(b, 0, 4) === '\x7fELF' || ascii(b, 0, 2) === 'MZ', what: 'a program' }
 ]
 
 function looksLikeText(bytes: Uint8Array): boolean {

@@ -1,13 +1,6 @@
 import { HttpError } from '../errors.js'
 
-export type AudioErrorCode =
-  | 'empty_file'
-  | 'not_audio'
-  | 'corrupt_audio'
-  | 'unsupported_codec'
-  | 'file_too_large'
-  | 'audio_too_long'
-  | 'audio_too_short'
+export type AudioErrorCode = 'empty_file' | 'not_audio' | 'corrupt_audio' | 'unsupported_codec' | 'file_too_large' | 'audio_too_long' | 'audio_too_short'
 
 /** A problem with the user's file; the message tells them what to do about it. */
 export class AudioError extends HttpError {
@@ -48,35 +41,29 @@ export const audioErrors = {
       'not_audio',
       what
         ? `This is ${what}, not audio. Upload a WAV, MP3, FLAC, OGG, Opus, WebM or M4A recording.`
-        : 'This file is not a recognised audio format. Upload a WAV, MP3, FLAC, OGG, Opus, WebM or M4A recording.',
+        : 'This file is not a recognised audio format. Upload a WAV, MP3, FLAC, OGG, Opus, WebM or M4A recording.'
     ),
 
   corrupt: (format: string, detail: string, cause?: unknown) =>
-    new AudioError(
-      'corrupt_audio',
-      `The ${format.toUpperCase()} file is damaged or incomplete (${detail}). Re-export the recording or upload it again.`,
-      { cause },
-    ),
+    new AudioError('corrupt_audio', `The ${format.toUpperCase()} file is damaged or incomplete (${detail}). Re-export the recording or upload it again.`, {
+      cause
+    }),
 
-  unsupported: (what: string, hint = '') =>
-    new AudioError('unsupported_codec', `${what} cannot be decoded on this server.${hint ? ` ${hint}` : ''}`),
+  unsupported: (what: string, hint = '') => new AudioError('unsupported_codec', `${what} cannot be decoded on this server.${hint ? ` ${hint}` : ''}`),
 
   tooLarge: (size: number, limit: number) =>
-    new AudioError(
-      'file_too_large',
-      `The file is ${formatBytes(size)}; the limit is ${formatBytes(limit)}. Compress it (e.g. to MP3 or Opus) or split it.`,
-    ),
+    new AudioError('file_too_large', `The file is ${formatBytes(size)}; the limit is ${formatBytes(limit)}. Compress it (e.g. to MP3 or Opus) or split it.`),
 
   tooLong: (seconds: number, maxSeconds: number, atLeast = false) =>
     new AudioError(
       'audio_too_long',
       `Audio is ${atLeast ? 'longer than ' : ''}${formatDuration(seconds)}${atLeast ? '' : ' long'}; ` +
-        `the limit is ${formatDuration(maxSeconds)} (MAX_AUDIO_SECONDS). Split the recording or trim it.`,
+        `the limit is ${formatDuration(maxSeconds)} (MAX_AUDIO_SECONDS). Split the recording or trim it.`
     ),
 
   tooShort: (seconds: number, minSeconds: number) =>
     new AudioError(
       'audio_too_short',
-      `Audio is only ${formatDuration(seconds)} long; at least ${formatDuration(minSeconds)} is needed. Upload a longer recording.`,
-    ),
+      `Audio is only ${formatDuration(seconds)} long; at least ${formatDuration(minSeconds)} is needed. Upload a longer recording.`
+    )
 }

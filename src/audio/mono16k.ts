@@ -26,7 +26,7 @@ export class Mono16kWriter {
   /** capacityHint: expected output samples (from the header), so the common case never reallocates. */
   constructor(
     private readonly maxSeconds: number,
-    capacityHint = 0,
+    capacityHint = 0
   ) {
     // A little slack: resampling and codec padding can add a few milliseconds beyond the true length.
     this.maxSamples = Math.ceil((maxSeconds + 0.05) * TARGET_RATE)

@@ -50,7 +50,7 @@ export function probeWav(bytes: Uint8Array): WavHeader | string {
         channels: view.getUint16(body + 2, true),
         rate: view.getUint32(body + 4, true),
         byteRate: view.getUint32(body + 8, true),
-        bits: view.getUint16(body + 14, true),
+        bits: view.getUint16(body + 14, true)
       }
     } else if (id === 'data') {
       if (!fmt) return 'the data chunk comes before the format chunk'
@@ -71,7 +71,7 @@ export function probeWav(bytes: Uint8Array): WavHeader | string {
         codec: WAV_CODECS[fmt.tag] ?? `0x${fmt.tag.toString(16)}`,
         duration: dataBytes / fmt.byteRate,
         exact: true,
-        truncated,
+        truncated
       }
     }
     // Chunks are padded to an even length.
@@ -135,9 +135,7 @@ function probeMp3(bytes: Uint8Array): HeaderInfo {
       duration: frames ? (frames * samplesPerFrame) / sampleRate : undefined,
       exact: frames > 0,
       truncated:
-        streamBytes && missingTooMuch(streamBytes, present, bytesPerSecond)
-          ? `the stream should be ${streamBytes} bytes but ${present} are present`
-          : undefined,
+        streamBytes && missingTooMuch(streamBytes, present, bytesPerSecond) ? `the stream should be ${streamBytes} bytes but ${present} are present` : undefined
     }
   }
   // No VBR header: assume constant bitrate. Only good as an estimate.
@@ -211,7 +209,7 @@ function probeMp4(bytes: Uint8Array): HeaderInfo {
 /** Offset of the payload of the first child box of the given type within [start, end), or -1. */
 function findChild(bytes: Uint8Array, start: number, end: number, type: string): number {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  for (let p = start; p + 8 <= end; ) {
+  for (let p = start; p + 8 <= end;) {
     const size = view.getUint32(p)
     if (String.fromCharCode(...bytes.subarray(p + 4, p + 8)) === type) return p + 8
     if (size < 8) return -1

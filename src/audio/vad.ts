@@ -38,7 +38,7 @@ const DEFAULTS: Required<VadOptions> = {
   hangoverMs: 60,
   minSpeechMs: 150,
   minSilenceMs: 300,
-  paddingMs: 20,
+  paddingMs: 20
 }
 
 /** Energy per frame in dBFS (a full-scale sine is -3 dB). */

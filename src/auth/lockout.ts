@@ -32,7 +32,9 @@ export function createLoginLockout(createRateLimit: FastifyInstance['createRateL
     const account = opts.accountOf(request)
     const previous = turns.get(account) ?? Promise.resolve()
     let done!: () => void
-    const released = new Promise<void>((resolve) => { done = resolve })
+    const released = new Promise<void>((resolve) => {
+      done = resolve
+    })
     const mine = previous.then(() => released)
     turns.set(account, mine)
     await previous

@@ -52,7 +52,10 @@ export function createAuthService(prisma: PrismaClient, opts: { tokenTtlHours: n
     async login(input: { username: string; password: string }) {
       const user = await prisma.user.findFirst({ where: { username: { equals: input.username.trim(), mode: 'insensitive' } } })
       // Verify even for unknown users so timing does not reveal which usernames exist.
-      const ok = await verifyPassword(input.password, user?.passwordHash ?? 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')
+      const ok = await verifyPassword(
+        input.password,
+        user?.passwordHash ?? 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
+      )
       if (!user || !ok) throw unauthorized('Invalid username or password.', 'invalid_credentials')
       const token = newSecret('vxl')
       const expiresAt = new Date(Date.now() + opts.tokenTtlHours * 3600_000)

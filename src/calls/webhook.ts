@@ -17,7 +17,11 @@ export interface WebhookDelivery {
  */
 export class WebhookError extends Error {
   override name = 'WebhookError'
-  constructor(message: string, readonly status: number | null, private readonly final = false) {
+  constructor(
+    message: string,
+    readonly status: number | null,
+    private readonly final = false
+  ) {
     super(message)
   }
 
@@ -78,18 +82,22 @@ export async function deliverWebhook(d: WebhookDelivery, opts: { timeoutMs?: num
   try {
     res = await new Promise<IncomingMessage>((resolve, reject) => {
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest
-      const req = send(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          'user-agent': 'voxlens-webhook',
-          'x-voxlens-event': d.event,
-          ...(d.secret && { 'x-voxlens-signature': signWebhook(d.secret, timestamp, body) })
+      const req = send(
+        url,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            'user-agent': 'voxlens-webhook',
+            'x-voxlens-event': d.event,
+            ...(d.secret && { 'x-voxlens-signature': signWebhook(d.secret, timestamp, body) })
+          },
+          signal,
+          ...(!policy.allowPrivate && { lookup: publicOnlyLookup })
         },
-        signal,
-        ...(!policy.allowPrivate && { lookup: publicOnlyLookup })
-      }, resolve)
+        resolve
+      )
       req.on('error', reject)
       req.end(body)
     })

@@ -2,13 +2,7 @@ import { HttpError } from '../errors.js'
 import { AttemptTimeoutError, classifyError } from '../retry.js'
 
 export type ChatErrorCode =
-  | 'chat_unavailable'
-  | 'chat_auth_failed'
-  | 'chat_rate_limited'
-  | 'chat_timeout'
-  | 'chat_rejected'
-  | 'chat_failed'
-  | 'chat_invalid_output'
+  'chat_unavailable' | 'chat_auth_failed' | 'chat_rate_limited' | 'chat_timeout' | 'chat_rejected' | 'chat_failed' | 'chat_invalid_output'
 
 const STATUS: Record<ChatErrorCode, number> = {
   chat_unavailable: 503,
@@ -79,7 +73,8 @@ export function toChatError(err: unknown, ctx: FailureContext): ChatError {
     return fail('chat_rate_limited', 'rate limited (429)', `is rate limiting requests${tries}.${hint}`, { retryAfterSeconds })
   }
   if (status !== undefined && status >= 500) return fail('chat_failed', `server error (${status})`, `failed (HTTP ${status})${tries}: ${message}`)
-  if (status !== undefined) return fail('chat_rejected', `request failed (${status}): ${message.slice(0, 120)}`, `rejected the request (HTTP ${status}): ${message}`)
+  if (status !== undefined)
+    return fail('chat_rejected', `request failed (${status}): ${message.slice(0, 120)}`, `rejected the request (HTTP ${status}): ${message}`)
   return fail('chat_failed', `request failed: ${message.slice(0, 120)}`, `could not be reached${tries}: ${message}`)
 }
 

@@ -1,10 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite'
 import { PrismaPg } from '@prisma/adapter-pg'
-import {
-  DriverAdapterError,
-  type SqlDriverAdapter,
-  type SqlMigrationAwareDriverAdapterFactory
-} from '@prisma/driver-adapter-utils'
+import { DriverAdapterError, type SqlDriverAdapter, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
 import { PrismaPGlite } from 'pglite-prisma-adapter'
 import { createInMemoryPglite } from './in-memory-pglite.js'
 
@@ -61,15 +57,15 @@ async function pgliteAdapter(client: PGlite, afterDispose: () => Promise<void>):
 async function singleSessionAdapter(connectionString: string): Promise<SqlDriverAdapter> {
   const adapter = await new PrismaPg({ connectionString, max: 1 }).connect()
   const pool = adapter.underlyingDriver()
-  return batchScripts(adapter, (script) => pool.query(script), async () => {})
+  return batchScripts(
+    adapter,
+    (script) => pool.query(script),
+    async () => {}
+  )
 }
 
 /** Wraps an adapter so `executeScript` runs the whole script as one batch and `dispose` also runs `afterDispose`. */
-function batchScripts(
-  adapter: SqlDriverAdapter,
-  runScript: (script: string) => Promise<unknown>,
-  afterDispose: () => Promise<void>
-): SqlDriverAdapter {
+function batchScripts(adapter: SqlDriverAdapter, runScript: (script: string) => Promise<unknown>, afterDispose: () => Promise<void>): SqlDriverAdapter {
   let disposing: Promise<void> | undefined
   return {
     provider: adapter.provider,

@@ -1,9 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import {
-  bindMigrationAwareSqlAdapterFactory,
-  type SqlDriverAdapter,
-  type SqlMigrationAwareDriverAdapterFactory
-} from '@prisma/driver-adapter-utils'
+import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
 import * as bindings from '@prisma/schema-engine-wasm/schema_engine_bg'
 import type { DbLogger } from './connect.js'
 
@@ -16,10 +12,7 @@ export type SchemaEngine = bindings.SchemaEngine
 
 // @types/node 20 only declares WebAssembly's types, not the global object (lib "dom" would).
 declare const WebAssembly: {
-  instantiate(
-    bytes: Uint8Array,
-    imports: Record<string, Record<string, unknown>>
-  ): Promise<{ instance: { exports: Record<string, unknown> } }>
+  instantiate(bytes: Uint8Array, imports: Record<string, Record<string, unknown>>): Promise<{ instance: { exports: Record<string, unknown> } }>
 }
 
 let loaded: Promise<typeof bindings.SchemaEngine> | undefined

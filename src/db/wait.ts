@@ -48,7 +48,7 @@ export async function waitForPostgres(databaseUrl: string, opts: { timeoutSecond
       if (Date.now() + delay > deadline) {
         throw new DatabaseUnreachableError(
           `Could not reach Postgres at ${address} (DATABASE_URL) within ${opts.timeoutSeconds} s: ${reason}. ` +
-          'Check that it is running and reachable, or raise DATABASE_CONNECT_TIMEOUT_SECONDS.'
+            'Check that it is running and reachable, or raise DATABASE_CONNECT_TIMEOUT_SECONDS.'
         )
       }
       if (attempt === 1) opts.logger?.warn({ address, reason }, `waiting up to ${opts.timeoutSeconds} s for Postgres`)

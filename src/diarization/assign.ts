@@ -18,10 +18,7 @@ export type Utterance = Pick<WireUtterance, 'speaker' | 'start' | 'end' | 'text'
  * in the middle of a word therefore moves to one side of it: words are never split. Without any turns,
  * every word belongs to speaker 'A'.
  */
-export function assignSpeakers<W extends TimedWord>(
-  words: W[],
-  turns: SpeakerTurn[]
-): { words: (W & { speaker: string })[]; utterances: Utterance[] } {
+export function assignSpeakers<W extends TimedWord>(words: W[], turns: SpeakerTurn[]): { words: (W & { speaker: string })[]; utterances: Utterance[] } {
   const sorted = [...turns].sort((a, b) => a.start - b.start)
   // Turns may overlap (another engine can report crosstalk), so "which turns could touch this word"
   // needs the running maximum of ends, not just the previous turn's end.

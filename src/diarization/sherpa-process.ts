@@ -97,7 +97,12 @@ export class SherpaProcess {
     const lines = this.stderr
       .split('\n')
       .filter((l) => l.trim() && !l.startsWith('terminate called'))
-      .map((l) => l.replace(/^\S*sherpa-onnx\/c(src|-api)\/\S+\s+/, '').replace(/^\s*what\(\):\s*/, '').trim())
+      .map((l) =>
+        l
+          .replace(/^\S*sherpa-onnx\/c(src|-api)\/\S+\s+/, '')
+          .replace(/^\s*what\(\):\s*/, '')
+          .trim()
+      )
     const detail = lines.slice(-2).join('; ')
     return detail ? `${message}: ${detail}` : message
   }

@@ -29,7 +29,9 @@ export function createSherpaDiarizer(opts: SherpaOptions): DiarizationEngine {
 
   async function check(): Promise<{ ok: boolean; reason?: string }> {
     const files = { SHERPA_SEGMENTATION_MODEL: opts.segmentationModel, SHERPA_EMBEDDING_MODEL: opts.embeddingModel }
-    const unset = Object.entries(files).filter(([, path]) => !path).map(([name]) => name)
+    const unset = Object.entries(files)
+      .filter(([, path]) => !path)
+      .map(([name]) => name)
     if (unset.length) return { ok: false, reason: `${unset.join(' and ')} not set: ${SETUP}` }
     const stamps: string[] = []
     for (const [name, path] of Object.entries(files)) {

@@ -30,7 +30,14 @@ export function mergeScored(items: { scored: Scored; seconds: number }[]): Emoti
     for (const l of EMOTION_LABELS) probs[l] += (scored.probs[l] * weights[i]) / total
     sentiment += (scored.sentimentScore * weights[i]) / total
   })
-  return toResult({ probs, sentimentScore: sentiment, cues: mergeCues(items.map((i) => i.scored.cues), weights) })
+  return toResult({
+    probs,
+    sentimentScore: sentiment,
+    cues: mergeCues(
+      items.map((i) => i.scored.cues),
+      weights
+    )
+  })
 }
 
 function mergeCues(cues: EmotionCues[], weights: number[]): EmotionCues {
@@ -49,7 +56,10 @@ function mergeCues(cues: EmotionCues[], weights: number[]): EmotionCues {
   const counts = new Map<string, number>()
   for (const hit of cues.flatMap((c) => c.text ?? [])) counts.set(hit, (counts.get(hit) ?? 0) + 1)
   // The most repeated cues say most about a conversation; a long call would otherwise list them all.
-  const text = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([hit]) => hit)
+  const text = [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 10)
+    .map(([hit]) => hit)
   if (text.length) out.text = text
   return out
 }

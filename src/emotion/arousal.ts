@@ -46,17 +46,35 @@ export function arousalOf(c: AcousticCues, speaker: Baseline, recording: Baselin
   const diff = (a?: number, b?: number) => (a !== undefined && b !== undefined ? a - b : undefined)
 
   if (speaker.count >= 2) {
-    add(mapDefined(log2Ratio(c.pitchHz, speaker.pitchHz), (v) => (12 * v) / 2), 1)
+    add(
+      mapDefined(log2Ratio(c.pitchHz, speaker.pitchHz), (v) => (12 * v) / 2),
+      1
+    )
     add(log2Ratio(c.pitchVariability, speaker.pitchVariability), 1)
-    add(mapDefined(diff(c.energyDb, speaker.energyDb), (v) => v / 6), 1)
-    add(mapDefined(log2Ratio(c.wordsPerMinute, speaker.wordsPerMinute), (v) => v / 0.38), 1)
+    add(
+      mapDefined(diff(c.energyDb, speaker.energyDb), (v) => v / 6),
+      1
+    )
+    add(
+      mapDefined(log2Ratio(c.wordsPerMinute, speaker.wordsPerMinute), (v) => v / 0.38),
+      1
+    )
   }
   if (recording.count >= 2) {
-    add(mapDefined(diff(c.energyDb, recording.energyDb), (v) => v / 6), 0.5)
-    add(mapDefined(log2Ratio(c.wordsPerMinute, recording.wordsPerMinute), (v) => v / 0.38), 0.5)
+    add(
+      mapDefined(diff(c.energyDb, recording.energyDb), (v) => v / 6),
+      0.5
+    )
+    add(
+      mapDefined(log2Ratio(c.wordsPerMinute, recording.wordsPerMinute), (v) => v / 0.38),
+      0.5
+    )
   }
   add(log2Ratio(c.pitchVariability, TYPICAL.pitchVariability), 0.5)
-  add(mapDefined(log2Ratio(c.wordsPerMinute, TYPICAL.wordsPerMinute), (v) => v / 0.38), 0.5)
+  add(
+    mapDefined(log2Ratio(c.wordsPerMinute, TYPICAL.wordsPerMinute), (v) => v / 0.38),
+    0.5
+  )
   return weight > 0 ? Math.tanh(sum / weight) : 0
 }
 

@@ -30,8 +30,18 @@ const MAX_SECONDS = 30
 const MIN_SAMPLES = 8000
 /** Model class names by prefix, onto our labels; classes with no counterpart go where they are nearest. */
 const CLASS_MAP: [string, EmotionLabel][] = [
-  ['neu', 'neutral'], ['cal', 'satisfied'], ['hap', 'happy'], ['joy', 'happy'], ['exc', 'happy'], ['ang', 'angry'],
-  ['sad', 'sad'], ['fea', 'sad'], ['fru', 'frustrated'], ['dis', 'frustrated'], ['con', 'frustrated'], ['sur', 'confused']
+  ['neu', 'neutral'],
+  ['cal', 'satisfied'],
+  ['hap', 'happy'],
+  ['joy', 'happy'],
+  ['exc', 'happy'],
+  ['ang', 'angry'],
+  ['sad', 'sad'],
+  ['fea', 'sad'],
+  ['fru', 'frustrated'],
+  ['dis', 'frustrated'],
+  ['con', 'frustrated'],
+  ['sur', 'confused']
 ]
 
 const importRuntime = async (): Promise<OrtRuntime> => {

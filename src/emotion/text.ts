@@ -14,8 +14,13 @@ export interface TextCues {
 const afinn = new Sentiment()
 const QUESTION_START = /^(what|how|why|where|which|who|when|do|does|did|is|are|can|could|would|should|will)\b/
 const CONTRACTIONS: [RegExp, string][] = [
-  [/\bcan't\b/g, 'can not'], [/\bwon't\b/g, 'will not'], [/\b(\w+)n't\b/g, '$1 not'],
-  [/\bi'm\b/g, 'i am'], [/\b(\w+)'re\b/g, '$1 are'], [/\b(\w+)'ve\b/g, '$1 have'], [/\b(\w+)'ll\b/g, '$1 will']
+  [/\bcan't\b/g, 'can not'],
+  [/\bwon't\b/g, 'will not'],
+  [/\b(\w+)n't\b/g, '$1 not'],
+  [/\bi'm\b/g, 'i am'],
+  [/\b(\w+)'re\b/g, '$1 are'],
+  [/\b(\w+)'ve\b/g, '$1 have'],
+  [/\b(\w+)'ll\b/g, '$1 will']
 ]
 const PATTERNS = LEXICON.map(([phrase, weights]) => ({
   phrase,
@@ -28,7 +33,10 @@ const PATTERNS = LEXICON.map(([phrase, weights]) => ({
 export function normalise(text: string): string {
   let out = text.toLowerCase().replace(/[\u2018\u2019]/g, "'")
   for (const [re, to] of CONTRACTIONS) out = out.replace(re, to)
-  return out.replace(/[^a-z0-9'\s]+/g, ' ').replace(/\s+/g, ' ').trim()
+  return out
+    .replace(/[^a-z0-9'\s]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
 }
 
 /**

@@ -25,12 +25,15 @@ export function createCallLeases(prisma: PrismaClient, { leaseMs, log }: { lease
   const bootId = randomUUID()
   const ids = new Set<string>()
   // Three beats per lease: one slow database round trip does not make a live holder look dead.
-  const timer = setInterval(() => {
-    if (ids.size === 0) return
-    prisma.callRecord
-      .updateMany({ where: { id: { in: [...ids] }, processingBy: bootId }, data: { heartbeatAt: new Date() } })
-      .catch((err: unknown) => log.warn({ err }, 'could not refresh the heartbeat of held call records'))
-  }, Math.max(250, Math.floor(leaseMs / 3)))
+  const timer = setInterval(
+    () => {
+      if (ids.size === 0) return
+      prisma.callRecord
+        .updateMany({ where: { id: { in: [...ids] }, processingBy: bootId }, data: { heartbeatAt: new Date() } })
+        .catch((err: unknown) => log.warn({ err }, 'could not refresh the heartbeat of held call records'))
+    },
+    Math.max(250, Math.floor(leaseMs / 3))
+  )
   timer.unref()
   return {
     bootId,

@@ -18,12 +18,15 @@ export function deliverWebhookJob(fastify: FastifyInstance) {
     if (!record?.webhookUrl) return { skipped: true }
     const host = webhookHost(record.webhookUrl)
     try {
-      await deliverWebhook({
-        url: record.webhookUrl,
-        event: record.status === 'failed' ? 'call.failed' : 'call.completed',
-        body: toCallView(record),
-        secret: fastify.config.WEBHOOK_SECRET
-      }, { policy: webhookPolicy(fastify.config) })
+      await deliverWebhook(
+        {
+          url: record.webhookUrl,
+          event: record.status === 'failed' ? 'call.failed' : 'call.completed',
+          body: toCallView(record),
+          secret: fastify.config.WEBHOOK_SECRET
+        },
+        { policy: webhookPolicy(fastify.config) }
+      )
     } catch (err) {
       const reason = err instanceof WebhookError ? err : new WebhookError((err as Error).message, null)
       const final = !reason.retryable || isFinalFailure(job, err)

@@ -44,7 +44,13 @@ export async function processCall(deps: PipelineDeps, id: string, opts: CallOpti
     const bytes = await deps.storage.get(audioKey(id))
     result = await analyzeRecording(deps, bytes, opts, timings, {
       decoded: async (info) => {
-        await save({ audioFormat: info.codec ? `${info.format}/${info.codec}` : info.format, durationSeconds: info.duration, sampleRate: info.sampleRate, channels: info.channels, sizeBytes: info.sizeBytes })
+        await save({
+          audioFormat: info.codec ? `${info.format}/${info.codec}` : info.format,
+          durationSeconds: info.duration,
+          sampleRate: info.sampleRate,
+          channels: info.channels,
+          sizeBytes: info.sizeBytes
+        })
       },
       progress: async (p) => {
         await save({ progress: p })

@@ -106,7 +106,12 @@ export async function analyzeRecording(
   if (opts.analyze && transcript.text.trim()) {
     try {
       analysis = await stage('analyze', 'analyzer', () =>
-        deps.analyzer.analyze({ utterances: conversation.utterances, transcript: transcript.text, durationSeconds: transcript.duration, language: transcript.language })
+        deps.analyzer.analyze({
+          utterances: conversation.utterances,
+          transcript: transcript.text,
+          durationSeconds: transcript.duration,
+          language: transcript.language
+        })
       )
       if (analysis.error) problems.push(analysis.error)
     } catch (err) {

@@ -6,11 +6,18 @@ import type { Emotion, SentimentLabel, Utterance } from '../schemas/conversation
  * The pipeline depends on each stage only through these shapes, so any engine that fits (built-in,
  * cloud, or a test's) plugs in.
  */
-export interface SpeakerTurn { speaker: string; start: number; end: number }
+export interface SpeakerTurn {
+  speaker: string
+  start: number
+  end: number
+}
 
 export interface Diarizer {
   name: string
-  diarize(audio: PcmAudio, opts?: { speakersExpected?: number; signal?: AbortSignal }): Promise<{ turns: SpeakerTurn[]; speakers: { label: string; talkTime: number }[] }>
+  diarize(
+    audio: PcmAudio,
+    opts?: { speakersExpected?: number; signal?: AbortSignal }
+  ): Promise<{ turns: SpeakerTurn[]; speakers: { label: string; talkTime: number }[] }>
 }
 
 /** An utterance before emotion analysis: the wire Utterance without its emotion fields. */
@@ -25,7 +32,11 @@ export interface EmotionOf {
 
 export interface EmotionAnalyzer {
   name: string
-  analyze(audio: PcmAudio, utterances: (UtteranceText & { words?: { start: number; end: number }[] })[], signal?: AbortSignal): Promise<{
+  analyze(
+    audio: PcmAudio,
+    utterances: (UtteranceText & { words?: { start: number; end: number }[] })[],
+    signal?: AbortSignal
+  ): Promise<{
     utterances: EmotionOf[]
     overall: EmotionOf
     bySpeaker: Record<string, EmotionOf>

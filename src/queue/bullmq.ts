@@ -95,11 +95,15 @@ export function createBullQueue<M extends JobMap<M>>({ url, prefix, log, default
       const policy = defaults?.[name]
       const backoff = opts.backoff ?? policy?.backoff
       // A late add (Redis back after the timeout) still lands; handlers skip work their record gave up.
-      const job = await within(ENQUEUE_TIMEOUT_MS, `adding ${name}`, queue.add(name, data, {
-        jobId: opts.jobId,
-        attempts: opts.attempts ?? policy?.attempts ?? 1,
-        ...(backoff && { backoff })
-      }))
+      const job = await within(
+        ENQUEUE_TIMEOUT_MS,
+        `adding ${name}`,
+        queue.add(name, data, {
+          jobId: opts.jobId,
+          attempts: opts.attempts ?? policy?.attempts ?? 1,
+          ...(backoff && { backoff })
+        })
+      )
       return job.id!
     },
     async get(id): Promise<JobInfo | null> {

@@ -18,7 +18,11 @@ export function isFinalFailure(job: { attempt: number; attempts: number }, err: 
  * line of the failed run. `final` stops retries: BullMQ recognises UnrecoverableError by this name.
  */
 export class JobError extends Error {
-  constructor(message: string, readonly details: Record<string, unknown>, opts: { final?: boolean } = {}) {
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown>,
+    opts: { final?: boolean } = {}
+  ) {
     super(message)
     this.name = opts.final ? 'UnrecoverableError' : 'JobError'
   }

@@ -65,7 +65,9 @@ export function createMemoryQueue<M extends JobMap<M>>(opts: { defaults?: JobDef
         id: entry.id,
         attempt: entry.failures + 1,
         attempts: entry.attempts,
-        progress: async (p) => { entry.progress = Math.max(0, Math.min(100, Math.round(p))) }
+        progress: async (p) => {
+          entry.progress = Math.max(0, Math.min(100, Math.round(p)))
+        }
       })
       entry.state = 'completed'
       entry.progress = 100
@@ -92,13 +94,19 @@ export function createMemoryQueue<M extends JobMap<M>>(opts: { defaults?: JobDef
       if (jobs.has(id)) return id
       const policy = opts.defaults?.[name]
       const entry: Entry<M> = {
-        id, name, state: 'queued', progress: 0, createdAt: new Date(),
+        id,
+        name,
+        state: 'queued',
+        progress: 0,
+        createdAt: new Date(),
         start: async (given, context) => {
           const handler = given[name]
           if (typeof handler !== 'function') throw new Error(`No handler for job "${name}"`)
           return handler({ ...context, name, data })
         },
-        attempts: Math.max(1, addOpts.attempts ?? policy?.attempts ?? 1), backoff: addOpts.backoff ?? policy?.backoff, failures: 0,
+        attempts: Math.max(1, addOpts.attempts ?? policy?.attempts ?? 1),
+        backoff: addOpts.backoff ?? policy?.backoff,
+        failures: 0,
         failed: (error) => ({ id, name, data, error }) as FailedJob<M>
       }
       jobs.set(id, entry)
@@ -111,7 +119,11 @@ export function createMemoryQueue<M extends JobMap<M>>(opts: { defaults?: JobDef
       if (!job) return null
       const { id: jobId, name, state, progress, result, error, createdAt, finishedAt } = job
       return {
-        id: jobId, name, state, progress, createdAt,
+        id: jobId,
+        name,
+        state,
+        progress,
+        createdAt,
         ...(state === 'completed' && { result }),
         ...(state === 'failed' && { error }),
         ...(finishedAt && { finishedAt })

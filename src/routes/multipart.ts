@@ -30,7 +30,10 @@ export async function readUpload(request: FastifyRequest, fileField: string, max
         upload.file = { buffer: await part.toBuffer(), filename: capFilename(part.filename || 'upload'), field: part.fieldname }
       } else {
         if (part.valueTruncated) {
-          throw badRequest(`Form field "${part.fieldname}" is longer than ${FORM_LIMITS.fieldSize / 1024} KB, the most a text field may hold.`, 'field_too_large')
+          throw badRequest(
+            `Form field "${part.fieldname}" is longer than ${FORM_LIMITS.fieldSize / 1024} KB, the most a text field may hold.`,
+            'field_too_large'
+          )
         }
         const name = part.fieldname.replace(/\[\]$/, '')
         const value = String(part.value)

@@ -25,8 +25,11 @@ export function uploadGuard(opts: UploadGuardOptions): preHandlerAsyncHookHandle
     if (count >= opts.maxPerIp) {
       // Do not read the rest of a body that will not be used.
       reply.header('connection', 'close')
-      throw new HttpError(429, 'too_many_uploads',
-        `Too many uploads at once: at most ${opts.maxPerIp} from one IP address may be in flight (MAX_CONCURRENT_UPLOADS_PER_IP). Retry when one has finished.`)
+      throw new HttpError(
+        429,
+        'too_many_uploads',
+        `Too many uploads at once: at most ${opts.maxPerIp} from one IP address may be in flight (MAX_CONCURRENT_UPLOADS_PER_IP). Retry when one has finished.`
+      )
     }
     inFlight.set(ip, count + 1)
     reply.raw.once('close', () => {
@@ -56,9 +59,10 @@ function watchBody(request: FastifyRequest, reply: FastifyReply, opts: UploadGua
     // Nobody reads the body yet (the handler is still busy), so a quiet socket is not the client's fault.
     if (got >= needed || raw.listenerCount('error') === 0) return
     stop()
-    const message = got === 0
-      ? `The upload stalled: no data arrived for ${opts.idleSeconds} s (UPLOAD_IDLE_TIMEOUT_SECONDS). Send the file again over a steady connection.`
-      : `The upload is too slow: ${got} bytes arrived in ${opts.idleSeconds} s, below the ${opts.minBytesPerSecond} bytes per second required (UPLOAD_MIN_BYTES_PER_SECOND).`
+    const message =
+      got === 0
+        ? `The upload stalled: no data arrived for ${opts.idleSeconds} s (UPLOAD_IDLE_TIMEOUT_SECONDS). Send the file again over a steady connection.`
+        : `The upload is too slow: ${got} bytes arrived in ${opts.idleSeconds} s, below the ${opts.minBytesPerSecond} bytes per second required (UPLOAD_MIN_BYTES_PER_SECOND).`
     reply.header('connection', 'close')
     raw.emit('error', new HttpError(408, 'upload_stalled', message))
   }, opts.idleSeconds * 1000)

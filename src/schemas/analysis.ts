@@ -1,8 +1,6 @@
 import { Type, type Static } from 'typebox'
 
-export const TAGS = [
-  'client wants to buy', 'wrong number', 'needs follow-up', 'voicemail', 'complaint', 'inquiry', 'sale', 'support', 'other'
-] as const
+export const TAGS = ['client wants to buy', 'wrong number', 'needs follow-up', 'voicemail', 'complaint', 'inquiry', 'sale', 'support', 'other'] as const
 export const INTENTS = ['purchase', 'complaint', 'information', 'support', 'cancel', 'other'] as const
 export const MOODS = ['positive', 'negative', 'neutral', 'mixed'] as const
 export const ENTITY_TYPES = ['person', 'organization', 'date', 'time', 'money', 'phone', 'email'] as const

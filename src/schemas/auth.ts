@@ -1,12 +1,10 @@
 import { Type, type Static } from 'typebox'
 
-export const RegisterBodySchema = Type.Object(
-  {
-    username: Type.String({ minLength: 3, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$', description: 'Letters, digits, _ . -' }),
-    password: Type.String({ minLength: 8, maxLength: 256, description: 'At least 8 characters' }),
-    email: Type.String({ format: 'email', maxLength: 254 })
-  }
-)
+export const RegisterBodySchema = Type.Object({
+  username: Type.String({ minLength: 3, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$', description: 'Letters, digits, _ . -' }),
+  password: Type.String({ minLength: 8, maxLength: 256, description: 'At least 8 characters' }),
+  email: Type.String({ format: 'email', maxLength: 254 })
+})
 export type RegisterBody = Static<typeof RegisterBodySchema>
 
 export const RegisteredUserSchema = Type.Object(
@@ -14,9 +12,7 @@ export const RegisteredUserSchema = Type.Object(
   { $id: 'RegisteredUser' }
 )
 
-export const LoginBodySchema = Type.Object(
-  { username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }
-)
+export const LoginBodySchema = Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) })
 export type LoginBody = Static<typeof LoginBodySchema>
 
 export const SessionSchema = Type.Object(
@@ -43,12 +39,10 @@ export const ApiKeySchema = Type.Object(
   { $id: 'ApiKey' }
 )
 
-export const NewApiKeyBodySchema = Type.Object(
-  {
-    name: Type.String({ minLength: 1, maxLength: 100 }),
-    expires_in_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 }))
-  }
-)
+export const NewApiKeyBodySchema = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  expires_in_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 }))
+})
 export type NewApiKeyBody = Static<typeof NewApiKeyBodySchema>
 
 export const CreatedApiKeySchema = Type.Object(

@@ -67,7 +67,9 @@ export const CallSummarySchema = Type.Object(
     status: CallRecordSchema.properties.status,
     progress: CallRecordSchema.properties.progress,
     error: Nullable(Type.String()),
-    transcript_preview: Nullable(Type.String({ description: `The transcript's first ${TRANSCRIPT_PREVIEW_CHARS} characters or so, cut at a word and ending in "…" when cut` })),
+    transcript_preview: Nullable(
+      Type.String({ description: `The transcript's first ${TRANSCRIPT_PREVIEW_CHARS} characters or so, cut at a word and ending in "…" when cut` })
+    ),
     summary: Nullable(analysisField('summary')),
     tags: CallRecordSchema.properties.tags,
     ai_tags: analysisField('tags'),
@@ -93,22 +95,33 @@ export const LIST_SKIP_MAX = 1_000_000
 export const ListCallsQuerySchema = Type.Object({
   tag: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   // Checked by listCalls, which can name the parameter and tell a date from a date-time.
-  start_date: Type.Optional(Type.String({ maxLength: 40, description: 'Inclusive. A date (2024-01-31, from its start, UTC) or an ISO 8601 date-time, years 1900 to 9999', examples: ['2024-01-01'] })),
-  end_date: Type.Optional(Type.String({ maxLength: 40, description: 'Inclusive. A date (2024-12-31, to its end, UTC) or an ISO 8601 date-time, years 1900 to 9999', examples: ['2024-12-31'] })),
+  start_date: Type.Optional(
+    Type.String({
+      maxLength: 40,
+      description: 'Inclusive. A date (2024-01-31, from its start, UTC) or an ISO 8601 date-time, years 1900 to 9999',
+      examples: ['2024-01-01']
+    })
+  ),
+  end_date: Type.Optional(
+    Type.String({
+      maxLength: 40,
+      description: 'Inclusive. A date (2024-12-31, to its end, UTC) or an ISO 8601 date-time, years 1900 to 9999',
+      examples: ['2024-12-31']
+    })
+  ),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: LIST_LIMIT_DEFAULT })),
   skip: Type.Optional(Type.Integer({ minimum: 0, maximum: LIST_SKIP_MAX, default: 0 })),
-  view: Type.Optional(Type.Enum(['summary', 'full'], {
-    type: 'string',
-    default: 'summary',
-    description: 'summary: CallSummary items (no words, utterances or full transcript); full: whole CallRecords, as GET /api/calls/{id} answers'
-  }))
+  view: Type.Optional(
+    Type.Enum(['summary', 'full'], {
+      type: 'string',
+      default: 'summary',
+      description: 'summary: CallSummary items (no words, utterances or full transcript); full: whole CallRecords, as GET /api/calls/{id} answers'
+    })
+  )
 })
 export type ListCallsQuery = Static<typeof ListCallsQuerySchema>
 
 /** The answer to an upload with async=true: progress shows on GET /api/calls/{id}. */
-export const QueuedCallSchema = Type.Object(
-  { id: Type.String({ format: 'uuid' }), status: Type.Literal('queued') },
-  { $id: 'QueuedCall' }
-)
+export const QueuedCallSchema = Type.Object({ id: Type.String({ format: 'uuid' }), status: Type.Literal('queued') }, { $id: 'QueuedCall' })
 
 export const callSchemas = [AnalysisSchema, ...conversationSchemas, CallRecordSchema, CallSummarySchema, QueuedCallSchema]

@@ -20,8 +20,7 @@ export function createLocalStore(dataDir: string): BlobStore {
     assertKey(key)
     return join(root, key)
   }
-  const failed = (what: string, err: unknown) =>
-    unavailable(`Could not ${what} under ${where}: ${(err as Error).message}`, 'storage_error')
+  const failed = (what: string, err: unknown) => unavailable(`Could not ${what} under ${where}: ${(err as Error).message}`, 'storage_error')
 
   async function readable<T>(key: string, read: (path: string) => Promise<T>): Promise<T> {
     try {

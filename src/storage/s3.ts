@@ -68,7 +68,10 @@ export function createS3Store(opts: S3StoreOptions): BlobStore {
       )
     }
     if (name === 'CredentialsProviderError') {
-      return unavailable(`No AWS credentials for bucket "${bucket}": set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE, or run with an IAM role).`, 'storage_credentials_missing')
+      return unavailable(
+        `No AWS credentials for bucket "${bucket}": set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE, or run with an IAM role).`,
+        'storage_credentials_missing'
+      )
     }
     if (NETWORK.has(e.code ?? '') || NETWORK.has(name)) {
       return unavailable(`Could not reach ${server} for bucket "${bucket}": ${e.code ?? name} ${e.message ?? ''}`.trim(), 'storage_unreachable')
@@ -92,7 +95,15 @@ export function createS3Store(opts: S3StoreOptions): BlobStore {
       // would avoid that but needs @aws-sdk/lib-storage).
       const known = body instanceof Readable && contentLength === undefined ? await buffer(body) : body
       await send('put', key, () =>
-        client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: known, ContentType: contentType, ContentLength: known instanceof Readable ? contentLength : undefined }))
+        client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: known,
+            ContentType: contentType,
+            ContentLength: known instanceof Readable ? contentLength : undefined
+          })
+        )
       )
     },
     async get(key) {

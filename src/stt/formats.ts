@@ -2,8 +2,21 @@ import type { Transcript } from './types.js'
 
 /** OpenAI reports the language by name in verbose_json; these are the ones our engines produce. */
 const LANGUAGE_NAMES: Record<string, string> = {
-  en: 'english', es: 'spanish', fr: 'french', de: 'german', it: 'italian', pt: 'portuguese', nl: 'dutch',
-  ru: 'russian', zh: 'chinese', ja: 'japanese', ko: 'korean', ar: 'arabic', hi: 'hindi', tr: 'turkish', pl: 'polish'
+  en: 'english',
+  es: 'spanish',
+  fr: 'french',
+  de: 'german',
+  it: 'italian',
+  pt: 'portuguese',
+  nl: 'dutch',
+  ru: 'russian',
+  zh: 'chinese',
+  ja: 'japanese',
+  ko: 'korean',
+  ar: 'arabic',
+  hi: 'hindi',
+  tr: 'turkish',
+  pl: 'polish'
 }
 
 export function languageName(code: string): string {
@@ -28,7 +41,9 @@ export function toSrt(t: Transcript): string {
 }
 
 export function toVtt(t: Transcript): string {
-  return `WEBVTT\n\n${cues(t).map((s) => `${clock(s.start, '.')} --> ${clock(s.end, '.')}\n${s.text.trim()}\n`).join('\n')}`
+  return `WEBVTT\n\n${cues(t)
+    .map((s) => `${clock(s.start, '.')} --> ${clock(s.end, '.')}\n${s.text.trim()}\n`)
+    .join('\n')}`
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000

@@ -44,12 +44,7 @@ export interface TranscribedFile {
  * Speech to text over every configured engine: picks the engine, decodes the upload to 16 kHz mono,
  * transcribes and times each stage. Free of Fastify so the pipeline and workers can use it too.
  */
-export function createSpeechService(opts: {
-  engines: SttEngine[]
-  defaultEngine: string
-  maxAudioSeconds: number
-  observe?: StageObserver
-}) {
+export function createSpeechService(opts: { engines: SttEngine[]; defaultEngine: string; maxAudioSeconds: number; observe?: StageObserver }) {
   const byName = new Map(opts.engines.map((e) => [e.name, e]))
   if (!byName.has(opts.defaultEngine)) throw new Error(`Default STT engine "${opts.defaultEngine}" is not configured`)
 

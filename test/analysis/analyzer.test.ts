@@ -92,7 +92,9 @@ describe.each(VENDORS)('$name provider', (vendor) => {
       expect(body.generationConfig.responseMimeType).toBe('application/json')
       expect(body.generationConfig.responseJsonSchema.required).toContain('summary')
       // Roles are a free-form map, in the form Gemini's JSON Schema support understands.
-      expect(body.generationConfig.responseJsonSchema.properties.roles).toEqual(expect.objectContaining({ type: 'object', additionalProperties: { type: 'string' } }))
+      expect(body.generationConfig.responseJsonSchema.properties.roles).toEqual(
+        expect.objectContaining({ type: 'object', additionalProperties: { type: 'string' } })
+      )
     } else {
       expect(body.response_format).toEqual({ type: 'json_object' })
       expect(body.messages[0].role).toBe('system')
@@ -172,7 +174,11 @@ describe.each(VENDORS)('$name provider', (vendor) => {
   it('falls back for refine too', async () => {
     stub.script({ kind: 'error' })
     const result = await analyzer().refine('send me the report')
-    expect(result).toEqual({ output: 'Could you please send me the report? Thank you.', provider: 'builtin', error: `${vendor.name}: server error (500); used builtin refine` })
+    expect(result).toEqual({
+      output: 'Could you please send me the report? Thank you.',
+      provider: 'builtin',
+      error: `${vendor.name}: server error (500); used builtin refine`
+    })
   })
 
   it('serves a repeated analysis from the cache without a second request', async () => {

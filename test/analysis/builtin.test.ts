@@ -4,7 +4,10 @@ import { analyzeConversation, AnalysisSchema, createAnalyzer, refineText, type A
 import { inputOf } from './conversations.js'
 
 const builtin = { analyze: analyzeConversation, refine: refineText }
-const FORMS = [['written', false], ['recognised', true]] as const
+const FORMS = [
+  ['written', false],
+  ['recognised', true]
+] as const
 
 describe.each(FORMS)('builtin analysis of %s conversations', (_form, recognised) => {
   const analyze = (name: Parameters<typeof inputOf>[0]) => builtin.analyze(inputOf(name, recognised))
@@ -29,9 +32,13 @@ describe.each(FORMS)('builtin analysis of %s conversations', (_form, recognised)
     expect(a.roles).toEqual({ A: 'agent', B: 'customer' })
     expect(a.summary).toContain('premium plan')
     expect(a.insights).toContain('The customer agreed to buy the premium plan (forty dollars mentioned).')
-    expect(a.entities).toEqual(expect.arrayContaining([
-      { type: 'person', text: 'John Smith' }, { type: 'organization', text: 'Acme Telecom' }, { type: 'money', text: 'forty dollars' }
-    ]))
+    expect(a.entities).toEqual(
+      expect.arrayContaining([
+        { type: 'person', text: 'John Smith' },
+        { type: 'organization', text: 'Acme Telecom' },
+        { type: 'money', text: 'forty dollars' }
+      ])
+    )
   })
 
   it('recognises a wrong number', async () => {
@@ -59,10 +66,15 @@ describe.each(FORMS)('builtin analysis of %s conversations', (_form, recognised)
     expect(a.tags).toEqual(expect.arrayContaining(['voicemail', 'needs follow-up']))
     expect(a.roles).toEqual({ A: 'caller' })
     expect(a.insights[0]).toBe('The caller asked to be called back at 555-1234.')
-    expect(a.entities).toEqual(expect.arrayContaining([
-      { type: 'person', text: 'Mike' }, { type: 'organization', text: 'Bright Dental' }, { type: 'date', text: 'Tuesday' },
-      { type: 'time', text: '3 pm' }, { type: 'phone', text: '555-1234' }
-    ]))
+    expect(a.entities).toEqual(
+      expect.arrayContaining([
+        { type: 'person', text: 'Mike' },
+        { type: 'organization', text: 'Bright Dental' },
+        { type: 'date', text: 'Tuesday' },
+        { type: 'time', text: '3 pm' },
+        { type: 'phone', text: '555-1234' }
+      ])
+    )
   })
 
   it('recognises a support question solved on the call', async () => {
@@ -106,10 +118,16 @@ describe('builtin analysis edge cases', () => {
   it('extracts written and spoken phone numbers, e-mails and times', async () => {
     const text = 'Reach me at +1 (555) 010-2030 or anna@example.org, or tomorrow at 10:30. also john at example dot com or five five five nine eight seven six'
     const a = await builtin.analyze({ utterances: [], transcript: text, durationSeconds: 10 })
-    expect(a.entities).toEqual(expect.arrayContaining([
-      { type: 'phone', text: '+1 (555) 010-2030' }, { type: 'email', text: 'anna@example.org' }, { type: 'time', text: '10:30' },
-      { type: 'date', text: 'tomorrow' }, { type: 'email', text: 'john@example.com' }, { type: 'phone', text: '555-9876' }
-    ]))
+    expect(a.entities).toEqual(
+      expect.arrayContaining([
+        { type: 'phone', text: '+1 (555) 010-2030' },
+        { type: 'email', text: 'anna@example.org' },
+        { type: 'time', text: '10:30' },
+        { type: 'date', text: 'tomorrow' },
+        { type: 'email', text: 'john@example.com' },
+        { type: 'phone', text: '555-9876' }
+      ])
+    )
   })
 
   it('is what the analyzer returns without a chat model, with its own prompt version', async () => {

@@ -39,7 +39,7 @@ export const CONVERSATIONS = {
     ['B', "Hi, my internet is not working since this morning. The router shows a red light and I can't connect."],
     ['A', 'Let me check. Can you restart the router and tell me what the light does?'],
     ['B', 'Okay, I restarted it. The light is green now and it works again.'],
-    ['A', "Great, the issue is fixed then. Is there anything else I can help you with?"],
+    ['A', 'Great, the issue is fixed then. Is there anything else I can help you with?'],
     ['B', "No, that's all, thank you."]
   ],
   cancellation: [
@@ -54,7 +54,12 @@ export const CONVERSATIONS = {
 export type ConversationName = keyof typeof CONVERSATIONS
 
 /** What our offline recogniser produces: lowercase words, no punctuation. */
-export const asRecognised = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}' ]+/gu, ' ').replace(/\s+/g, ' ').trim()
+export const asRecognised = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}' ]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
 
 /** Turns at 4 s each, as the pipeline hands them over; `recognised` strips case and punctuation. */
 export function inputOf(name: ConversationName, recognised = false): AnalysisInput {

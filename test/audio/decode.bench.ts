@@ -17,7 +17,7 @@ try {
     ['ogg', ['-c:a', 'libvorbis']],
     ['opus', ['-c:a', 'libopus']],
     ['webm', ['-c:a', 'libopus']],
-    ['m4a', ['-c:a', 'aac']],
+    ['m4a', ['-c:a', 'aac']]
   ]
   for (const [ext, args] of formats) {
     fx.ffmpeg('-i', 'master.wav', ...args, `bench.${ext}`)
@@ -26,7 +26,9 @@ try {
     const started = performance.now()
     const { info } = await decodeAudio(bytes, { maxSeconds: 3600 })
     const seconds = (performance.now() - started) / 1000
-    console.log(`${ext.padEnd(5)} ${info.duration.toFixed(1)} s of audio in ${(seconds * 1000).toFixed(0)} ms: ${(info.duration / seconds).toFixed(0)}x real time`)
+    console.log(
+      `${ext.padEnd(5)} ${info.duration.toFixed(1)} s of audio in ${(seconds * 1000).toFixed(0)} ms: ${(info.duration / seconds).toFixed(0)}x real time`
+    )
   }
 
   // 30 minutes of 44.1 kHz stereo 16-bit PCM, built in memory (317 MB).
@@ -65,7 +67,7 @@ try {
   console.log(
     `30 min 44.1 kHz stereo WAV (${mb(wav.length)}) -> ${mb(decoded.samples.byteLength)} at 16 kHz in ${elapsed.toFixed(1)} s ` +
       `(${(seconds / elapsed).toFixed(0)}x real time); arrayBuffers ${mb(base.arrayBuffers)} before, peak ${mb(peakArrays)} ` +
-      `(+${mb(peakArrays - base.arrayBuffers)}); rss peak ${mb(peakRss)} (+${mb(peakRss - base.rss)})`,
+      `(+${mb(peakArrays - base.arrayBuffers)}); rss peak ${mb(peakRss)} (+${mb(peakRss - base.rss)})`
   )
 } finally {
   fx.cleanup()

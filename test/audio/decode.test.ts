@@ -25,7 +25,7 @@ const cases: Array<[string, () => void, string, string, number, number, number]>
   ['speech.ogg', () => fx.ffmpeg('-i', 'stereo44.wav', '-c:a', 'libvorbis', 'speech.ogg'), 'ogg', 'vorbis', 44100, 2, 0.95],
   ['speech.opus', () => fx.ffmpeg('-i', 'stereo44.wav', '-c:a', 'libopus', '-b:a', '32k', 'speech.opus'), 'ogg', 'opus', 48000, 2, 0.9],
   ['speech.webm', () => fx.ffmpeg('-i', 'stereo44.wav', '-c:a', 'libopus', '-b:a', '32k', 'speech.webm'), 'webm', 'opus', 48000, 2, 0.9],
-  ['speech.m4a', () => fx.ffmpeg('-i', 'stereo44.wav', '-c:a', 'aac', '-b:a', '96k', 'speech.m4a'), 'mp4', 'aac', 44100, 2, 0.95],
+  ['speech.m4a', () => fx.ffmpeg('-i', 'stereo44.wav', '-c:a', 'aac', '-b:a', '96k', 'speech.m4a'), 'mp4', 'aac', 44100, 2, 0.95]
 ]
 
 beforeAll(() => {
@@ -116,7 +116,7 @@ describe('decodeAudio: bad input gets an error the user can act on', () => {
     ['speech.flac', 0.5],
     ['speech.mp3', 0.6],
     ['speech.ogg', 0.6],
-    ['speech.m4a', 0.6],
+    ['speech.m4a', 0.6]
   ])('truncated %s', async (name, keep) => {
     const bytes = fx.read(name)
     const result = await codeOf(bytes.subarray(0, Math.floor(bytes.length * keep)))
@@ -147,9 +147,7 @@ describe('decodeAudio: bad input gets an error the user can act on', () => {
   it('over-long audio names the length and the limit', async () => {
     const result = await codeOf(fx.read('speech.flac'), { maxSeconds: 2 })
     expect(result).toMatchObject({ code: 'audio_too_long', status: 400 })
-    expect(result.message).toBe(
-      'Audio is 3.83 s long; the limit is 2 s (MAX_AUDIO_SECONDS). Split the recording or trim it.',
-    )
+    expect(result.message).toBe('Audio is 3.83 s long; the limit is 2 s (MAX_AUDIO_SECONDS). Split the recording or trim it.')
   })
 
   it('over-long audio without a duration in its header is stopped at the limit while decoding', async () => {

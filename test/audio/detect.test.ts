@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { describeNonAudio, detectAudio } from '../../src/audio/index.js'
 
-const bytes = (...parts: Array<string | number[]>) =>
-  Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? Array.from(Buffer.from(p, 'latin1')) : p)))
+const bytes = (...parts: Array<string | number[]>) => Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? Array.from(Buffer.from(p, 'latin1')) : p)))
 
 /** An Ogg first page whose only segment holds the given identification header. */
 const oggPage = (id: string) => bytes('OggS', [0, 2], new Array(20).fill(0), [1, id.length], id)
@@ -19,7 +18,7 @@ describe('detectAudio', () => {
     ['Ogg Vorbis', oggPage('\x01vorbis'), { container: 'ogg', codec: 'vorbis' }],
     ['WebM', bytes([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x82, 0x84], 'webm'), { container: 'webm', mime: 'audio/webm' }],
     ['Matroska', bytes([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x82, 0x88], 'matroska'), { container: 'webm', mime: 'audio/x-matroska' }],
-    ['M4A', bytes([0, 0, 0, 0x20], 'ftypM4A '), { container: 'mp4', mime: 'audio/mp4' }],
+    ['M4A', bytes([0, 0, 0, 0x20], 'ftypM4A '), { container: 'mp4', mime: 'audio/mp4' }]
   ])('%s', (_name, input, expected) => {
     expect(detectAudio(input)).toMatchObject(expected)
   })
@@ -35,7 +34,7 @@ describe('detectAudio', () => {
     [bytes('PK', [3, 4]), 'a ZIP archive (or an Office document)'],
     [bytes('  {"a": 1}'), 'JSON text'],
     [bytes('hello, this is a transcript'), 'plain text'],
-    [bytes([0, 1, 2, 3, 250, 251, 252]), null],
+    [bytes([0, 1, 2, 3, 250, 251, 252]), null]
   ])('names non-audio: %s', (input, what) => {
     expect(detectAudio(input)).toBeNull()
     expect(describeNonAudio(input)).toBe(what)

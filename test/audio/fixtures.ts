@@ -27,7 +27,7 @@ export function makeFixtures(): Fixtures {
     read: (name) => readFileSync(path(name)),
     sox: (...args) => run('sox', args),
     ffmpeg: (...args) => run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]),
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    cleanup: () => rmSync(dir, { recursive: true, force: true })
   }
   // flite's slt voice speaks at 16 kHz mono, 16-bit: this file is the reference signal.
   run('flite', ['-voice', 'slt', '-t', SENTENCE, '-o', 'speech.wav'])

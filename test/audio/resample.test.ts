@@ -16,7 +16,11 @@ describe('resample to 16 kHz', () => {
 
   it('stops tones above the new Nyquist frequency instead of folding them back (aliasing)', () => {
     // 8.5 kHz in 48 kHz input would alias to 7.5 kHz, 12 kHz to 4 kHz, 15 kHz to 1 kHz.
-    for (const [f, alias] of [[8500, 7500], [12000, 4000], [15000, 1000]]) {
+    for (const [f, alias] of [
+      [8500, 7500],
+      [12000, 4000],
+      [15000, 1000]
+    ]) {
       const out = resample(tone(f, 48000, 1, 0.5), 48000, 16000)
       expect(db(toneAmplitude(out, alias, 16000) / 0.5)).toBeLessThan(-60)
     }
@@ -42,7 +46,7 @@ describe('resample to 16 kHz', () => {
     const whole = resample(input, 44100)
     const resampler = new Resampler(44100)
     const parts: Float32Array[] = []
-    for (let i = 0, size = 1; i < input.length; i += size, size = (size * 7) % 9000 + 1) {
+    for (let i = 0, size = 1; i < input.length; i += size, size = ((size * 7) % 9000) + 1) {
       parts.push(resampler.process(input.subarray(i, i + size)))
     }
     parts.push(resampler.flush())

@@ -64,7 +64,7 @@ describe('detectSpeech', () => {
     ['digital silence', new Float32Array(16000 * 3)],
     ['faint hiss (-50 dBFS)', noise(16000 * 3, 0.003)],
     ['steady hum (-37 dBFS)', tone(50, 16000, 3, 0.02)],
-    ['a short click', pad(tone(1000, 16000, 0.05, 0.5), 1, 1)],
+    ['a short click', pad(tone(1000, 16000, 0.05, 0.5), 1, 1)]
   ])('finds nothing in %s', (_name, signal) => {
     expect(detectSpeech(signal)).toEqual([])
     expect(isSilent(signal)).toBe(true)

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Type } from 'typebox'
 import {
-  ChatError, createBuiltinChat, createChatClient, createGeminiChat, createGroqChat, createOpenAiChat, type ChatMessage, type ChatProvider
+  ChatError,
+  createBuiltinChat,
+  createChatClient,
+  createGeminiChat,
+  createGroqChat,
+  createOpenAiChat,
+  type ChatMessage,
+  type ChatProvider
 } from '../../src/chat/index.js'
 import { startChatCompletionsStub } from '../helpers/stubs/chat-completions.js'
 import { startGeminiChatStub } from '../helpers/stubs/gemini-chat.js'
@@ -25,7 +32,10 @@ interface Vendor {
 }
 
 const completionsTurns = (body: any) => ({
-  system: body.messages.filter((m: any) => m.role === 'system').map((m: any) => m.content).join('\n'),
+  system: body.messages
+    .filter((m: any) => m.role === 'system')
+    .map((m: any) => m.content)
+    .join('\n'),
   turns: body.messages.filter((m: any) => m.role !== 'system').map((m: any) => [m.role, m.content] as [string, string])
 })
 
@@ -86,7 +96,11 @@ describe.each(VENDORS)('$name chat', (vendor) => {
     const { system, turns } = vendor.sent(stub.requests.at(-1)!.body)
     expect(system).toBe('You are a patient English tutor.')
     const assistant = vendor.name === 'gemini' ? 'model' : 'assistant'
-    expect(turns).toEqual([['user', 'I goed to school.'], [assistant, 'Almost: "I went to school."'], ['user', 'I went to school yesterday.']])
+    expect(turns).toEqual([
+      ['user', 'I goed to school.'],
+      [assistant, 'Almost: "I went to school."'],
+      ['user', 'I went to school yesterday.']
+    ])
   })
 
   it('returns JSON checked against the schema, and sends the schema with the request', async () => {
@@ -99,7 +113,10 @@ describe.each(VENDORS)('$name chat', (vendor) => {
   })
 
   it('asks once more after an answer that is not JSON, and uses the second answer', async () => {
-    stub.script({ kind: 'ok', text: 'Sure! The corrected sentence is: I went to school.' }, { kind: 'ok', text: '{"corrected": "I went to school.", "mistakes": 1}' })
+    stub.script(
+      { kind: 'ok', text: 'Sure! The corrected sentence is: I went to school.' },
+      { kind: 'ok', text: '{"corrected": "I went to school.", "mistakes": 1}' }
+    )
     const before = stub.hits
     const invalid: string[] = []
     const value = await client().completeJson(CONVERSATION, Correction, { onInvalid: (why) => invalid.push(why) })
@@ -111,7 +128,9 @@ describe.each(VENDORS)('$name chat', (vendor) => {
   it('gives up with chat_invalid_output after two answers that miss the schema', async () => {
     stub.script({ kind: 'ok', text: '{"corrected": ""}' }, { kind: 'ok', text: '{"corrected": "x", "mistakes": -2}' })
     const before = stub.hits
-    const err = await client().completeJson(CONVERSATION, Correction).catch((e) => e)
+    const err = await client()
+      .completeJson(CONVERSATION, Correction)
+      .catch((e) => e)
     expect(stub.hits).toBe(before + 2)
     expect(err).toBeInstanceOf(ChatError)
     expect(err).toMatchObject({ code: 'chat_invalid_output', statusCode: 502, provider: vendor.name })
@@ -157,7 +176,9 @@ describe.each(VENDORS)('$name chat', (vendor) => {
 
   it('reports a server that keeps failing after the attempts run out', async () => {
     stub.script({ kind: 'error' }, { kind: 'error' }, { kind: 'error' })
-    const err = await client().complete([{ role: 'user', content: 'hi' }]).catch((e) => e)
+    const err = await client()
+      .complete([{ role: 'user', content: 'hi' }])
+      .catch((e) => e)
     expect(err).toMatchObject({ code: 'chat_failed', reason: 'server error (500)' })
     expect(err.message).toMatch(/after 3 attempts/)
   })
@@ -165,20 +186,28 @@ describe.each(VENDORS)('$name chat', (vendor) => {
   it('makes one attempt when the caller asks for one', async () => {
     stub.script({ kind: 'rate-limited', retryAfterSeconds: 7 })
     const before = stub.hits
-    const err = await client().complete([{ role: 'user', content: 'hi' }], { attempts: 1 }).catch((e) => e)
+    const err = await client()
+      .complete([{ role: 'user', content: 'hi' }], { attempts: 1 })
+      .catch((e) => e)
     expect(stub.hits).toBe(before + 1)
-    expect(err).toMatchObject({ code: 'chat_rate_limited', statusCode: 503, message: `The ${vendor.name} chat model is rate limiting requests. Try again in 7 s.` })
+    expect(err).toMatchObject({
+      code: 'chat_rate_limited',
+      statusCode: 503,
+      message: `The ${vendor.name} chat model is rate limiting requests. Try again in 7 s.`
+    })
   })
 
   it('names the variable to fix when the key is rejected, without retrying', async () => {
     const before = stub.hits
-    const err = await client({ apiKey: 'wrong' }).complete([{ role: 'user', content: 'hi' }]).catch((e) => e)
+    const err = await client({ apiKey: 'wrong' })
+      .complete([{ role: 'user', content: 'hi' }])
+      .catch((e) => e)
     expect(stub.hits).toBe(before + 1)
     expect(err).toMatchObject({ code: 'chat_auth_failed', statusCode: 502 })
     expect(err.message).toContain(vendor.keyVariable)
   })
 
-  it('stops when the caller aborts, with the caller\'s reason', async () => {
+  it("stops when the caller aborts, with the caller's reason", async () => {
     stub.script({ kind: 'hang' })
     const reason = new Error('client went away')
     const controller = new AbortController()
@@ -193,7 +222,9 @@ describe('builtin chat', () => {
   it('says it cannot converse, and which variable to set', async () => {
     expect(chat.available).toBe(false)
     await expect(chat.complete([{ role: 'user', content: 'hi' }])).rejects.toMatchObject({
-      code: 'chat_unavailable', statusCode: 503, message: 'No chat model is configured: set GROQ_API_KEY.'
+      code: 'chat_unavailable',
+      statusCode: 503,
+      message: 'No chat model is configured: set GROQ_API_KEY.'
     })
     const stream = chat.stream([{ role: 'user', content: 'hi' }])[Symbol.asyncIterator]()
     await expect(stream.next()).rejects.toMatchObject({ code: 'chat_unavailable' })

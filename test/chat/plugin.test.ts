@@ -44,6 +44,8 @@ describe('chat and analysis plugins', () => {
   })
 
   it('refuses to start when LLM_PROVIDER names a provider without its key', () => {
-    expect(() => chooseChatProvider(loadConfig(testEnv({ LLM_PROVIDER: 'gemini' })))).toThrow('LLM_PROVIDER=gemini needs GEMINI_API_KEY: set it, or choose LLM_PROVIDER=builtin')
+    expect(() => chooseChatProvider(loadConfig(testEnv({ LLM_PROVIDER: 'gemini' })))).toThrow(
+      'LLM_PROVIDER=gemini needs GEMINI_API_KEY: set it, or choose LLM_PROVIDER=builtin'
+    )
   })
 })

@@ -16,7 +16,10 @@ interface MigrationRow {
 
 async function committedMigrations(): Promise<{ name: string; checksum: string }[]> {
   const entries = await readdir(defaultMigrationsDir, { withFileTypes: true })
-  const names = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()
+  const names = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort()
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(join(defaultMigrationsDir, name, 'migration.sql'))

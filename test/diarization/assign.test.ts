@@ -36,7 +36,10 @@ describe('assignSpeakers', () => {
       { speaker: 'B', start: 3, end: 4 }
     ]
     const { utterances } = assignSpeakers([w('one', 0.2, 0.6), w('two', 1.6, 2.0), w('three', 3.1, 3.5)], turns)
-    expect(utterances.map((u) => [u.speaker, u.text])).toEqual([['A', 'one two'], ['B', 'three']])
+    expect(utterances.map((u) => [u.speaker, u.text])).toEqual([
+      ['A', 'one two'],
+      ['B', 'three']
+    ])
   })
 
   it('prefers the turn with the larger overlap when turns overlap', () => {

@@ -68,7 +68,7 @@ describe('built-in diarizer', () => {
     expect(await engine.diarize(pcm(new Float32Array(0)))).toEqual({ turns: [], speakers: [] })
   })
 
-  it('leaves the caller\'s samples intact', async () => {
+  it("leaves the caller's samples intact", async () => {
     const copy = call.samples.slice(0, 1000)
     await engine.diarize(pcm(call.samples))
     expect(call.samples.length).toBeGreaterThan(0)

@@ -29,10 +29,13 @@ describe('diarizationErrorRate', () => {
   })
 
   it('counts speech reported in silence as false alarm', () => {
-    const r = diarizationErrorRate([{ speaker: 'x', start: 0, end: 10 }], [
-      { speaker: 'A', start: 0, end: 10 },
-      { speaker: 'A', start: 15, end: 17 }
-    ])
+    const r = diarizationErrorRate(
+      [{ speaker: 'x', start: 0, end: 10 }],
+      [
+        { speaker: 'A', start: 0, end: 10 },
+        { speaker: 'A', start: 15, end: 17 }
+      ]
+    )
     expect(r.falseAlarm).toBeCloseTo(2, 5)
     expect(r.rate).toBeCloseTo(2 / r.scored, 5)
   })
@@ -47,11 +50,15 @@ describe('diarizationErrorRate', () => {
   })
 
   it('maps one-to-one: a third hypothesis speaker is confusion, not a match', () => {
-    const r = diarizationErrorRate(reference, [
-      { speaker: 'A', start: 0, end: 10 },
-      { speaker: 'B', start: 10, end: 16 },
-      { speaker: 'C', start: 16, end: 20 }
-    ], { collar: 0 })
+    const r = diarizationErrorRate(
+      reference,
+      [
+        { speaker: 'A', start: 0, end: 10 },
+        { speaker: 'B', start: 10, end: 16 },
+        { speaker: 'C', start: 16, end: 20 }
+      ],
+      { collar: 0 }
+    )
     expect(r.confusion).toBeCloseTo(4, 5)
     expect(Object.keys(r.mapping).sort()).toEqual(['A', 'B'])
   })

@@ -3,7 +3,11 @@ import { measureUtterance, quantile } from '../../src/emotion/acoustics.js'
 import { trackPitch } from '../../src/emotion/pitch.js'
 import { sine, spoken } from './audio.js'
 
-const medianPitch = (samples: Float32Array) => quantile(Array.from(trackPitch(samples, 16000)).filter((v) => v > 0), 0.5)
+const medianPitch = (samples: Float32Array) =>
+  quantile(
+    Array.from(trackPitch(samples, 16000)).filter((v) => v > 0),
+    0.5
+  )
 const SENTENCE = 'the meeting is scheduled for tuesday at three in the afternoon'
 
 describe('pitch tracker', () => {

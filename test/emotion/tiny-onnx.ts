@@ -18,16 +18,25 @@ const int = (field: number, v: number) => [...key(field, 0), ...varint(v)]
 const bytes = (field: number, b: Uint8Array | number[]) => [...key(field, 2), ...varint(b.length), ...b]
 const str = (field: number, s: string) => bytes(field, [...Buffer.from(s)])
 
-const floatTensor = (name: string, dims: number[], values: number[]) =>
-  [...dims.flatMap((d) => int(1, d)), ...int(2, 1), ...str(8, name), ...bytes(9, [...new Uint8Array(Float32Array.from(values).buffer)])]
+const floatTensor = (name: string, dims: number[], values: number[]) => [
+  ...dims.flatMap((d) => int(1, d)),
+  ...int(2, 1),
+  ...str(8, name),
+  ...bytes(9, [...new Uint8Array(Float32Array.from(values).buffer)])
+]
 
 const tensorType = (dims: (number | string)[]) => {
   const shape = dims.flatMap((d) => bytes(1, typeof d === 'number' ? int(1, d) : str(2, d)))
   return bytes(1, [...int(1, 1), ...bytes(2, shape)])
 }
 const valueInfo = (name: string, dims: (number | string)[]) => [...str(1, name), ...bytes(2, tensorType(dims))]
-const node = (op: string, inputs: string[], output: string, attribute: number[] = []) =>
-  [...inputs.flatMap((i) => str(1, i)), ...str(2, output), ...str(3, op.toLowerCase()), ...str(4, op), ...(attribute.length ? bytes(5, attribute) : [])]
+const node = (op: string, inputs: string[], output: string, attribute: number[] = []) => [
+  ...inputs.flatMap((i) => str(1, i)),
+  ...str(2, output),
+  ...str(3, op.toLowerCase()),
+  ...str(4, op),
+  ...(attribute.length ? bytes(5, attribute) : [])
+]
 
 export function tinyEmotionModel(bias: number[]): Buffer {
   const classes = bias.length

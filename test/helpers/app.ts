@@ -44,9 +44,7 @@ export function testEnv(extra: Record<string, string | undefined> = {}): Record<
 export async function buildTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const fresh = mode === 'real' && !opts.databaseUrl ? await createTestDatabase() : null
   const config = loadConfig(testEnv({ DATABASE_URL: opts.databaseUrl ?? fresh?.url, ...opts.env }))
-  const logger = opts.logStream
-    ? { ...(loggerOptions({ ...config, NODE_ENV: 'production', LOG_LEVEL: 'info' }) as object), stream: opts.logStream }
-    : false
+  const logger = opts.logStream ? { ...(loggerOptions({ ...config, NODE_ENV: 'production', LOG_LEVEL: 'info' }) as object), stream: opts.logStream } : false
   const app = await buildApp({ config, logger, db: { inMemory: !config.DATABASE_URL && !opts.env?.DATA_DIR } })
   if (opts.extend) await opts.extend(app)
   await app.ready()

@@ -30,7 +30,9 @@ function behavesLikeAQueue(make: MakeQueue) {
     queues.push(q)
     return q
   }
-  afterAll(async () => { await Promise.all(queues.map((q) => q.close())) })
+  afterAll(async () => {
+    await Promise.all(queues.map((q) => q.close()))
+  })
 
   /** Handlers for the names a test does not use. */
   const idle = {
@@ -47,26 +49,46 @@ function behavesLikeAQueue(make: MakeQueue) {
     const gate = new Promise<void>((r) => (release = r))
     const id = await q.add('transcode', { n: 2 })
     expect((await q.get(id))?.state).toBe('queued')
-    q.work({
-      ...idle,
-      transcode: async (job) => {
-        await job.progress(40)
-        await gate
-        return { doubled: job.data.n * 2 }
-      }
-    }, { concurrency: 1 })
-    const running = await waitFor(() => q.get(id), (j) => j?.progress === 40)
+    q.work(
+      {
+        ...idle,
+        transcode: async (job) => {
+          await job.progress(40)
+          await gate
+          return { doubled: job.data.n * 2 }
+        }
+      },
+      { concurrency: 1 }
+    )
+    const running = await waitFor(
+      () => q.get(id),
+      (j) => j?.progress === 40
+    )
     expect(running).toMatchObject({ state: 'processing', progress: 40 })
     release()
-    const done = await waitFor(() => q.get(id), (j) => j?.state === 'completed')
+    const done = await waitFor(
+      () => q.get(id),
+      (j) => j?.state === 'completed'
+    )
     expect(done).toMatchObject({ state: 'completed', progress: 100, result: { doubled: 4 } })
   })
 
   it('keeps the reason of a failed job', async () => {
     const q = fresh()
-    q.work({ ...idle, broken: async () => { throw new Error('decoder exploded') } }, { concurrency: 1 })
+    q.work(
+      {
+        ...idle,
+        broken: async () => {
+          throw new Error('decoder exploded')
+        }
+      },
+      { concurrency: 1 }
+    )
     const id = await q.add('broken', {})
-    const failed = await waitFor(() => q.get(id), (j) => j?.state === 'failed')
+    const failed = await waitFor(
+      () => q.get(id),
+      (j) => j?.state === 'failed'
+    )
     expect(failed).toMatchObject({ state: 'failed', error: 'decoder exploded' })
     expect(await q.get('no-such-job')).toBeNull()
   })
@@ -74,21 +96,34 @@ function behavesLikeAQueue(make: MakeQueue) {
   it('retries a failing job with exponential backoff until it succeeds', async () => {
     const q = fresh()
     const runs: { at: number; attempt: number; attempts: number }[] = []
-    q.work({
-      ...idle,
-      flaky: async (job) => {
-        runs.push({ at: Date.now(), attempt: job.attempt, attempts: job.attempts })
-        if (job.attempt <= job.data.failTimes) throw new Error(`failure ${job.attempt}`)
-        return { ok: true }
-      }
-    }, { concurrency: 1 })
+    q.work(
+      {
+        ...idle,
+        flaky: async (job) => {
+          runs.push({ at: Date.now(), attempt: job.attempt, attempts: job.attempts })
+          if (job.attempt <= job.data.failTimes) throw new Error(`failure ${job.attempt}`)
+          return { ok: true }
+        }
+      },
+      { concurrency: 1 }
+    )
     const id = await q.add('flaky', { failTimes: 2 }, { attempts: 5, backoff: { type: 'exponential', delay: 200 } })
     // Between retries the job waits in the queue, not failed.
-    const waiting = await waitFor(() => q.get(id), (j) => runs.length === 1 && j?.state !== 'processing')
+    const waiting = await waitFor(
+      () => q.get(id),
+      (j) => runs.length === 1 && j?.state !== 'processing'
+    )
     expect(waiting?.state).toBe('queued')
-    const done = await waitFor(() => q.get(id), (j) => j?.state === 'completed')
+    const done = await waitFor(
+      () => q.get(id),
+      (j) => j?.state === 'completed'
+    )
     expect(done).toMatchObject({ state: 'completed', result: { ok: true } })
-    expect(runs.map((r) => [r.attempt, r.attempts])).toEqual([[1, 5], [2, 5], [3, 5]])
+    expect(runs.map((r) => [r.attempt, r.attempts])).toEqual([
+      [1, 5],
+      [2, 5],
+      [3, 5]
+    ])
     const [first, second] = [runs[1]!.at - runs[0]!.at, runs[2]!.at - runs[1]!.at]
     expect(first).toBeGreaterThanOrEqual(190)
     expect(second).toBeGreaterThanOrEqual(390)
@@ -98,9 +133,21 @@ function behavesLikeAQueue(make: MakeQueue) {
   it('applies the retry policy configured for a job name', async () => {
     const q = fresh({ flaky: { attempts: 2, backoff: { type: 'fixed', delay: 50 } } })
     let runs = 0
-    q.work({ ...idle, flaky: async () => { runs++; throw new Error('still down') } }, { concurrency: 1 })
+    q.work(
+      {
+        ...idle,
+        flaky: async () => {
+          runs++
+          throw new Error('still down')
+        }
+      },
+      { concurrency: 1 }
+    )
     const id = await q.add('flaky', { failTimes: 99 })
-    const failed = await waitFor(() => q.get(id), (j) => j?.state === 'failed')
+    const failed = await waitFor(
+      () => q.get(id),
+      (j) => j?.state === 'failed'
+    )
     expect(failed).toMatchObject({ state: 'failed', error: 'still down' })
     expect(runs).toBe(2)
   })
@@ -108,9 +155,21 @@ function behavesLikeAQueue(make: MakeQueue) {
   it('fails at once on an UnrecoverableError, whatever attempts remain', async () => {
     const q = fresh()
     let runs = 0
-    q.work({ ...idle, doomed: async (job) => { runs++; throw new UnrecoverableError(job.data.reason) } }, { concurrency: 1 })
+    q.work(
+      {
+        ...idle,
+        doomed: async (job) => {
+          runs++
+          throw new UnrecoverableError(job.data.reason)
+        }
+      },
+      { concurrency: 1 }
+    )
     const id = await q.add('doomed', { reason: 'receiver answered 404' }, { attempts: 5, backoff: { type: 'fixed', delay: 50 } })
-    const failed = await waitFor(() => q.get(id), (j) => j?.state === 'failed')
+    const failed = await waitFor(
+      () => q.get(id),
+      (j) => j?.state === 'failed'
+    )
     expect(failed).toMatchObject({ state: 'failed', error: 'receiver answered 404' })
     await sleep(200)
     expect(runs).toBe(1)
@@ -119,7 +178,15 @@ function behavesLikeAQueue(make: MakeQueue) {
   it('runs a schedule now and then every interval, once however often it is upserted, until closed', async () => {
     const q = make()
     const runs: { at: number; label: string }[] = []
-    q.work({ ...idle, tick: async (job) => { runs.push({ at: Date.now(), label: job.data.label }) } }, { concurrency: 2 })
+    q.work(
+      {
+        ...idle,
+        tick: async (job) => {
+          runs.push({ at: Date.now(), label: job.data.label })
+        }
+      },
+      { concurrency: 2 }
+    )
     const every = 400
     await q.schedule('ticker', { every }, { name: 'tick', data: { label: 'a' } })
     await q.schedule('ticker', { every }, { name: 'tick', data: { label: 'a' } })

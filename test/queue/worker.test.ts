@@ -28,7 +28,10 @@ describe('worker app', () => {
       expect(worker.hasContentTypeParser('multipart/form-data')).toBe(false)
 
       const id = await worker.queue.add('purge-dead-tokens', {})
-      const done = await waitFor(() => worker.queue.get(id), (j) => j?.state === 'completed')
+      const done = await waitFor(
+        () => worker.queue.get(id),
+        (j) => j?.state === 'completed'
+      )
       expect(done).toMatchObject({ state: 'completed', result: { removed: 0 } })
     } finally {
       await worker.close()

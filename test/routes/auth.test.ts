@@ -3,19 +3,33 @@ import { buildTestApp, signUp, type TestApp } from '../helpers/app.js'
 
 describe('auth contract (/api/auth)', () => {
   let t: TestApp
-  beforeAll(async () => { t = await buildTestApp() })
+  beforeAll(async () => {
+    t = await buildTestApp()
+  })
   afterAll(async () => t.close())
 
   it('registers a user with 201 and the contract shape', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/register', payload: { username: 'maria', password: 'long enough pw', email: 'Maria@Example.com' } })
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      payload: { username: 'maria', password: 'long enough pw', email: 'Maria@Example.com' }
+    })
     expect(res.statusCode).toBe(201)
     const body = res.json()
     expect(body).toEqual({ success: true, data: { user_id: expect.any(String), username: 'maria', email: 'maria@example.com' } })
   })
 
   it('rejects a duplicate username or email with 409, without saying which one exists', async () => {
-    const sameName = await t.app.inject({ method: 'POST', url: '/api/auth/register', payload: { username: 'MARIA', password: 'long enough pw', email: 'other@example.com' } })
-    const sameEmail = await t.app.inject({ method: 'POST', url: '/api/auth/register', payload: { username: 'maria2', password: 'long enough pw', email: 'maria@example.com' } })
+    const sameName = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      payload: { username: 'MARIA', password: 'long enough pw', email: 'other@example.com' }
+    })
+    const sameEmail = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      payload: { username: 'maria2', password: 'long enough pw', email: 'maria@example.com' }
+    })
     expect(sameName.statusCode).toBe(409)
     expect(sameEmail.statusCode).toBe(409)
     expect(sameName.json()).toMatchObject({ success: false, code: 'already_exists', error: expect.stringMatching(/username or email/) })
@@ -44,7 +58,13 @@ describe('auth contract (/api/auth)', () => {
     const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'maria', password: 'long enough pw' } })
     expect(login.statusCode).toBe(200)
     const data = login.json().data
-    expect(data).toEqual({ token: expect.stringMatching(/^vxl_/), user_id: expect.any(String), username: 'maria', email: 'maria@example.com', expires_at: expect.any(String) })
+    expect(data).toEqual({
+      token: expect.stringMatching(/^vxl_/),
+      user_id: expect.any(String),
+      username: 'maria',
+      email: 'maria@example.com',
+      expires_at: expect.any(String)
+    })
     expect(new Date(data.expires_at).getTime()).toBeGreaterThan(Date.now() + 23 * 3600_000)
     const headers = { authorization: `Bearer ${data.token}` }
 
@@ -63,7 +83,10 @@ describe('auth contract (/api/auth)', () => {
   })
 
   it('rejects wrong credentials with 401', async () => {
-    for (const payload of [{ username: 'maria', password: 'wrong password' }, { username: 'nobody', password: 'whatever1' }]) {
+    for (const payload of [
+      { username: 'maria', password: 'wrong password' },
+      { username: 'nobody', password: 'whatever1' }
+    ]) {
       const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload })
       expect(res.statusCode).toBe(401)
       expect(res.json()).toEqual({ success: false, error: 'Invalid username or password.', code: 'invalid_credentials' })
@@ -136,7 +159,9 @@ describe('auth contract (/api/auth)', () => {
 
 describe('AUTH_MODE=required', () => {
   let t: TestApp
-  beforeAll(async () => { t = await buildTestApp({ env: { AUTH_MODE: 'required' } }) })
+  beforeAll(async () => {
+    t = await buildTestApp({ env: { AUTH_MODE: 'required' } })
+  })
   afterAll(async () => t.close())
 
   it('needs a token on /api routes but not for register, login or probes', async () => {
@@ -193,19 +218,38 @@ describe('password guessing', () => {
 
 describe('register and login per IP address', () => {
   let t: TestApp
-  beforeAll(async () => { t = await buildTestApp({ env: { AUTH_MAX_ATTEMPTS_PER_IP: '5' } }) })
+  beforeAll(async () => {
+    t = await buildTestApp({ env: { AUTH_MAX_ATTEMPTS_PER_IP: '5' } })
+  })
   afterAll(async () => t.close())
 
   it('caps attempts from one address across accounts and across register and login', async () => {
     const ip = '10.70.0.1'
     const codes = []
-    for (let i = 0; i < 3; i++) codes.push((await t.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: ip, payload: { username: `victim${i}`, password: 'Summer2019!' } })).statusCode)
-    for (let i = 0; i < 3; i++) codes.push((await t.app.inject({ method: 'POST', url: '/api/auth/register', remoteAddress: ip, payload: { username: `new${i}`, password: 'long enough pw', email: `new${i}@example.com` } })).statusCode)
+    for (let i = 0; i < 3; i++)
+      codes.push(
+        (await t.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: ip, payload: { username: `victim${i}`, password: 'Summer2019!' } }))
+          .statusCode
+      )
+    for (let i = 0; i < 3; i++)
+      codes.push(
+        (
+          await t.app.inject({
+            method: 'POST',
+            url: '/api/auth/register',
+            remoteAddress: ip,
+            payload: { username: `new${i}`, password: 'long enough pw', email: `new${i}@example.com` }
+          })
+        ).statusCode
+      )
     expect(codes).toEqual([401, 401, 401, 201, 201, 429])
     const refused = await t.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: ip, payload: { username: 'new0', password: 'long enough pw' } })
     expect(refused.statusCode).toBe(429)
     expect(refused.json()).toMatchObject({ success: false, code: 'rate_limited', error: expect.stringMatching(/5 requests per 15 minutes/) })
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0)
-    expect((await t.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.70.0.2', payload: { username: 'new0', password: 'long enough pw' } })).statusCode).toBe(200)
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.70.0.2', payload: { username: 'new0', password: 'long enough pw' } }))
+        .statusCode
+    ).toBe(200)
   })
 })

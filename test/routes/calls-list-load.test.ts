@@ -10,17 +10,33 @@ async function hogEventLoop(totalMs: number, sliceMs: number) {
   const end = performance.now() + totalMs
   while (performance.now() < end) {
     const sliceEnd = performance.now() + sliceMs
-    while (performance.now() < sliceEnd) { /* busy */ }
+    while (performance.now() < sliceEnd) {
+      /* busy */
+    }
     await new Promise((r) => setImmediate(r))
   }
 }
 
 /** A finished record of a few minutes' talk, as the pipeline stores it. */
 function finishedCall(i: number) {
-  const words = Array.from({ length: 600 }, (_, w) => ({ word: `word${w}`, start: w * 0.4, end: w * 0.4 + 0.3, confidence: 0.9, speaker: w % 40 < 20 ? 'A' : 'B' }))
+  const words = Array.from({ length: 600 }, (_, w) => ({
+    word: `word${w}`,
+    start: w * 0.4,
+    end: w * 0.4 + 0.3,
+    confidence: 0.9,
+    speaker: w % 40 < 20 ? 'A' : 'B'
+  }))
   const utterances = Array.from({ length: 30 }, (_, u) => ({
-    speaker: u % 2 ? 'B' : 'A', start: u * 8, end: u * 8 + 7.5, text: words.slice(u * 20, u * 20 + 20).map((w) => w.word).join(' '),
-    emotion: 'neutral', sentiment: 'NEUTRAL', sentiment_score: 0
+    speaker: u % 2 ? 'B' : 'A',
+    start: u * 8,
+    end: u * 8 + 7.5,
+    text: words
+      .slice(u * 20, u * 20 + 20)
+      .map((w) => w.word)
+      .join(' '),
+    emotion: 'neutral',
+    sentiment: 'NEUTRAL',
+    sentiment_score: 0
   }))
   return {
     filename: `call-${i}.wav`,
@@ -29,7 +45,10 @@ function finishedCall(i: number) {
     transcript: words.map((w) => w.word).join(' '),
     words,
     utterances,
-    speakers: [{ label: 'A', role: 'agent', talk_time: 120, emotion: 'neutral', sentiment: 'NEUTRAL' }, { label: 'B', role: 'customer', talk_time: 118, emotion: 'neutral', sentiment: 'NEUTRAL' }],
+    speakers: [
+      { label: 'A', role: 'agent', talk_time: 120, emotion: 'neutral', sentiment: 'NEUTRAL' },
+      { label: 'B', role: 'customer', talk_time: 118, emotion: 'neutral', sentiment: 'NEUTRAL' }
+    ],
     summary: 'A customer asks about an order.',
     tags: ['support'],
     durationSeconds: 240,
@@ -53,7 +72,14 @@ describe('GET /api/calls list shape and limits', () => {
     expect(total).toBe(3)
     const item = data[0]
     for (const heavy of ['words', 'utterances', 'transcript', 'speakers', 'timings', 'insights', 'entities']) expect(item).not.toHaveProperty(heavy)
-    expect(item).toMatchObject({ status: 'completed', summary: 'A customer asks about an order.', tags: ['support'], speaker_count: 2, duration: 240, engine: 'sphinx' })
+    expect(item).toMatchObject({
+      status: 'completed',
+      summary: 'A customer asks about an order.',
+      tags: ['support'],
+      speaker_count: 2,
+      duration: 240,
+      engine: 'sphinx'
+    })
     expect(item.transcript_preview.startsWith('word0 word1 ')).toBe(true)
     expect(item.transcript_preview.endsWith('…')).toBe(true)
     expect(item.transcript_preview.length).toBeLessThanOrEqual(TRANSCRIPT_PREVIEW_CHARS + 1)
@@ -137,7 +163,7 @@ describe('load shedding', () => {
   })
   afterAll(async () => t?.close())
 
-  it('answers 503 in each family\'s shape with Retry-After while the event loop lags, keeps probes answering, and recovers', async () => {
+  it("answers 503 in each family's shape with Retry-After while the event loop lags, keeps probes answering, and recovers", async () => {
     expect((await t.app.inject({ url: '/api/calls' })).statusCode).toBe(200)
     await hogEventLoop(4 * PRESSURE_SAMPLE_MS, 300)
 

@@ -32,7 +32,16 @@ describe('POST /api/calls and the records API', () => {
   let hookUrl: string
 
   beforeAll(async () => {
-    t = await buildTestApp({ env: { STT_POOL_SIZE: '1', WEBHOOK_SECRET: SECRET, RATE_LIMIT_PER_MINUTE: '1000', MAX_UPLOAD_MB: '5', WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE: 'true' } })
+    t = await buildTestApp({
+      env: {
+        STT_POOL_SIZE: '1',
+        WEBHOOK_SECRET: SECRET,
+        RATE_LIMIT_PER_MINUTE: '1000',
+        MAX_UPLOAD_MB: '5',
+        WEBHOOK_ALLOW_HTTP: 'true',
+        WEBHOOK_ALLOW_PRIVATE: 'true'
+      }
+    })
     base = await t.app.listen({ port: 0, host: '127.0.0.1' })
     call = await buildConversation(SALES_CALL)
     audio = readFileSync(call.path)
@@ -98,7 +107,7 @@ describe('POST /api/calls and the records API', () => {
     let record: any
     const seen = new Set<string>()
     for (let i = 0; i < 300; i++) {
-      record = (await (await fetch(`${base}/api/calls/${id}`)).json() as any).data
+      record = ((await (await fetch(`${base}/api/calls/${id}`)).json()) as any).data
       seen.add(record.status)
       if (record.status === 'completed' || record.status === 'failed') break
       await new Promise((r) => setTimeout(r, 100))
@@ -109,7 +118,9 @@ describe('POST /api/calls and the records API', () => {
     expect(hooks.length).toBe(2)
     const last = hooks[1]
     const [tPart, vPart] = String(last.headers['x-voxlens-signature']).split(',')
-    const expected = createHmac('sha256', SECRET).update(`${tPart.slice(2)}.${last.body}`).digest('hex')
+    const expected = createHmac('sha256', SECRET)
+      .update(`${tPart.slice(2)}.${last.body}`)
+      .digest('hex')
     expect(vPart).toBe(`v1=${expected}`)
     expect(JSON.parse(last.body)).toMatchObject({ event: 'call.completed', data: { id, status: 'completed' } })
   })
@@ -119,7 +130,7 @@ describe('POST /api/calls and the records API', () => {
     const { status, body } = await upload(base, truncated)
     expect(status).toBe(400)
     expect(body).toMatchObject({ success: false, code: 'corrupt_audio', details: { id: expect.any(String) } })
-    const stored = (await (await fetch(`${base}/api/calls/${body.details.id}`)).json() as any).data
+    const stored = ((await (await fetch(`${base}/api/calls/${body.details.id}`)).json()) as any).data
     expect(stored).toMatchObject({ status: 'failed', error: expect.stringMatching(/truncated|corrupt|incomplete/i) })
   })
 
@@ -144,7 +155,10 @@ describe('POST /api/calls and the records API', () => {
     expect((await t.app.inject({ url: `/api/calls/${id}`, headers: alice.headers })).statusCode).toBe(200)
     expect((await t.app.inject({ url: `/api/calls/${id}` })).statusCode).toBe(404)
     expect((await t.app.inject({ url: '/api/calls/not-a-uuid', headers: alice.headers })).statusCode).toBe(400)
-    expect((await t.app.inject({ url: `/api/calls/${crypto.randomUUID()}`, headers: alice.headers })).json()).toMatchObject({ success: false, code: 'call_not_found' })
+    expect((await t.app.inject({ url: `/api/calls/${crypto.randomUUID()}`, headers: alice.headers })).json()).toMatchObject({
+      success: false,
+      code: 'call_not_found'
+    })
 
     const tagged = await t.app.inject({ method: 'PUT', url: `/api/calls/${id}/tags`, headers: alice.headers, payload: { tags: ['vip', 'follow up'] } })
     expect(tagged.json().data).toMatchObject({ tags: ['vip', 'follow up'], user_tags: ['vip', 'follow up'] })
@@ -158,7 +172,14 @@ describe('POST /api/calls and the records API', () => {
     const analytics = (await t.app.inject({ url: '/api/calls/analytics', headers: alice.headers })).json()
     expect(analytics).toEqual({
       success: true,
-      data: { total_calls: 1, total_tags: 2, average_tags_per_call: 2, calls_with_transcript: 1, calls_without_transcript: 0, tag_distribution: { vip: 1, 'follow up': 1 } }
+      data: {
+        total_calls: 1,
+        total_tags: 2,
+        average_tags_per_call: 2,
+        calls_with_transcript: 1,
+        calls_without_transcript: 0,
+        tag_distribution: { vip: 1, 'follow up': 1 }
+      }
     })
 
     expect(await t.app.storage.exists(`audio/${id}`)).toBe(true)

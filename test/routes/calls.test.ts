@@ -31,7 +31,7 @@ describe('GET /api/calls', () => {
     return res.json() as { success: true; data: { filename: string; tags: string[]; ai_tags: string[]; user_tags: string[] | null }[]; total: number }
   }
 
-  it("shows a user only their own records, newest first", async () => {
+  it('shows a user only their own records, newest first', async () => {
     const body = await list(alice.headers)
     expect(body.data.map((c) => c.filename)).toEqual(['a3.wav', 'a2.wav', 'a1.wav'])
     expect(body.total).toBe(3)
@@ -73,7 +73,11 @@ describe('GET /api/calls', () => {
   })
 
   it('names the date parameter that is wrong', async () => {
-    for (const [q, param] of [['?start_date=yesterday', 'start_date'], ['?end_date=2024-02-30', 'end_date'], ['?end_date=2024-12-31T25:00:00Z', 'end_date']]) {
+    for (const [q, param] of [
+      ['?start_date=yesterday', 'start_date'],
+      ['?end_date=2024-02-30', 'end_date'],
+      ['?end_date=2024-12-31T25:00:00Z', 'end_date']
+    ]) {
       const res = await t.app.inject({ url: `/api/calls${q}`, headers: alice.headers })
       expect(res.statusCode, q).toBe(400)
       expect(res.json(), q).toMatchObject({ success: false, code: 'invalid_date', error: expect.stringContaining(param) })

@@ -44,7 +44,11 @@ describe('Idempotency-Key on POST /api/calls', () => {
     const again = await uploadCall(base, audio, { ...fields, async: 'true' }, headers)
     expect([201, 202]).toContain(again.status)
     expect(again.body.data.id).toBe(first.body.data.id)
-    await waitFor(() => t.app.db.prisma.callRecord.findUniqueOrThrow({ where: { id: first.body.data.id } }), (r) => r.status === 'completed', 60_000)
+    await waitFor(
+      () => t.app.db.prisma.callRecord.findUniqueOrThrow({ where: { id: first.body.data.id } }),
+      (r) => r.status === 'completed',
+      60_000
+    )
     const done = await uploadCall(base, audio, { ...fields, async: 'true' }, headers)
     expect(done.status).toBe(201)
     expect(done.body.data).toMatchObject({ id: first.body.data.id, status: 'completed' })

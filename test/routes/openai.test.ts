@@ -10,7 +10,12 @@ import { makeNoise, speechDir, synthesize } from '../fixtures/speech.js'
 
 const run = promisify(execFile)
 const SENTENCE = 'I would like to buy the premium plan for my company'
-const words = (text: string) => text.toLowerCase().replace(/[^a-z' ]/g, ' ').split(/\s+/).filter(Boolean)
+const words = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z' ]/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean)
 
 describe('OpenAI-compatible /v1/audio/transcriptions', () => {
   let t: TestApp
@@ -46,7 +51,10 @@ describe('OpenAI-compatible /v1/audio/transcriptions', () => {
 
   it('answers verbose_json with segments and, when asked, word timings', async () => {
     const res = await client.audio.transcriptions.create({
-      file: createReadStream(wav), model: 'sphinx', response_format: 'verbose_json', timestamp_granularities: ['word', 'segment']
+      file: createReadStream(wav),
+      model: 'sphinx',
+      response_format: 'verbose_json',
+      timestamp_granularities: ['word', 'segment']
     })
     expect(res.language).toBe('english')
     expect(res.duration).toBeGreaterThan(2)
@@ -66,8 +74,13 @@ describe('OpenAI-compatible /v1/audio/transcriptions', () => {
   it('transcribes the same speech to the same words in every container', async () => {
     const out = (ext: string) => join(speechDir, `openai-fmt-${process.pid}.${ext}`)
     const conversions: [string, string[]][] = [
-      ['flac', []], ['mp3', ['-b:a', '64k']], ['ogg', ['-c:a', 'libvorbis']], ['opus', ['-c:a', 'libopus']],
-      ['webm', ['-c:a', 'libopus']], ['m4a', ['-c:a', 'aac']], ['wav', ['-ar', '8000', '-ac', '2']]
+      ['flac', []],
+      ['mp3', ['-b:a', '64k']],
+      ['ogg', ['-c:a', 'libvorbis']],
+      ['opus', ['-c:a', 'libopus']],
+      ['webm', ['-c:a', 'libopus']],
+      ['m4a', ['-c:a', 'aac']],
+      ['wav', ['-ar', '8000', '-ac', '2']]
     ]
     const expected = words(SENTENCE)
     for (const [ext, args] of conversions) {
@@ -81,7 +94,12 @@ describe('OpenAI-compatible /v1/audio/transcriptions', () => {
   })
 
   it('gives silence an empty transcript', async () => {
-    const res = await client.audio.transcriptions.create({ file: createReadStream(await makeNoise(3)), model: 'whisper-1', response_format: 'verbose_json', timestamp_granularities: ['word'] })
+    const res = await client.audio.transcriptions.create({
+      file: createReadStream(await makeNoise(3)),
+      model: 'whisper-1',
+      response_format: 'verbose_json',
+      timestamp_granularities: ['word']
+    })
     expect(res.text).toBe('')
     expect(res.words).toEqual([])
   })
@@ -137,7 +155,9 @@ describe('OpenAI-compatible /v1/audio/transcriptions', () => {
       expect(json.status).toBe(400)
       expect(((await json.json()) as { error: { code: string } }).error.code).toBe('not_multipart')
       const broken = await fetch(`${base}/v1/audio/transcriptions`, {
-        method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=xyz' }, body: '--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n\r\nRIFF'
+        method: 'POST',
+        headers: { 'content-type': 'multipart/form-data; boundary=xyz' },
+        body: '--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n\r\nRIFF'
       })
       expect(broken.status).toBe(400)
     })

@@ -110,7 +110,14 @@ describe('POST /audio/analyze (voice-analytics contract)', () => {
     const round = (n: number) => Math.round(n * 100) / 100
     expect(analytics.body.transcription).toBe(record.transcript)
     expect(analytics.body.emotions).toEqual(
-      record.utterances.map((u: any) => ({ speaker: u.speaker, start: round(u.start), end: round(u.end), emotion: u.emotion, sentiment: u.sentiment, score: round(u.sentiment_score) }))
+      record.utterances.map((u: any) => ({
+        speaker: u.speaker,
+        start: round(u.start),
+        end: round(u.end),
+        emotion: u.emotion,
+        sentiment: u.sentiment,
+        score: round(u.sentiment_score)
+      }))
     )
     expect(analytics.body.speakers).toEqual(record.speakers.map(({ role: _role, ...s }: any) => s))
     expect(analytics.body.sentiment).toEqual({ label: record.sentiment.label, score: round(record.sentiment.score), emotion: record.sentiment.emotion })

@@ -3,9 +3,16 @@ import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { toneWav } from '../helpers/wav.js'
 import { audioKey } from '../../src/storage/keys.js'
 
-
 async function injectForm(t: TestApp, file: Buffer) {
-  const req = new Request('http://x/api/calls', { method: 'POST', body: (() => { const f = new FormData(); f.append('file', new Blob([file]), 'cut.wav'); f.append('analyze', 'false'); return f })() })
+  const req = new Request('http://x/api/calls', {
+    method: 'POST',
+    body: (() => {
+      const f = new FormData()
+      f.append('file', new Blob([file]), 'cut.wav')
+      f.append('analyze', 'false')
+      return f
+    })()
+  })
   const payload = Buffer.from(await req.arrayBuffer())
   return t.app.inject({ method: 'POST', url: '/api/calls', payload, headers: { 'content-type': req.headers.get('content-type')! } })
 }
@@ -51,5 +58,4 @@ describe('audio of rejected uploads', () => {
     const id = res.json().details.id as string
     expect(await keeping.app.storage.exists(audioKey(id))).toBe(true)
   })
-
 })

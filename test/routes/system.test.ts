@@ -12,7 +12,9 @@ describe('probes, docs, metrics and errors', () => {
       env: { RATE_LIMIT_PER_MINUTE: '3', NOT_FOUND_RATE_LIMIT_PER_MINUTE: '5' },
       extend: (app) => {
         // Routes a user cannot reach in production, used to drive the shared mechanisms.
-        app.get('/test/explode', async () => { throw new Error('secret connection string postgres://u:p@db') })
+        app.get('/test/explode', async () => {
+          throw new Error('secret connection string postgres://u:p@db')
+        })
         app.post('/test/audio', { preHandler: app.audioRateLimit }, async () => ({ ok: true }))
       }
     })
@@ -74,7 +76,7 @@ describe('probes, docs, metrics and errors', () => {
   it('limits audio routes per IP per minute with 429, Retry-After and a JSON message', async () => {
     const ip = '10.1.2.3'
     const codes = []
-    for (let i = 0; i < 4; i++) codes.push((await t.app.inject({ method: 'POST', url: '/test/audio', remoteAddress: ip })))
+    for (let i = 0; i < 4; i++) codes.push(await t.app.inject({ method: 'POST', url: '/test/audio', remoteAddress: ip }))
     expect(codes.slice(0, 3).map((r) => r.statusCode)).toEqual([200, 200, 200])
     const limited = codes[3]
     expect(limited.statusCode).toBe(429)

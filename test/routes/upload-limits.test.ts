@@ -15,10 +15,11 @@ class SlowUpload {
     this.socket.on('data', (d: string) => (this.response += d))
     this.socket.on('error', () => {})
     this.closed = new Promise((r) => this.socket.once('close', () => r()))
-    this.socket.write([
-      `POST ${path} HTTP/1.1`, 'Host: 127.0.0.1', `Content-Type: multipart/form-data; boundary=${BOUNDARY}`,
-      `Content-Length: ${declared}`, '', ''
-    ].join('\r\n'))
+    this.socket.write(
+      [`POST ${path} HTTP/1.1`, 'Host: 127.0.0.1', `Content-Type: multipart/form-data; boundary=${BOUNDARY}`, `Content-Length: ${declared}`, '', ''].join(
+        '\r\n'
+      )
+    )
     this.socket.write(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\nContent-Type: audio/wav\r\n\r\nRIFF`)
   }
 
@@ -50,7 +51,13 @@ describe('slow and parallel uploads', () => {
 
   beforeAll(async () => {
     t = await buildTestApp({
-      env: { HEADERS_TIMEOUT_SECONDS: '1', UPLOAD_IDLE_TIMEOUT_SECONDS: '1', UPLOAD_MIN_BYTES_PER_SECOND: '100', MAX_CONCURRENT_UPLOADS_PER_IP: '2', RATE_LIMIT_PER_MINUTE: '1000' }
+      env: {
+        HEADERS_TIMEOUT_SECONDS: '1',
+        UPLOAD_IDLE_TIMEOUT_SECONDS: '1',
+        UPLOAD_MIN_BYTES_PER_SECOND: '100',
+        MAX_CONCURRENT_UPLOADS_PER_IP: '2',
+        RATE_LIMIT_PER_MINUTE: '1000'
+      }
     })
     await t.app.listen({ port: 0, host: '127.0.0.1' })
     port = (t.app.server.address() as { port: number }).port

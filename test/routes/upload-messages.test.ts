@@ -24,7 +24,14 @@ describe('messages a caller can act on', () => {
 
   it('calls garbage after a fLaC header corrupt, not too long', async () => {
     const garbage = Buffer.concat([Buffer.from('fLaC'), Buffer.from(Array.from({ length: 4000 }, (_, i) => (i * 7919 + 13) & 0xff))])
-    const res = await t.app.inject({ method: 'POST', url: '/api/calls', ...(await form([['file', new Blob([garbage]), 'x.flac'], ['analyze', 'false']])) })
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/calls',
+      ...(await form([
+        ['file', new Blob([garbage]), 'x.flac'],
+        ['analyze', 'false']
+      ]))
+    })
     expect(res.statusCode).toBe(400)
     expect(res.json()).toMatchObject({ success: false, code: 'corrupt_audio' })
   })
@@ -60,8 +67,14 @@ describe('messages a caller can act on', () => {
   it('caps a long filename at 255 characters, keeping its extension', async () => {
     const name = `${'n'.repeat(400)}.wav`
     const res = await t.app.inject({
-      method: 'POST', url: '/api/calls',
-      ...(await form([['file', new Blob([toneWav(1)]), name], ['analyze', 'false'], ['diarize', 'false'], ['emotion', 'false']]))
+      method: 'POST',
+      url: '/api/calls',
+      ...(await form([
+        ['file', new Blob([toneWav(1)]), name],
+        ['analyze', 'false'],
+        ['diarize', 'false'],
+        ['emotion', 'false']
+      ]))
     })
     expect(res.statusCode, res.body).toBe(201)
     const filename = res.json().data.filename as string

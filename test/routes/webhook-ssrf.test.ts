@@ -67,33 +67,43 @@ describe('webhook receivers on private networks', () => {
     expect(body.error).toContain('WEBHOOK_ALLOW_PRIVATE=true')
   })
 
-  it.each([['an address', '127.0.0.1'], ['a host name', 'localhost']])(
-    'checks the receiver again at delivery: %s that now means loopback fails the delivery without a request',
-    async (_what, host) => {
-      // A record accepted earlier whose host now points inside the network (DNS changed since upload).
-      const { prisma } = httpOnly.app.db
-      const path = `/internal-${host}`
-      const record = await prisma.callRecord.create({
-        data: { filename: 'a.wav', sizeBytes: 1, status: 'completed', webhookUrl: `http://${host}:${port}${path}` }
-      })
-      await httpOnly.app.queue.add('deliver-webhook', { id: record.id })
-      const done = await waitFor(() => prisma.callRecord.findUniqueOrThrow({ where: { id: record.id } }), (r) => r.webhookStatus === 'failed', 10_000)
-      expect(done.webhookStatus).toBe('failed')
-      expect(done.webhookAttempts).toBe(1)
-      expect(done.webhookLastError).toMatch(/(127\.0\.0\.1|::1) is a loopback address.*WEBHOOK_ALLOW_PRIVATE=true/)
-      expect(hits).not.toContain(path)
-    }
-  )
+  it.each([
+    ['an address', '127.0.0.1'],
+    ['a host name', 'localhost']
+  ])('checks the receiver again at delivery: %s that now means loopback fails the delivery without a request', async (_what, host) => {
+    // A record accepted earlier whose host now points inside the network (DNS changed since upload).
+    const { prisma } = httpOnly.app.db
+    const path = `/internal-${host}`
+    const record = await prisma.callRecord.create({
+      data: { filename: 'a.wav', sizeBytes: 1, status: 'completed', webhookUrl: `http://${host}:${port}${path}` }
+    })
+    await httpOnly.app.queue.add('deliver-webhook', { id: record.id })
+    const done = await waitFor(
+      () => prisma.callRecord.findUniqueOrThrow({ where: { id: record.id } }),
+      (r) => r.webhookStatus === 'failed',
+      10_000
+    )
+    expect(done.webhookStatus).toBe('failed')
+    expect(done.webhookAttempts).toBe(1)
+    expect(done.webhookLastError).toMatch(/(127\.0\.0\.1|::1) is a loopback address.*WEBHOOK_ALLOW_PRIVATE=true/)
+    expect(hits).not.toContain(path)
+  })
 
   it('does not follow redirects: a 302 fails the delivery at once', async () => {
-    const allowAll = await buildTestApp({ env: { STT_POOL_SIZE: '1', WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_ATTEMPTS: '3', WEBHOOK_RETRY_BASE_MS: '50' } })
+    const allowAll = await buildTestApp({
+      env: { STT_POOL_SIZE: '1', WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_ATTEMPTS: '3', WEBHOOK_RETRY_BASE_MS: '50' }
+    })
     try {
       const { prisma } = allowAll.app.db
       const record = await prisma.callRecord.create({
         data: { filename: 'a.wav', sizeBytes: 1, status: 'completed', webhookUrl: `http://127.0.0.1:${port}/moved` }
       })
       await allowAll.app.queue.add('deliver-webhook', { id: record.id })
-      const done = await waitFor(() => prisma.callRecord.findUniqueOrThrow({ where: { id: record.id } }), (r) => r.webhookStatus === 'failed', 10_000)
+      const done = await waitFor(
+        () => prisma.callRecord.findUniqueOrThrow({ where: { id: record.id } }),
+        (r) => r.webhookStatus === 'failed',
+        10_000
+      )
       expect(done).toMatchObject({ webhookStatus: 'failed', webhookAttempts: 1 })
       expect(done.webhookLastError).toMatch(/302.*redirect/)
       expect(hits).toContain('/moved')

@@ -13,9 +13,22 @@ import { waitFor } from '../queue/wait.js'
 const SECRET = 'test-webhook-secret-123'
 const TOKEN = 'receiver-token-do-not-log'
 
-interface LogLine { level: number; msg: string; [key: string]: unknown }
-interface Hit { at: number; body: string; signature: string }
-interface WebhookView { status: string; attempts: number; last_error: string | null; delivered_at: string | null }
+interface LogLine {
+  level: number
+  msg: string
+  [key: string]: unknown
+}
+interface Hit {
+  at: number
+  body: string
+  signature: string
+}
+interface WebhookView {
+  status: string
+  attempts: number
+  last_error: string | null
+  delivered_at: string | null
+}
 
 describe('webhook delivery', () => {
   let app: FastifyInstance
@@ -50,9 +63,18 @@ describe('webhook delivery', () => {
     receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`
 
     db = mode === 'real' ? await createTestDatabase() : null
-    const config = loadConfig(testEnv({
-      DATABASE_URL: db?.url, WEBHOOK_SECRET: SECRET, WEBHOOK_ATTEMPTS: '4', WEBHOOK_RETRY_BASE_MS: '100', WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE: 'true', STT_POOL_SIZE: '1', RATE_LIMIT_PER_MINUTE: '1000'
-    }))
+    const config = loadConfig(
+      testEnv({
+        DATABASE_URL: db?.url,
+        WEBHOOK_SECRET: SECRET,
+        WEBHOOK_ATTEMPTS: '4',
+        WEBHOOK_RETRY_BASE_MS: '100',
+        WEBHOOK_ALLOW_HTTP: 'true',
+        WEBHOOK_ALLOW_PRIVATE: 'true',
+        STT_POOL_SIZE: '1',
+        RATE_LIMIT_PER_MINUTE: '1000'
+      })
+    )
     const stream = new Writable({
       write(chunk, _encoding, done) {
         for (const line of String(chunk).split('\n')) if (line) logs.push(JSON.parse(line) as LogLine)
@@ -73,7 +95,8 @@ describe('webhook delivery', () => {
   async function callNotifying(path: string): Promise<{ id: string; webhook: WebhookView }> {
     const form = new FormData()
     form.append('file', new Blob([audio]), 'call.wav')
-    for (const [k, v] of Object.entries({ diarize: 'false', emotion: 'false', analyze: 'false', webhook_url: `${receiverUrl}${path}?token=${TOKEN}` })) form.append(k, v)
+    for (const [k, v] of Object.entries({ diarize: 'false', emotion: 'false', analyze: 'false', webhook_url: `${receiverUrl}${path}?token=${TOKEN}` }))
+      form.append(k, v)
     const res = await fetch(`${base}/api/calls`, { method: 'POST', body: form })
     expect(res.status).toBe(201)
     const { id } = ((await res.json()) as { data: { id: string } }).data
@@ -97,12 +120,24 @@ describe('webhook delivery', () => {
     expect(posts[2]!.at - posts[1]!.at).toBeGreaterThanOrEqual(190)
     const last = posts[2]!
     const [t, v1] = last.signature.split(',')
-    expect(v1).toBe(`v1=${createHmac('sha256', SECRET).update(`${t!.slice(2)}.${last.body}`).digest('hex')}`)
+    expect(v1).toBe(
+      `v1=${createHmac('sha256', SECRET)
+        .update(`${t!.slice(2)}.${last.body}`)
+        .digest('hex')}`
+    )
     expect(JSON.parse(last.body)).toMatchObject({ event: 'call.completed', data: { id, status: 'completed' } })
 
     const lines = linesFor(id)
-    expect(lines.map((l) => [l.level, l.msg, l.attempt])).toEqual([[40, 'job failed, will retry', 1], [40, 'job failed, will retry', 2]])
-    expect(lines[0]).toMatchObject({ job: 'deliver-webhook', host: new URL(receiverUrl).host, status: 503, error: 'webhook delivery failed: receiver answered 503' })
+    expect(lines.map((l) => [l.level, l.msg, l.attempt])).toEqual([
+      [40, 'job failed, will retry', 1],
+      [40, 'job failed, will retry', 2]
+    ])
+    expect(lines[0]).toMatchObject({
+      job: 'deliver-webhook',
+      host: new URL(receiverUrl).host,
+      status: 503,
+      error: 'webhook delivery failed: receiver answered 503'
+    })
   })
 
   it('marks the delivery failed after every attempt failed, with the last error, and logs an error', async () => {

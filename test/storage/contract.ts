@@ -32,7 +32,10 @@ export function behavesLikeABlobStore(store: () => BlobStore) {
   it('reports a missing file as a 404 that names the key', async () => {
     const s = store()
     for (const read of [() => s.get('audio/never-stored'), () => s.stream('audio/never-stored')]) {
-      const err = await read().then(() => null, (e: unknown) => e)
+      const err = await read().then(
+        () => null,
+        (e: unknown) => e
+      )
       expect(err).toMatchObject({ statusCode: 404, code: 'blob_not_found', message: expect.stringContaining('"audio/never-stored"') })
     }
     expect(await s.exists('audio/never-stored')).toBe(false)

@@ -11,7 +11,15 @@ describe('S3 store against an S3-compatible server', () => {
   let store: BlobStore
   const stores: BlobStore[] = []
   const open = (over: Partial<S3StoreOptions> = {}) => {
-    const s = createS3Store({ bucket: s3.bucket, endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, presignedExpirySeconds: 3600, credentials: s3.credentials, ...over })
+    const s = createS3Store({
+      bucket: s3.bucket,
+      endpoint: s3.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      presignedExpirySeconds: 3600,
+      credentials: s3.credentials,
+      ...over
+    })
     stores.push(s)
     return s
   }
@@ -53,7 +61,11 @@ describe('S3 store against an S3-compatible server', () => {
 
   it('names the bucket and S3_BUCKET_NAME when the bucket does not exist', async () => {
     const missing = open({ bucket: 'no-such-bucket-here' })
-    const expected = { statusCode: 503, code: 'storage_bucket_missing', message: expect.stringMatching(/Bucket "no-such-bucket-here" does not exist.*S3_BUCKET_NAME/) }
+    const expected = {
+      statusCode: 503,
+      code: 'storage_bucket_missing',
+      message: expect.stringMatching(/Bucket "no-such-bucket-here" does not exist.*S3_BUCKET_NAME/)
+    }
     await expect(missing.put('audio/x', new Uint8Array([1]))).rejects.toMatchObject(expected)
     await expect(missing.get('audio/x')).rejects.toMatchObject(expected)
     await expect(missing.check()).rejects.toMatchObject(expected)
@@ -74,6 +86,9 @@ describe('S3 store against an S3-compatible server', () => {
       })
     })
     const unreachable = open({ endpoint: `http://127.0.0.1:${port}` })
-    await expect(unreachable.check()).rejects.toMatchObject({ code: 'storage_unreachable', message: expect.stringContaining(`http://127.0.0.1:${port} (S3_ENDPOINT)`) })
+    await expect(unreachable.check()).rejects.toMatchObject({
+      code: 'storage_unreachable',
+      message: expect.stringContaining(`http://127.0.0.1:${port} (S3_ENDPOINT)`)
+    })
   })
 })

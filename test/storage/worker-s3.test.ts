@@ -74,7 +74,7 @@ describe.skipIf(missing.length > 0)(missing.length ? `${title} (skipped: needs $
     worker.stderr!.on('data', (d) => (output += d))
 
     let record: any
-    for (const until = Date.now() + 90_000; Date.now() < until; ) {
+    for (const until = Date.now() + 90_000; Date.now() < until;) {
       record = ((await (await fetch(`${base}/api/calls/${id}`)).json()) as any).data
       if (record.status === 'completed' || record.status === 'failed' || worker.exitCode !== null) break
       await new Promise((r) => setTimeout(r, 100))

@@ -7,10 +7,40 @@ import type { Sentence } from './text.js'
 // "problem" so low that an apology or a wrong number reads as anger; call-centre words AFINN lacks are added.
 const sentiment = new Sentiment()
 const EXTRAS: Record<string, number> = {
-  thank: 1, thanks: 1, sorry: 0, please: 0, wrong: -1, bother: -1, problem: -1, unacceptable: -3, overcharged: -3, useless: -3, ridiculous: -3, incompetent: -3,
-  frustrated: -3, frustrating: -3, furious: -4, livid: -4, perfect: 3, awesome: 3, wonderful: 3, excellent: 3
+  thank: 1,
+  thanks: 1,
+  sorry: 0,
+  please: 0,
+  wrong: -1,
+  bother: -1,
+  problem: -1,
+  unacceptable: -3,
+  overcharged: -3,
+  useless: -3,
+  ridiculous: -3,
+  incompetent: -3,
+  frustrated: -3,
+  frustrating: -3,
+  furious: -4,
+  livid: -4,
+  perfect: 3,
+  awesome: 3,
+  wonderful: 3,
+  excellent: 3
 }
-const FIELD_SCORE: Record<string, number> = { positive: 2, negative: -2, happy: 2, joy: 2, angry: -3, anger: -3, sad: -2, sadness: -2, frustrated: -3, disgust: -2, fear: -1 }
+const FIELD_SCORE: Record<string, number> = {
+  positive: 2,
+  negative: -2,
+  happy: 2,
+  joy: 2,
+  angry: -3,
+  anger: -3,
+  sad: -2,
+  sadness: -2,
+  frustrated: -3,
+  disgust: -2,
+  fear: -1
+}
 
 /** Polarity of one sentence: lexicon score, plus what the emotion model said about its utterance. */
 export function polarity(s: Sentence): number {
@@ -32,7 +62,10 @@ export function moodOf(sentences: Sentence[]): Mood {
 
 const EMOTION_CUES: Array<[string, RegExp]> = [
   ['anger', /\b(angry|furious|livid|outrageous|ridiculous|unacceptable|sick of|fed up|pissed)\b/],
-  ['frustration', /\b(frustrat\w*|(overcharged|broken|charged|failed|happened|down|not working) again|still (not|hasn't|haven't|doesn't)|(third|fourth|fifth) time|waiting|on hold)\b/],
+  [
+    'frustration',
+    /\b(frustrat\w*|(overcharged|broken|charged|failed|happened|down|not working) again|still (not|hasn't|haven't|doesn't)|(third|fourth|fifth) time|waiting|on hold)\b/
+  ],
   ['disappointment', /\b(disappoint\w*|let down|expected better)\b/],
   ['gratitude', /\b(thank you so much|thanks so much|really appreciate|much appreciated|thank you very much|that's very kind)\b/],
   ['joy', /\b(great|perfect|wonderful|excellent|awesome|love it|fantastic|happy|glad|excited)\b/],
@@ -40,7 +73,14 @@ const EMOTION_CUES: Array<[string, RegExp]> = [
   ['worry', /\b(worried|concerned|afraid|nervous|urgent|emergency)\b/]
 ]
 const FIELD_EMOTION: Record<string, string> = {
-  angry: 'anger', happy: 'joy', sad: 'sadness', fearful: 'fear', surprised: 'surprise', disgusted: 'disgust', calm: 'calm', frustrated: 'frustration'
+  angry: 'anger',
+  happy: 'joy',
+  sad: 'sadness',
+  fearful: 'fear',
+  surprised: 'surprise',
+  disgusted: 'disgust',
+  calm: 'calm',
+  frustrated: 'frustration'
 }
 
 /** Emotions the emotion model heard, then those the words express, most frequent first. */
@@ -52,7 +92,10 @@ export function emotionsOf(sentences: Sentence[]): string[] {
     if (field && field !== 'neutral') add(FIELD_EMOTION[field] ?? field)
     for (const [emotion, re] of EMOTION_CUES) if (re.test(s.plain)) add(emotion)
   }
-  const ranked = [...counts].sort((a, b) => b[1] - a[1]).map(([e]) => e).slice(0, 5)
+  const ranked = [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([e]) => e)
+    .slice(0, 5)
   const heardNeutral = sentences.some((s) => s.emotion?.toLowerCase() === 'neutral')
   return ranked.length ? ranked : heardNeutral ? ['neutral'] : []
 }

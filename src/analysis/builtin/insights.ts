@@ -68,7 +68,8 @@ const RULES: Array<(ctx: InsightContext) => string | undefined> = [
   },
   (ctx) => {
     const talk = (role: string) => ctx.all.filter((s) => ctx.roles[s.speaker] === role).reduce((t, s) => t + (s.end - s.start), 0)
-    const agent = talk('agent'), customer = talk('customer')
+    const agent = talk('agent'),
+      customer = talk('customer')
     if (agent + customer === 0) return undefined
     return `The customer spoke for ${Math.round((100 * customer) / (agent + customer))}% of the conversation.`
   },

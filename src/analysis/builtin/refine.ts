@@ -16,13 +16,22 @@ const PROFANITY: Array<[RegExp, string]> = [
   [/\b(fuck|shit|damn|dammit|goddammit|hell|bastard|asshole|bitch)\b[,!]?/gi, '']
 ]
 const INFORMAL: Array<[RegExp, string]> = [
-  [/\bgonna\b/gi, 'going to'], [/\bwanna\b/gi, 'want to'], [/\bgotta\b/gi, 'have to'], [/\bgimme\b/gi, 'give me'],
-  [/\basap\b/gi, 'as soon as possible'], [/\byeah\b/gi, 'yes'], [/^ok\b/gi, 'okay'], [/\bnope\b/gi, 'no'], [/\bshut up\b/gi, 'let me speak']
+  [/\bgonna\b/gi, 'going to'],
+  [/\bwanna\b/gi, 'want to'],
+  [/\bgotta\b/gi, 'have to'],
+  [/\bgimme\b/gi, 'give me'],
+  [/\basap\b/gi, 'as soon as possible'],
+  [/\byeah\b/gi, 'yes'],
+  [/^ok\b/gi, 'okay'],
+  [/\bnope\b/gi, 'no'],
+  [/\bshut up\b/gi, 'let me speak']
 ]
 const REQUEST_VERBS = new Set(
-  ('send give tell call email check fix get make show update bring book schedule help explain sort finish forward share review confirm ' +
+  (
+    'send give tell call email check fix get make show update bring book schedule help explain sort finish forward share review confirm ' +
     'cancel stop do put move change add remove delete reply answer come wait hurry read write sign pay print submit prepare find order ' +
-    'keep turn open close arrange follow ship refund resend text').split(' ')
+    'keep turn open close arrange follow ship refund resend text'
+  ).split(' ')
 )
 // Set phrases that look like orders but are not requests to the listener.
 const NOT_REQUESTS = /^(have a|enjoy|thank|excuse|welcome|be |see you|take care|let's|let us|look forward|get well|sorry)/
@@ -33,7 +42,11 @@ const DEMAND = /\s(?=(?:i want|i need|i would like|i'd like|i demand|i expect|gi
 const NOT_BEFORE_DEMAND = /\b(think|guess|said|say|know|that|because|if|and|but|so|when|what|why|where|how|maybe|really|just|also|still|hello|hi|hey)$/i
 
 function request(action: string): string {
-  const body = action.replace(/^please\s+/, '').replace(/,?\s+(thanks|thank you)$/, '').replace(/,?\s+please$/, '').replace(WHEN_NOW, ' as soon as possible')
+  const body = action
+    .replace(/^please\s+/, '')
+    .replace(/,?\s+(thanks|thank you)$/, '')
+    .replace(/,?\s+please$/, '')
+    .replace(WHEN_NOW, ' as soon as possible')
   return `Could you please ${body}?`
 }
 
@@ -47,7 +60,8 @@ function soften(sentence: string, mark: string): [string, boolean] {
   let s = sentence
   const lower = (s[0].toLowerCase() + s.slice(1)).replace(/^(so|and|just|now|well|okay so)\s+(?=\w)/i, '')
   let m: RegExpExecArray | null
-  if ((m = /^(i want you to|i need you to|you need to|you must|you have to|you should|you better|you'd better)\s+(.+)/i.exec(lower))) return [request(m[2]), true]
+  if ((m = /^(i want you to|i need you to|you need to|you must|you have to|you should|you better|you'd better)\s+(.+)/i.exec(lower)))
+    return [request(m[2]), true]
   if ((m = /^(can|will|would|could) you (please )?(.+)/i.exec(lower))) return [request(m[3]), true]
   if (QUESTION.test(lower)) return [lower + '?', false]
   if (/^please\s+\w/.test(lower) || isImperative(lower)) return [request(lower), true]
@@ -73,13 +87,20 @@ function sentencesOf(text: string): Array<[string, string]> {
   const pieces: Array<[string, string]> = /[.!?]/.test(text)
     ? [...text.matchAll(/([^.!?]+)([.!?]*)/g)].map((m) => [m[1].trim(), m[2][0] ?? ''])
     : splitRunOn(text.trim().split(/\s+/).filter(Boolean)).map((ws) => [ws.join(' '), ''])
-  return pieces.flatMap(([s, mark]) => {
-    const parts = splitDemands(s)
-    return parts.map((p, i) => [p.trim(), i === parts.length - 1 ? mark : ''] as [string, string])
-  }).filter(([s]) => s)
+  return pieces
+    .flatMap(([s, mark]) => {
+      const parts = splitDemands(s)
+      return parts.map((p, i) => [p.trim(), i === parts.length - 1 ? mark : ''] as [string, string])
+    })
+    .filter(([s]) => s)
 }
 
-const tidy = (s: string) => s.replace(/\s+([,.?!])/g, '$1').replace(/,+/g, ',').replace(/^[\s,]+|[\s,]+$/g, '').replace(/\s+/g, ' ')
+const tidy = (s: string) =>
+  s
+    .replace(/\s+([,.?!])/g, '$1')
+    .replace(/,+/g, ',')
+    .replace(/^[\s,]+|[\s,]+$/g, '')
+    .replace(/\s+/g, ' ')
 
 /**
  * Rule-based politeness rewrite: fillers and profanity out, shouting lowered, orders turned into
@@ -101,7 +122,11 @@ export function refineText(text: string): string {
     asked ||= isRequest
     const cased = properCase(soft)
     const sentence = cased[0].toUpperCase() + cased.slice(1)
-    return [opener ? `${opener[0].toUpperCase()}${opener.slice(1).toLowerCase()}, ${/^I\b/.test(sentence) ? sentence : sentence[0].toLowerCase() + sentence.slice(1)}` : sentence]
+    return [
+      opener
+        ? `${opener[0].toUpperCase()}${opener.slice(1).toLowerCase()}, ${/^I\b/.test(sentence) ? sentence : sentence[0].toLowerCase() + sentence.slice(1)}`
+        : sentence
+    ]
   })
   if (asked && !/\b(thank|thanks)\b/i.test(out.join(' '))) out.push('Thank you.')
   return out.join(' ')

@@ -1,7 +1,8 @@
 import { countCue, hasCue } from './cues.js'
 import type { Sentence } from './text.js'
 
-const CUSTOMER_SIGNS = /\b(i want|i'd like|i would like|i need|my (account|bill|order|phone|internet|card|subscription|plan)|i was charged|i called|i'm calling (about|because|to))\b/
+const CUSTOMER_SIGNS =
+  /\b(i want|i'd like|i would like|i need|my (account|bill|order|phone|internet|card|subscription|plan)|i was charged|i called|i'm calling (about|because|to))\b/
 
 /**
  * Role of each speaker. An agent gives themselves away by greeting with a company name or offering

@@ -18,7 +18,12 @@ export function summarize(sentences: Sentence[], roles: Record<string, string>):
 
   const isCustomer = (s: Sentence) => ['customer', 'caller'].includes(roles[s.speaker])
   // The customer's first real sentences say why they called.
-  const opening = new Set(sentences.map((s, i) => (isCustomer(s) && words[i].length >= 2 ? i : -1)).filter((i) => i >= 0).slice(0, 2))
+  const opening = new Set(
+    sentences
+      .map((s, i) => (isCustomer(s) && words[i].length >= 2 ? i : -1))
+      .filter((i) => i >= 0)
+      .slice(0, 2)
+  )
   const scored = sentences.map((s, i) => {
     const ws = words[i]
     if (ws.length < 2) return { i, score: 0 }

@@ -43,7 +43,9 @@ export function completionsProvider(name: string, model: string, keyVariable: st
       return completion.choices[0]?.message?.content ?? ''
     },
     async stream(request, signal) {
-      const chunks = (await create({ ...params(model, request), stream: true }, signal)) as AsyncIterable<{ choices: { delta?: { content?: string | null } }[] }>
+      const chunks = (await create({ ...params(model, request), stream: true }, signal)) as AsyncIterable<{
+        choices: { delta?: { content?: string | null } }[]
+      }>
       return (async function* () {
         for await (const chunk of chunks) {
           const delta = chunk.choices[0]?.delta?.content

@@ -16,7 +16,10 @@ export interface GeminiChatOptions {
  * `responseJsonSchema` (full JSON Schema, free-form maps included), which Gemini enforces itself.
  */
 function params(model: string, request: ChatRequest, signal: AbortSignal): GenerateContentParameters {
-  const system = request.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n')
+  const system = request.messages
+    .filter((m) => m.role === 'system')
+    .map((m) => m.content)
+    .join('\n\n')
   const contents: Content[] = request.messages
     .filter((m) => m.role !== 'system')
     .map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: [{ text: m.content }] }))

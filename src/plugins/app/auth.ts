@@ -51,15 +51,18 @@ export default fp(
     const auth = createAuthService(fastify.db.prisma, { tokenTtlHours: config.TOKEN_TTL_HOURS })
     fastify.decorate('auth', auth)
     fastify.decorateRequest('user', null)
-    fastify.decorate('loginLockout', createLoginLockout(fastify.createRateLimit, {
-      maxFailures: config.AUTH_MAX_FAILURES_PER_ACCOUNT,
-      windowMinutes: config.AUTH_WINDOW_MINUTES,
-      accountOf: (request) => (request.body as LoginBody).username.trim().toLowerCase()
-    }))
+    fastify.decorate(
+      'loginLockout',
+      createLoginLockout(fastify.createRateLimit, {
+        maxFailures: config.AUTH_MAX_FAILURES_PER_ACCOUNT,
+        windowMinutes: config.AUTH_WINDOW_MINUTES,
+        accountOf: (request) => (request.body as LoginBody).username.trim().toLowerCase()
+      })
+    )
     if (config.AUTH_MODE === 'optional') {
       fastify.log.warn(
         'AUTH_MODE=optional: anonymous clients share one pool of anonymous records, and any of them can list, ' +
-        'read and delete all of it. Set AUTH_MODE=required for a server others can reach.'
+          'read and delete all of it. Set AUTH_MODE=required for a server others can reach.'
       )
     }
 
@@ -81,7 +84,10 @@ export default fp(
       if ('refused' in result) {
         fastify.metrics.authFailures.inc({ reason: result.refused })
         const why = { unknown: 'is not valid', expired: 'has expired', revoked: 'has been revoked' }[result.refused]
-        throw unauthorized(`The bearer token ${why}: log in again or use another API key.`, `token_${result.refused === 'unknown' ? 'invalid' : result.refused}`)
+        throw unauthorized(
+          `The bearer token ${why}: log in again or use another API key.`,
+          `token_${result.refused === 'unknown' ? 'invalid' : result.refused}`
+        )
       }
       request.user = result
     })

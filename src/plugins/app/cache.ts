@@ -40,9 +40,15 @@ export function createMemoryCache(): Cache {
   return {
     kind: 'memory',
     redis: null,
-    async get(key) { return lru.get(key) ?? null },
-    async set(key, value, ttlSeconds) { lru.set(key, value, ttlSeconds ? { ttl: ttlSeconds * 1000 } : undefined) },
-    async del(key) { lru.delete(key) },
+    async get(key) {
+      return lru.get(key) ?? null
+    },
+    async set(key, value, ttlSeconds) {
+      lru.set(key, value, ttlSeconds ? { ttl: ttlSeconds * 1000 } : undefined)
+    },
+    async del(key) {
+      lru.delete(key)
+    },
     status: () => ({ kind: 'memory', healthy: true, degraded: false }),
     async ping() {},
     async close() {}
@@ -89,16 +95,30 @@ export function createRedisCache(url: string, prefix: string, log: FastifyBaseLo
   return {
     kind: 'redis',
     redis,
-    get: (key) => guarded(() => redis.get(k(key)), () => fallback.get(key) ?? null),
+    get: (key) =>
+      guarded(
+        () => redis.get(k(key)),
+        () => fallback.get(key) ?? null
+      ),
     set: (key, value, ttl) =>
       guarded(
         async () => {
           if (ttl) await redis.set(k(key), value, 'EX', Math.ceil(ttl))
           else await redis.set(k(key), value)
         },
-        () => { fallback.set(key, value, ttl ? { ttl: ttl * 1000 } : undefined) }
+        () => {
+          fallback.set(key, value, ttl ? { ttl: ttl * 1000 } : undefined)
+        }
       ),
-    del: (key) => guarded(async () => { await redis.del(k(key)) }, () => { fallback.delete(key) }),
+    del: (key) =>
+      guarded(
+        async () => {
+          await redis.del(k(key))
+        },
+        () => {
+          fallback.delete(key)
+        }
+      ),
     status: () => {
       const healthy = redis.status === 'ready' && lastError === undefined
       return { kind: 'redis', healthy, degraded: !healthy, ...(!healthy && { error: lastError ?? `connection ${redis.status}` }) }

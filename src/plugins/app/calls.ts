@@ -95,7 +95,16 @@ export default fp(
         let record: CallRecord
         try {
           record = await db.prisma.callRecord.create({
-            data: { id, ownerId, filename, sizeBytes: bytes.length, options: options as object, webhookUrl: options.webhook_url ?? null, ...idempotency, ...leases.claim() }
+            data: {
+              id,
+              ownerId,
+              filename,
+              sizeBytes: bytes.length,
+              options: options as object,
+              webhookUrl: options.webhook_url ?? null,
+              ...idempotency,
+              ...leases.claim()
+            }
           })
         } catch (err) {
           leases.release(id)
@@ -108,7 +117,10 @@ export default fp(
           await storage.put(audioKey(record.id), bytes, { contentType: detectAudio(bytes)?.mime ?? 'application/octet-stream' })
         } catch (err) {
           leases.release(id)
-          await db.prisma.callRecord.update({ where: { id: record.id }, data: { status: 'failed', error: `Could not store the audio: ${(err as Error).message}` } })
+          await db.prisma.callRecord.update({
+            where: { id: record.id },
+            data: { status: 'failed', error: `Could not store the audio: ${(err as Error).message}` }
+          })
           throw err
         }
         await db.prisma.callRecord.update({ where: { id: record.id }, data: { audioPath: audioKey(record.id) } })
@@ -123,7 +135,10 @@ export default fp(
           return null
         }
         if (record.requestHash !== requestHash(bytes, options)) {
-          throw conflict('This Idempotency-Key was used in the last 24 hours for a different upload (another file or other options): send a new key for a new upload.', 'idempotency_key_reused')
+          throw conflict(
+            'This Idempotency-Key was used in the last 24 hours for a different upload (another file or other options): send a new key for a new upload.',
+            'idempotency_key_reused'
+          )
         }
         if (record.status === 'failed' && record.error === COULD_NOT_QUEUE) {
           // The earlier try never reached the queue: this retry queues the same record.
@@ -165,9 +180,15 @@ export default fp(
         } catch (err) {
           if (!(err instanceof QueueUnavailableError)) throw err
           leases.release(id)
-          await db.prisma.callRecord.updateMany({ where: { id, status: 'queued' }, data: { status: 'failed', error: COULD_NOT_QUEUE, processingBy: null, heartbeatAt: null } })
+          await db.prisma.callRecord.updateMany({
+            where: { id, status: 'queued' },
+            data: { status: 'failed', error: COULD_NOT_QUEUE, processingBy: null, heartbeatAt: null }
+          })
           fastify.log.warn({ callId: id, err: err.message }, 'could not queue a call')
-          throw unavailable('Could not queue the call: the job queue (Redis) is unreachable. Retry in a moment; send the same Idempotency-Key to reuse this upload.', 'queue_unavailable')
+          throw unavailable(
+            'Could not queue the call: the job queue (Redis) is unreachable. Retry in a moment; send the same Idempotency-Key to reuse this upload.',
+            'queue_unavailable'
+          )
         }
         // Redis holds the job now; in memory this process still does, until the job has run.
         if (queue.kind === 'bullmq') leases.release(id)

@@ -1,7 +1,13 @@
 import fp from 'fastify-plugin'
 import type { Config } from '../../config.js'
 import {
-  createBuiltinChat, createChatClient, createGeminiChat, createGroqChat, createOpenAiChat, type ChatClient, type ChatProvider
+  createBuiltinChat,
+  createChatClient,
+  createGeminiChat,
+  createGroqChat,
+  createOpenAiChat,
+  type ChatClient,
+  type ChatProvider
 } from '../../chat/index.js'
 
 declare module 'fastify' {
@@ -10,8 +16,7 @@ declare module 'fastify' {
   }
 }
 
-const NO_MODEL =
-  'No chat model is configured: set GROQ_API_KEY, OPENAI_API_KEY or GEMINI_API_KEY (LLM_PROVIDER picks one when several are set).'
+const NO_MODEL = 'No chat model is configured: set GROQ_API_KEY, OPENAI_API_KEY or GEMINI_API_KEY (LLM_PROVIDER picks one when several are set).'
 
 /** LLM_PROVIDER when set; otherwise the first cloud provider with a key; otherwise the built-in one, which cannot converse. */
 export function chooseChatProvider(config: Config): ChatProvider {
@@ -29,7 +34,9 @@ export function chooseChatProvider(config: Config): ChatProvider {
       return createGeminiChat({ apiKey: need(config.GEMINI_API_KEY, 'GEMINI_API_KEY'), baseUrl: config.GEMINI_BASE_URL, model: config.LLM_MODEL })
     default:
       return createBuiltinChat(
-        config.LLM_PROVIDER === 'builtin' ? 'LLM_PROVIDER=builtin selects the offline analyzer, which cannot hold a conversation: set LLM_PROVIDER to groq, openai or gemini and its API key.' : NO_MODEL
+        config.LLM_PROVIDER === 'builtin'
+          ? 'LLM_PROVIDER=builtin selects the offline analyzer, which cannot hold a conversation: set LLM_PROVIDER to groq, openai or gemini and its API key.'
+          : NO_MODEL
       )
   }
 }

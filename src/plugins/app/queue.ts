@@ -16,7 +16,9 @@ export default fp(
   async (fastify) => {
     const { REDIS_URL: url, REDIS_PREFIX: prefix } = fastify.config
     const defaults = jobDefaults(fastify.config)
-    const queue = url ? createBullQueue<JobPayloads>({ url, prefix, log: fastify.log, defaults, leaseMs: fastify.config.JOB_LEASE_MS }) : createMemoryQueue<JobPayloads>({ defaults })
+    const queue = url
+      ? createBullQueue<JobPayloads>({ url, prefix, log: fastify.log, defaults, leaseMs: fastify.config.JOB_LEASE_MS })
+      : createMemoryQueue<JobPayloads>({ defaults })
     fastify.decorate('queue', queue)
     fastify.addHook('onClose', async () => queue.close())
   },

@@ -25,10 +25,16 @@ function configuredEngines(config: Config, log: FastifyBaseLogger): SttEngine[] 
   const cloud = { timeoutMs: config.STT_TIMEOUT_SECONDS * 1000 }
   return [
     createSphinxEngine({ poolSize: config.STT_POOL_SIZE, modelDir: config.SPHINX_MODEL_DIR, logger: log }),
-    ...(config.WHISPER_MODEL_PATH ? [createWhisperEngine({ modelPath: config.WHISPER_MODEL_PATH, poolSize: config.WHISPER_POOL_SIZE, threads: config.WHISPER_THREADS })] : []),
+    ...(config.WHISPER_MODEL_PATH
+      ? [createWhisperEngine({ modelPath: config.WHISPER_MODEL_PATH, poolSize: config.WHISPER_POOL_SIZE, threads: config.WHISPER_THREADS })]
+      : []),
     ...(config.GROQ_API_KEY ? [createGroqEngine({ apiKey: config.GROQ_API_KEY, baseURL: config.GROQ_BASE_URL, model: config.GROQ_STT_MODEL, ...cloud })] : []),
-    ...(config.OPENAI_API_KEY || config.OPENAI_BASE_URL ? [createOpenAiEngine({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_STT_MODEL, ...cloud })] : []),
-    ...(config.GEMINI_API_KEY ? [createGeminiEngine({ apiKey: config.GEMINI_API_KEY, baseUrl: config.GEMINI_BASE_URL, model: config.GEMINI_STT_MODEL, ...cloud })] : [])
+    ...(config.OPENAI_API_KEY || config.OPENAI_BASE_URL
+      ? [createOpenAiEngine({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_STT_MODEL, ...cloud })]
+      : []),
+    ...(config.GEMINI_API_KEY
+      ? [createGeminiEngine({ apiKey: config.GEMINI_API_KEY, baseUrl: config.GEMINI_BASE_URL, model: config.GEMINI_STT_MODEL, ...cloud })]
+      : [])
   ]
 }
 
@@ -67,7 +73,14 @@ export default fp<SttPluginOptions>(
     for (const s of status) {
       if (!s.available) log.warn({ engine: s.name, reason: s.reason }, 'speech engine unavailable')
     }
-    log.info({ default: stt.defaultEngine, engines: status.map((s) => `${s.name}${s.available ? '' : ' (unavailable)'}`), ms: Math.round(performance.now() - warmStart) }, 'speech engines ready')
+    log.info(
+      {
+        default: stt.defaultEngine,
+        engines: status.map((s) => `${s.name}${s.available ? '' : ' (unavailable)'}`),
+        ms: Math.round(performance.now() - warmStart)
+      },
+      'speech engines ready'
+    )
 
     fastify.health.addCheck('stt', async () => {
       const all = await stt.status()

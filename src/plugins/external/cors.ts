@@ -5,7 +5,13 @@ import cors from '@fastify/cors'
 export default fp(
   async (fastify) => {
     const setting = fastify.config.CORS_ORIGINS.trim()
-    const origin = setting === '*' ? true : setting.split(',').map((o) => o.trim()).filter(Boolean)
+    const origin =
+      setting === '*'
+        ? true
+        : setting
+            .split(',')
+            .map((o) => o.trim())
+            .filter(Boolean)
     await fastify.register(cors, {
       origin,
       methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],

@@ -69,10 +69,7 @@ export default fp(
     fastify.addHook('onResponse', async (request, reply) => {
       // The route template, never the raw URL, keeps label cardinality bounded.
       const route = request.routeOptions.url ?? 'unmatched'
-      metrics.httpDuration.observe(
-        { method: request.method, route, status_code: String(reply.statusCode) },
-        reply.elapsedTime / 1000
-      )
+      metrics.httpDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000)
     })
   },
   { name: 'metrics' }

@@ -17,7 +17,12 @@ type StoreParams = { continueExceeding?: boolean; exponentialBackoff?: boolean }
 // no exports map, so they load by path.
 const require = createRequire(import.meta.url)
 const LocalStore = require('@fastify/rate-limit/store/LocalStore') as new (continueExceeding: boolean, exponentialBackoff: boolean) => Store
-const RedisStore = require('@fastify/rate-limit/store/RedisStore') as new (continueExceeding: boolean, exponentialBackoff: boolean, redis: Redis, key: string) => Store
+const RedisStore = require('@fastify/rate-limit/store/RedisStore') as new (
+  continueExceeding: boolean,
+  exponentialBackoff: boolean,
+  redis: Redis,
+  key: string
+) => Store
 
 /**
  * A store for @fastify/rate-limit that counts in Redis, shared by every instance, and falls back to
@@ -38,9 +43,15 @@ export function resilientStore(redis: Redis | null, nameSpace: string, log: Fast
       this.remote = redis && new RedisStore(Boolean(params.continueExceeding), Boolean(params.exponentialBackoff), redis, nameSpace)
     }
 
-    incr(key: string, cb: Callback, timeWindow: number, max: number) { this.run('incr', key, cb, timeWindow, max) }
-    read(key: string, cb: Callback, timeWindow: number, max: number) { this.run('read', key, cb, timeWindow, max) }
-    child(options: object) { return new ResilientStore(options) }
+    incr(key: string, cb: Callback, timeWindow: number, max: number) {
+      this.run('incr', key, cb, timeWindow, max)
+    }
+    read(key: string, cb: Callback, timeWindow: number, max: number) {
+      this.run('read', key, cb, timeWindow, max)
+    }
+    child(options: object) {
+      return new ResilientStore(options)
+    }
 
     private run(method: Method, key: string, cb: Callback, timeWindow: number, max: number) {
       const fallBack = (err?: Error) => {
@@ -50,12 +61,17 @@ export function resilientStore(redis: Redis | null, nameSpace: string, log: Fast
       }
       if (!this.remote || !redis) return this.local[method](key, cb, timeWindow, max)
       if (redis.status !== 'ready') return fallBack()
-      this.remote[method](key, (err, result) => {
-        if (err) return fallBack(err)
-        if (degraded) log.info('Redis reachable again: rate limits are shared again')
-        degraded = false
-        cb(null, result)
-      }, timeWindow, max)
+      this.remote[method](
+        key,
+        (err, result) => {
+          if (err) return fallBack(err)
+          if (degraded) log.info('Redis reachable again: rate limits are shared again')
+          degraded = false
+          cb(null, result)
+        },
+        timeWindow,
+        max
+      )
     }
   }
 }

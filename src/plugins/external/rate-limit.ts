@@ -50,9 +50,7 @@ function limitAll(fastify: FastifyInstance, limits: Limit[]): preHandlerAsyncHoo
     count: fastify.createRateLimit({ max: limit.max, timeWindow: limit.timeWindow, keyGenerator: (req) => limit.key(req)! })
   }))
   return async (request, reply) => {
-    const counted = await Promise.all(
-      checks.filter((c) => c.limit.key(request) !== null).map(async (c) => ({ limit: c.limit, state: await c.count(request) }))
-    )
+    const counted = await Promise.all(checks.filter((c) => c.limit.key(request) !== null).map(async (c) => ({ limit: c.limit, state: await c.count(request) })))
     const states = counted.flatMap(({ limit, state }) => (state.isAllowed ? [] : [{ limit, ...state }]))
     const exceeded = states.filter((s) => s.isExceeded).sort((a, b) => b.ttl - a.ttl)[0]
     const shown = exceeded ?? states.sort((a, b) => a.remaining - b.remaining)[0]
@@ -85,11 +83,14 @@ export default fp(
       { max: config.RATE_LIMIT_PER_MINUTE, timeWindow: MINUTE, per: 'minute' },
       { max: config.RATE_LIMIT_PER_DAY, timeWindow: DAY, per: 'day' }
     ]
-    const audioWindowLimit = limitAll(fastify, audioWindows.flatMap((w) => [
-      { ...w, who: 'from one IP address', key: byIp(`audio:${w.per}`) },
-      // A signed-in account's allowance follows it from one address to the next.
-      { ...w, who: 'for one account', key: account(`audio:${w.per}`) }
-    ]))
+    const audioWindowLimit = limitAll(
+      fastify,
+      audioWindows.flatMap((w) => [
+        { ...w, who: 'from one IP address', key: byIp(`audio:${w.per}`) },
+        // A signed-in account's allowance follows it from one address to the next.
+        { ...w, who: 'for one account', key: account(`audio:${w.per}`) }
+      ])
+    )
     const guard = uploadGuard({
       maxPerIp: config.MAX_CONCURRENT_UPLOADS_PER_IP,
       idleSeconds: config.UPLOAD_IDLE_TIMEOUT_SECONDS,
@@ -101,22 +102,32 @@ export default fp(
     } satisfies preHandlerAsyncHookHandler)
 
     const authWindow = config.AUTH_WINDOW_MINUTES
-    fastify.decorate('authRateLimit', limitAll(fastify, [{
-      max: config.AUTH_MAX_ATTEMPTS_PER_IP,
-      timeWindow: authWindow * MINUTE,
-      per: `${authWindow} minutes`,
-      who: 'to register or log in from one IP address',
-      key: byIp('auth')
-    }]))
+    fastify.decorate(
+      'authRateLimit',
+      limitAll(fastify, [
+        {
+          max: config.AUTH_MAX_ATTEMPTS_PER_IP,
+          timeWindow: authWindow * MINUTE,
+          per: `${authWindow} minutes`,
+          who: 'to register or log in from one IP address',
+          key: byIp('auth')
+        }
+      ])
+    )
 
     // Stops clients from probing for routes at full speed.
-    fastify.decorate('notFoundRateLimit', limitAll(fastify, [{
-      max: config.NOT_FOUND_RATE_LIMIT_PER_MINUTE,
-      timeWindow: MINUTE,
-      per: 'minute',
-      who: 'to unknown routes from one IP address',
-      key: byIp('404')
-    }]))
+    fastify.decorate(
+      'notFoundRateLimit',
+      limitAll(fastify, [
+        {
+          max: config.NOT_FOUND_RATE_LIMIT_PER_MINUTE,
+          timeWindow: MINUTE,
+          per: 'minute',
+          who: 'to unknown routes from one IP address',
+          key: byIp('404')
+        }
+      ])
+    )
   },
   { name: 'rate-limit', dependencies: ['config', 'cache'] }
 )

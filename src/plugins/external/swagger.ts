@@ -32,8 +32,7 @@ export default fp(
         info: {
           title: 'voxlens',
           version: VERSION,
-          description:
-            'Self-hostable voice-intelligence API: transcripts with word timings, speakers, emotion and analysis.'
+          description: 'Self-hostable voice-intelligence API: transcripts with word timings, speakers, emotion and analysis.'
         },
         // Relative, so the document is right whatever address or proxy the server is reached by.
         servers: [{ url: '/', description: 'This server' }],

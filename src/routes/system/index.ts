@@ -22,61 +22,73 @@ const systemRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     route.config = { ...route.config, loadShedding: false }
   })
 
-  fastify.get('/health', {
-    schema: {
-      tags: ['system'],
-      security: security.none,
-      operationId: 'health',
-      summary: 'Liveness: the process is up and serving',
-      response: {
-        200: Type.Object({
-          status: Type.Literal('ok'),
-          version: Type.String(),
-          uptime_seconds: Type.Number(),
-          components: Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown()))
-        }),
-        500: ErrorRef
+  fastify.get(
+    '/health',
+    {
+      schema: {
+        tags: ['system'],
+        security: security.none,
+        operationId: 'health',
+        summary: 'Liveness: the process is up and serving',
+        response: {
+          200: Type.Object({
+            status: Type.Literal('ok'),
+            version: Type.String(),
+            uptime_seconds: Type.Number(),
+            components: Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown()))
+          }),
+          500: ErrorRef
+        }
       }
-    }
-  }, async () => ({
-    status: 'ok' as const,
-    version: VERSION,
-    uptime_seconds: Math.round(process.uptime()),
-    // Liveness must not depend on other services, so this only reports what is configured.
-    components: {
-      database: { kind: fastify.db.kind },
-      cache: { ...fastify.cache.status() },
-      queue: { kind: fastify.queue.kind },
-      auth: { mode: fastify.config.AUTH_MODE }
-    }
-  }))
+    },
+    async () => ({
+      status: 'ok' as const,
+      version: VERSION,
+      uptime_seconds: Math.round(process.uptime()),
+      // Liveness must not depend on other services, so this only reports what is configured.
+      components: {
+        database: { kind: fastify.db.kind },
+        cache: { ...fastify.cache.status() },
+        queue: { kind: fastify.queue.kind },
+        auth: { mode: fastify.config.AUTH_MODE }
+      }
+    })
+  )
 
-  fastify.get('/ready', {
-    schema: {
-      tags: ['system'],
-      security: security.none,
-      operationId: 'ready',
-      summary: 'Readiness: database, Redis (when configured) and engines are usable',
-      response: { 200: Type.Ref('Readiness'), 500: ErrorRef, 503: Type.Ref('Readiness') }
+  fastify.get(
+    '/ready',
+    {
+      schema: {
+        tags: ['system'],
+        security: security.none,
+        operationId: 'ready',
+        summary: 'Readiness: database, Redis (when configured) and engines are usable',
+        response: { 200: Type.Ref('Readiness'), 500: ErrorRef, 503: Type.Ref('Readiness') }
+      }
+    },
+    async (_request, reply) => {
+      const { ready, components } = await fastify.health.run()
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', components })
     }
-  }, async (_request, reply) => {
-    const { ready, components } = await fastify.health.run()
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', components })
-  })
+  )
 
-  fastify.get('/metrics', {
-    schema: {
-      tags: ['system'],
-      security: security.none,
-      operationId: 'metrics',
-      summary: 'Prometheus metrics in text exposition format',
-      produces: ['text/plain'],
-      response: { 200: Type.String(), 500: ErrorRef }
+  fastify.get(
+    '/metrics',
+    {
+      schema: {
+        tags: ['system'],
+        security: security.none,
+        operationId: 'metrics',
+        summary: 'Prometheus metrics in text exposition format',
+        produces: ['text/plain'],
+        response: { 200: Type.String(), 500: ErrorRef }
+      }
+    },
+    async (_request, reply) => {
+      const { registry } = fastify.metrics
+      return reply.type(registry.contentType).send(await registry.metrics())
     }
-  }, async (_request, reply) => {
-    const { registry } = fastify.metrics
-    return reply.type(registry.contentType).send(await registry.metrics())
-  })
+  )
 }
 
 export default systemRoutes

@@ -18,33 +18,41 @@ const uploadFamily: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addHook('onRequest', fastify.authenticate({ required: false }))
   const { stt, analysis, config } = fastify
 
-  fastify.post('', {
-    preHandler: fastify.audioRateLimit,
-    validatorCompiler: () => () => true,
-    schema: {
-      tags: ['refine'],
-      operationId: 'refineSpeech',
-      summary: 'Transcribe speech and rewrite it politely and clearly',
-      consumes: ['multipart/form-data'],
-      security: security.optionalBearer,
-      body: Type.Object({ audio: Type.String({ format: 'binary' }) }),
-      response: {
-        200: Type.Object({
-          input: Type.String({ description: 'The transcript, truncated to its first 100 words' }),
-          output: Type.String({ description: 'The same text, rewritten politely' })
-        }),
-        400: PlainError, 413: PlainError, 429: PlainError, 500: PlainError, 503: PlainError
+  fastify.post(
+    '',
+    {
+      preHandler: fastify.audioRateLimit,
+      validatorCompiler: () => () => true,
+      schema: {
+        tags: ['refine'],
+        operationId: 'refineSpeech',
+        summary: 'Transcribe speech and rewrite it politely and clearly',
+        consumes: ['multipart/form-data'],
+        security: security.optionalBearer,
+        body: Type.Object({ audio: Type.String({ format: 'binary' }) }),
+        response: {
+          200: Type.Object({
+            input: Type.String({ description: 'The transcript, truncated to its first 100 words' }),
+            output: Type.String({ description: 'The same text, rewritten politely' })
+          }),
+          400: PlainError,
+          413: PlainError,
+          429: PlainError,
+          500: PlainError,
+          503: PlainError
+        }
       }
+    },
+    async (request) => {
+      const upload = await readUpload(request, 'audio', config.MAX_UPLOAD_MB)
+      if (!upload.file) throw badRequest('No audio: send the recording in a multipart field named "audio".', 'missing_file')
+      const { transcript } = await stt.transcribeFile(upload.file.buffer, { wordTimestamps: false })
+      const input = transcript.text.split(/\s+/).filter(Boolean).slice(0, INPUT_WORDS).join(' ')
+      if (!input) return { input: '', output: '' }
+      const { output } = await analysis.refine(input)
+      return { input, output }
     }
-  }, async (request) => {
-    const upload = await readUpload(request, 'audio', config.MAX_UPLOAD_MB)
-    if (!upload.file) throw badRequest('No audio: send the recording in a multipart field named "audio".', 'missing_file')
-    const { transcript } = await stt.transcribeFile(upload.file.buffer, { wordTimestamps: false })
-    const input = transcript.text.split(/\s+/).filter(Boolean).slice(0, INPUT_WORDS).join(' ')
-    if (!input) return { input: '', output: '' }
-    const { output } = await analysis.refine(input)
-    return { input, output }
-  })
+  )
 }
 
 export default uploadFamily

@@ -5,9 +5,7 @@ import { parseFields, readUpload } from '../multipart.js'
 import { useErrorShape } from '../../plugins/app/errors.js'
 import { toSrt, toVerboseJson, toVtt } from '../../stt/formats.js'
 import { isOpenAiModel } from '../../stt/service.js'
-import {
-  ModelListSchema, OpenAiErrorSchema, TranscriptionFormSchema, TranscriptionJsonSchema, TranscriptionVerboseSchema
-} from '../../schemas/openai.js'
+import { ModelListSchema, OpenAiErrorSchema, TranscriptionFormSchema, TranscriptionJsonSchema, TranscriptionVerboseSchema } from '../../schemas/openai.js'
 import { security } from '../../schemas/common.js'
 
 const errorRef = Type.Ref('OpenAiError')
@@ -17,7 +15,10 @@ const TranscriptionFieldsSchema = Type.Object(textFields)
 
 /** OpenAI's SDKs send `timestamp_granularities[]`; readUpload collects it under the bare name. */
 const parseForm = (fields: Record<string, string | string[]>) =>
-  parseFields(TranscriptionFieldsSchema, { ...fields, ...(fields['timestamp_granularities'] !== undefined && { 'timestamp_granularities[]': fields['timestamp_granularities'] }) })
+  parseFields(TranscriptionFieldsSchema, {
+    ...fields,
+    ...(fields['timestamp_granularities'] !== undefined && { 'timestamp_granularities[]': fields['timestamp_granularities'] })
+  })
 
 const openAiErrorType = (status: number) =>
   status === 401 ? 'authentication_error' : status === 429 ? 'rate_limit_error' : status >= 500 ? 'server_error' : 'invalid_request_error'
@@ -34,70 +35,86 @@ const openAiFamily: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addHook('onRequest', fastify.authenticate({ required, foreignSecretsAreAnonymous: !required }))
   const { stt, config, metrics } = fastify
 
-  fastify.post('/audio/transcriptions', {
-    preHandler: fastify.audioRateLimit,
-    // The multipart body is read and validated in the handler; the schema documents it.
-    validatorCompiler: () => () => true,
-    schema: {
-      tags: ['openai'],
-      operationId: 'createTranscription',
-      summary: 'Transcribe audio (OpenAI-compatible)',
-      description: 'Speaks the OpenAI `/v1/audio/transcriptions` protocol: the official SDKs work with baseURL pointed here.',
-      consumes: ['multipart/form-data'],
-      security: security.optionalBearer,
-      body: TranscriptionFormSchema,
-      response: {
-        200: Type.Union([TranscriptionVerboseSchema, TranscriptionJsonSchema, Type.String()]),
-        400: errorRef, 401: errorRef, 413: errorRef, 429: errorRef, 500: errorRef, 503: errorRef
+  fastify.post(
+    '/audio/transcriptions',
+    {
+      preHandler: fastify.audioRateLimit,
+      // The multipart body is read and validated in the handler; the schema documents it.
+      validatorCompiler: () => () => true,
+      schema: {
+        tags: ['openai'],
+        operationId: 'createTranscription',
+        summary: 'Transcribe audio (OpenAI-compatible)',
+        description: 'Speaks the OpenAI `/v1/audio/transcriptions` protocol: the official SDKs work with baseURL pointed here.',
+        consumes: ['multipart/form-data'],
+        security: security.optionalBearer,
+        body: TranscriptionFormSchema,
+        response: {
+          200: Type.Union([TranscriptionVerboseSchema, TranscriptionJsonSchema, Type.String()]),
+          400: errorRef,
+          401: errorRef,
+          413: errorRef,
+          429: errorRef,
+          500: errorRef,
+          503: errorRef
+        }
+      }
+    },
+    async (request, reply) => {
+      const upload = await readUpload(request, 'file', config.MAX_UPLOAD_MB)
+      if (!upload.file) throw badRequest('No audio: send the recording in a multipart field named "file".', 'missing_file')
+      const form = parseForm(upload.fields)
+      const granularities = form['timestamp_granularities[]'] ?? []
+      const wantWords = granularities.includes('word')
+
+      const result = await stt.transcribeFile(upload.file.buffer, {
+        // OpenAI clients send OpenAI's model names; those mean our default engine.
+        engine: isOpenAiModel(form.model) ? undefined : form.model,
+        language: form.language,
+        prompt: form.prompt,
+        wordTimestamps: wantWords
+      })
+      const { transcript, engine, timings } = result
+      metrics.audioSeconds.inc({ engine }, transcript.duration)
+      request.log.info(
+        { engine, audio_seconds: transcript.duration, rtf: transcript.duration > 0 ? timings.stt / 1000 / transcript.duration : null, timings },
+        'transcribed'
+      )
+
+      switch (form.response_format ?? 'json') {
+        case 'text':
+          return reply.type('text/plain; charset=utf-8').send(`${transcript.text}\n`)
+        case 'srt':
+          return reply.type('text/plain; charset=utf-8').send(toSrt(transcript))
+        case 'vtt':
+          return reply.type('text/vtt; charset=utf-8').send(toVtt(transcript))
+        case 'verbose_json':
+          return reply.send(toVerboseJson(transcript, { words: wantWords, segments: granularities.length === 0 || granularities.includes('segment') }))
+        default:
+          return reply.send({ text: transcript.text })
       }
     }
-  }, async (request, reply) => {
-    const upload = await readUpload(request, 'file', config.MAX_UPLOAD_MB)
-    if (!upload.file) throw badRequest('No audio: send the recording in a multipart field named "file".', 'missing_file')
-    const form = parseForm(upload.fields)
-    const granularities = form['timestamp_granularities[]'] ?? []
-    const wantWords = granularities.includes('word')
+  )
 
-    const result = await stt.transcribeFile(upload.file.buffer, {
-      // OpenAI clients send OpenAI's model names; those mean our default engine.
-      engine: isOpenAiModel(form.model) ? undefined : form.model,
-      language: form.language,
-      prompt: form.prompt,
-      wordTimestamps: wantWords
-    })
-    const { transcript, engine, timings } = result
-    metrics.audioSeconds.inc({ engine }, transcript.duration)
-    request.log.info({ engine, audio_seconds: transcript.duration, rtf: transcript.duration > 0 ? timings.stt / 1000 / transcript.duration : null, timings }, 'transcribed')
-
-    switch (form.response_format ?? 'json') {
-      case 'text':
-        return reply.type('text/plain; charset=utf-8').send(`${transcript.text}\n`)
-      case 'srt':
-        return reply.type('text/plain; charset=utf-8').send(toSrt(transcript))
-      case 'vtt':
-        return reply.type('text/vtt; charset=utf-8').send(toVtt(transcript))
-      case 'verbose_json':
-        return reply.send(toVerboseJson(transcript, { words: wantWords, segments: granularities.length === 0 || granularities.includes('segment') }))
-      default:
-        return reply.send({ text: transcript.text })
+  fastify.get(
+    '/models',
+    {
+      schema: {
+        tags: ['openai'],
+        operationId: 'listModels',
+        summary: 'List speech engines as OpenAI models',
+        security: security.optionalBearer,
+        response: { 200: ModelListSchema, 401: errorRef }
+      }
+    },
+    async () => {
+      const status = await stt.status()
+      return {
+        object: 'list' as const,
+        data: status.map((s) => ({ id: s.name, object: 'model' as const, created: 0, owned_by: 'voxlens', available: s.available, default: s.default }))
+      }
     }
-  })
-
-  fastify.get('/models', {
-    schema: {
-      tags: ['openai'],
-      operationId: 'listModels',
-      summary: 'List speech engines as OpenAI models',
-      security: security.optionalBearer,
-      response: { 200: ModelListSchema, 401: errorRef }
-    }
-  }, async () => {
-    const status = await stt.status()
-    return {
-      object: 'list' as const,
-      data: status.map((s) => ({ id: s.name, object: 'model' as const, created: 0, owned_by: 'voxlens', available: s.available, default: s.default }))
-    }
-  })
+  )
 }
 
 export default openAiFamily

@@ -1,13 +1,7 @@
 import { HttpError } from '../../errors.js'
 import { AttemptTimeoutError, classifyError } from '../../retry.js'
 
-export type SttErrorCode =
-  | 'engine_unavailable'
-  | 'engine_auth_failed'
-  | 'engine_rate_limited'
-  | 'engine_timeout'
-  | 'engine_rejected'
-  | 'engine_failed'
+export type SttErrorCode = 'engine_unavailable' | 'engine_auth_failed' | 'engine_rate_limited' | 'engine_timeout' | 'engine_rejected' | 'engine_failed'
 
 const STATUS: Record<SttErrorCode, number> = {
   engine_unavailable: 503,
@@ -63,16 +57,34 @@ export function toSttError(err: unknown, ctx: FailureContext): unknown {
     return new SttError(engine, 'engine_timeout', `The ${engine} engine did not answer in time${tries}.`, { attempts }, { cause: err })
   }
   if (status === 401 || status === 403) {
-    return new SttError(engine, 'engine_auth_failed', `The ${engine} engine rejected our credentials (HTTP ${status}): check ${ctx.keyVariable}.`, { upstreamStatus: status }, { cause: err })
+    return new SttError(
+      engine,
+      'engine_auth_failed',
+      `The ${engine} engine rejected our credentials (HTTP ${status}): check ${ctx.keyVariable}.`,
+      { upstreamStatus: status },
+      { cause: err }
+    )
   }
   if (status === 429) {
     const wait = ctx.retryAfterMs ?? classifyError(err).afterMs
     const retryAfterSeconds = wait !== undefined ? Math.max(1, Math.ceil(wait / 1000)) : undefined
     const hint = retryAfterSeconds !== undefined ? ` Try again in ${retryAfterSeconds} s.` : ' Try again later.'
-    return new SttError(engine, 'engine_rate_limited', `The ${engine} engine is rate limiting requests${tries}.${hint}`, { retryAfterSeconds, attempts, upstreamStatus: status }, { cause: err })
+    return new SttError(
+      engine,
+      'engine_rate_limited',
+      `The ${engine} engine is rate limiting requests${tries}.${hint}`,
+      { retryAfterSeconds, attempts, upstreamStatus: status },
+      { cause: err }
+    )
   }
   if (status !== undefined && status >= 400 && status < 500) {
-    return new SttError(engine, 'engine_rejected', `The ${engine} engine rejected the request (HTTP ${status}): ${detail}`, { upstreamStatus: status }, { cause: err })
+    return new SttError(
+      engine,
+      'engine_rejected',
+      `The ${engine} engine rejected the request (HTTP ${status}): ${detail}`,
+      { upstreamStatus: status },
+      { cause: err }
+    )
   }
   if (status === undefined && classifyError(err).retry) {
     return new SttError(engine, 'engine_unavailable', `The ${engine} engine could not be reached${tries}: ${detail}`, { attempts }, { cause: err })

@@ -86,7 +86,9 @@ function instruction(opts: TranscribeOptions): string {
     'with start and end in seconds from the beginning of the audio. Leave out nothing and add nothing.',
     opts.language ? `The speech is in the language with ISO 639-1 code "${opts.language}".` : 'Detect the spoken language.',
     opts.prompt ? `Context that may help with names and terms: ${opts.prompt}` : ''
-  ].filter(Boolean).join(' ')
+  ]
+    .filter(Boolean)
+    .join(' ')
 }
 
 /** Keeps model-made times inside the chunk and in order; a language model can overshoot or go backwards. */

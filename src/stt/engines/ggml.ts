@@ -45,7 +45,8 @@ export async function readGgmlHeader(path: string | undefined): Promise<{ header
     return { problem: `WHISPER_MODEL_PATH=${path} cannot be read (${code ?? (err as Error).message}).` }
   }
 
-  if (bytes.readUInt32LE(0) !== GGML_MAGIC) return { problem: `WHISPER_MODEL_PATH=${path} is ${guessFormat(bytes)}, not a whisper.cpp ggml model. ${DOWNLOAD_HINT}` }
+  if (bytes.readUInt32LE(0) !== GGML_MAGIC)
+    return { problem: `WHISPER_MODEL_PATH=${path} is ${guessFormat(bytes)}, not a whisper.cpp ggml model. ${DOWNLOAD_HINT}` }
   const int = (i: number) => bytes.readInt32LE(4 + i * 4)
   const header: GgmlHeader = {
     nVocab: int(0),
@@ -59,11 +60,16 @@ export async function readGgmlHeader(path: string | undefined): Promise<{ header
     multilingual: int(0) >= 51865
   }
   const sane =
-    header.nVocab > 0 && header.nVocab < 1_000_000 &&
-    header.nAudioCtx > 0 && header.nAudioCtx <= 1_000_000 &&
-    header.nAudioState > 0 && header.nAudioState <= 65_536 &&
-    header.nAudioLayer > 0 && header.nAudioLayer <= 256 &&
-    header.nTextLayer > 0 && header.nTextLayer <= 256 &&
+    header.nVocab > 0 &&
+    header.nVocab < 1_000_000 &&
+    header.nAudioCtx > 0 &&
+    header.nAudioCtx <= 1_000_000 &&
+    header.nAudioState > 0 &&
+    header.nAudioState <= 65_536 &&
+    header.nAudioLayer > 0 &&
+    header.nAudioLayer <= 256 &&
+    header.nTextLayer > 0 &&
+    header.nTextLayer <= 256 &&
     (header.nMels === 80 || header.nMels === 128)
   if (!sane) return { problem: `WHISPER_MODEL_PATH=${path} has a ggml header with impossible sizes: the file is damaged. ${DOWNLOAD_HINT}` }
   return { header }

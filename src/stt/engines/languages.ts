@@ -21,7 +21,20 @@ for (const entry of NAMES.split(',')) {
   BY_NAME.set(name.join(' '), code)
 }
 // Aliases seen from Whisper's own tokenizer and from servers that pass names through.
-for (const [alias, code] of Object.entries({ burmese: 'my', valencian: 'ca', flemish: 'nl', haitian: 'ht', letzeburgesch: 'lb', pushto: 'ps', panjabi: 'pa', moldavian: 'ro', moldovan: 'ro', sinhalese: 'si', castilian: 'es', mandarin: 'zh' })) {
+for (const [alias, code] of Object.entries({
+  burmese: 'my',
+  valencian: 'ca',
+  flemish: 'nl',
+  haitian: 'ht',
+  letzeburgesch: 'lb',
+  pushto: 'ps',
+  panjabi: 'pa',
+  moldavian: 'ro',
+  moldovan: 'ro',
+  sinhalese: 'si',
+  castilian: 'es',
+  mandarin: 'zh'
+})) {
   BY_NAME.set(alias, code)
 }
 

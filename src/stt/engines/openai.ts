@@ -33,9 +33,7 @@ export function createOpenAiEngine(opts: OpenAiEngineOptions = {}): SttEngine {
       name: 'openai',
       keyVariable: 'OPENAI_API_KEY',
       problem: () =>
-        opts.apiKey || opts.baseURL
-          ? undefined
-          : 'The openai engine needs OPENAI_API_KEY, or OPENAI_BASE_URL pointing at a compatible self-hosted server.',
+        opts.apiKey || opts.baseURL ? undefined : 'The openai engine needs OPENAI_API_KEY, or OPENAI_BASE_URL pointing at a compatible self-hosted server.',
       async transcribeChunk(wav, options, signal) {
         const body = await openai().audio.transcriptions.create(
           { ...transcriptionParams(model, options), file: await toFile(wav, 'audio.wav', { type: 'audio/wav' }) },

@@ -47,7 +47,10 @@ export function joinChunks(parts: ChunkResult[], duration: number, language?: st
     for (const w of transcript.words) words.push({ ...w, start: round(w.start + offset), end: round(w.end + offset) })
     for (const s of transcript.segments) segments.push({ ...s, id: segments.length, start: round(s.start + offset), end: round(s.end + offset) })
   }
-  const text = parts.map((p) => p.transcript.text.trim()).filter(Boolean).join(' ')
+  const text = parts
+    .map((p) => p.transcript.text.trim())
+    .filter(Boolean)
+    .join(' ')
   // The first chunk that detected a language speaks for the recording; later chunks may be silence.
   const detected = parts.find((p) => p.transcript.language && p.transcript.language !== 'und')?.transcript.language
   return { text, language: language ?? detected ?? 'und', duration: round(duration), words, segments }

@@ -89,7 +89,11 @@ export function createWhisperEngine(opts: WhisperEngineOptions = {}): SttEngine 
     async transcribe(audio: PcmAudio, options: TranscribeOptions = {}): Promise<Transcript> {
       await start()
       if (options.language && !multilingual && !/^en\b/i.test(options.language)) {
-        throw new SttError(ENGINE, 'engine_rejected', `The whisper model at WHISPER_MODEL_PATH is English-only; it cannot transcribe "${options.language}". Use a multilingual model (e.g. base).`)
+        throw new SttError(
+          ENGINE,
+          'engine_rejected',
+          `The whisper model at WHISPER_MODEL_PATH is English-only; it cannot transcribe "${options.language}". Use a multilingual model (e.g. base).`
+        )
       }
       options.signal?.throwIfAborted()
       const words = options.wordTimestamps !== false
@@ -101,7 +105,8 @@ export function createWhisperEngine(opts: WhisperEngineOptions = {}): SttEngine 
         return toWhisperTranscript(result.segments, words, result.language, audio.samples.length / SAMPLE_RATE)
       } catch (err) {
         options.signal?.throwIfAborted()
-        if (err instanceof ModelLoadError) throw new SttError(ENGINE, 'engine_unavailable', `The whisper engine could not start: ${err.message}`, undefined, { cause: err })
+        if (err instanceof ModelLoadError)
+          throw new SttError(ENGINE, 'engine_unavailable', `The whisper engine could not start: ${err.message}`, undefined, { cause: err })
         throw new SttError(ENGINE, 'engine_failed', `The whisper engine failed: ${(err as Error).message}`, undefined, { cause: err })
       } finally {
         options.signal?.removeEventListener('abort', onAbort)

@@ -44,7 +44,11 @@ export async function startChatCompletionsStub(opts: ChatCompletionsStubOptions)
       return sendJson(res, 400, openAiError("'messages' must contain at least 1 item.", 'invalid_request_error', null))
     }
     if (body.response_format?.type === 'json_object' && !body.messages.some((m: any) => /json/i.test(String(m.content)))) {
-      return sendJson(res, 400, openAiError("'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.", 'invalid_request_error', null))
+      return sendJson(
+        res,
+        400,
+        openAiError("'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.", 'invalid_request_error', null)
+      )
     }
 
     const content = (pending.kind === 'ok' ? pending.text : undefined) ?? (opts.answer ?? echo)(body)
@@ -53,13 +57,25 @@ export async function startChatCompletionsStub(opts: ChatCompletionsStubOptions)
     const usage = { prompt_tokens: 100, completion_tokens: 50, total_tokens: 150 }
     if (!body.stream) {
       return sendJson(res, 200, {
-        id, object: 'chat.completion', created, model: body.model,
+        id,
+        object: 'chat.completion',
+        created,
+        model: body.model,
         choices: [{ index: 0, message: { role: 'assistant', content }, logprobs: null, finish_reason: 'stop' }],
-        usage, ...(groq && { x_groq: { id: `req_${requests.length}` } })
+        usage,
+        ...(groq && { x_groq: { id: `req_${requests.length}` } })
       })
     }
     const chunk = (delta: object, finish: string | null, extra: object = {}) =>
-      JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, system_fingerprint: 'fp_stub', choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...extra })
+      JSON.stringify({
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model: body.model,
+        system_fingerprint: 'fp_stub',
+        choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+        ...extra
+      })
     const events = [
       chunk({ role: 'assistant', content: '' }, null, groq ? { x_groq: { id: `req_${requests.length}` } } : {}),
       ...deltasOf(content).map((d) => chunk({ content: d }, null)),

@@ -38,7 +38,8 @@ export async function startGeminiChatStub(opts: GeminiChatStubOptions): Promise<
     const body = JSON.parse(raw.toString())
     const stream = match[2] !== 'generateContent'
     requests.push({ model: match[1], stream, body })
-    if (pending.kind === 'bad-request') return sendJson(res, 400, geminiStatus(400, 'INVALID_ARGUMENT', pending.message ?? 'Request contains an invalid argument.'))
+    if (pending.kind === 'bad-request')
+      return sendJson(res, 400, geminiStatus(400, 'INVALID_ARGUMENT', pending.message ?? 'Request contains an invalid argument.'))
     if (!Array.isArray(body.contents) || body.contents.length === 0) {
       return sendJson(res, 400, geminiStatus(400, 'INVALID_ARGUMENT', '* GenerateContentRequest.contents: contents is not specified'))
     }
@@ -51,7 +52,11 @@ export async function startGeminiChatStub(opts: GeminiChatStubOptions): Promise<
     })
     if (!stream) return sendJson(res, 200, response(text, true))
     const parts = deltasOf(text)
-    sendSse(res, parts.map((p, i) => JSON.stringify(response(p, i === parts.length - 1))), pending.kind === 'ok' ? pending.stallAfter : undefined)
+    sendSse(
+      res,
+      parts.map((p, i) => JSON.stringify(response(p, i === parts.length - 1))),
+      pending.kind === 'ok' ? pending.stallAfter : undefined
+    )
   })
   return Object.assign(stub, { requests })
 }

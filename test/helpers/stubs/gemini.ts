@@ -32,13 +32,18 @@ export function geminiStatus(code: number, state: string, message: string, detai
  */
 export function answerGeminiFailure(req: IncomingMessage, reply: Reply, apiKey: string, res: ServerResponse): Answerable | undefined {
   if (reply.kind === 'unauthorized' || req.headers['x-goog-api-key'] !== apiKey) {
-    sendJson(res, 400, geminiStatus(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.', [
-      { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }
-    ]))
+    sendJson(
+      res,
+      400,
+      geminiStatus(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.', [
+        { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }
+      ])
+    )
     return undefined
   }
   if (reply.kind === 'rate-limited') {
-    const retry = reply.retryAfterSeconds !== undefined ? [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${reply.retryAfterSeconds}s` }] : []
+    const retry =
+      reply.retryAfterSeconds !== undefined ? [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${reply.retryAfterSeconds}s` }] : []
     sendJson(res, 429, geminiStatus(429, 'RESOURCE_EXHAUSTED', 'You exceeded your current quota.', retry))
     return undefined
   }
@@ -77,7 +82,8 @@ export async function startGeminiStub(opts: GeminiStubOptions): Promise<GeminiSt
     }
     const prompt = parts.map((p) => p.text ?? '').join('\n')
     requests.push({ model: match[1], apiKey, prompt, generationConfig: request.generationConfig ?? {}, audio: { mimeType: inline.mimeType, wav } })
-    if (pending.kind === 'bad-request') return sendJson(res, 400, geminiStatus(400, 'INVALID_ARGUMENT', pending.message ?? 'Request contains an invalid argument.'))
+    if (pending.kind === 'bad-request')
+      return sendJson(res, 400, geminiStatus(400, 'INVALID_ARGUMENT', pending.message ?? 'Request contains an invalid argument.'))
 
     const { sentences } = fakeSpeech(pending.text ?? opts.text ?? 'hello world', wav.seconds)
     const transcript = { text: sentences.map((s) => s.text).join(' '), language: pending.language ?? opts.language ?? 'en', segments: sentences }

@@ -54,7 +54,8 @@ export async function startTranscriptionStub(opts: TranscriptionStubOptions): Pr
       return sendJson(res, 400, { error: { message: `Invalid file format: ${(err as Error).message}`, type: 'invalid_request_error', code: null } })
     }
     requests.push({ path: req.url, authorization: req.headers.authorization, fields, file: { name: (file as File).name, type: file.type, wav } })
-    if (pending.kind === 'bad-request') return sendJson(res, 400, { error: { message: pending.message ?? 'Invalid language', type: 'invalid_request_error', code: null } })
+    if (pending.kind === 'bad-request')
+      return sendJson(res, 400, { error: { message: pending.message ?? 'Invalid language', type: 'invalid_request_error', code: null } })
 
     const { words, sentences } = fakeSpeech(pending.text ?? opts.text ?? 'hello world', wav.seconds)
     const wantWords = fields['timestamp_granularities[]']?.split(',').includes('word')

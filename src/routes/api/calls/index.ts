@@ -18,101 +18,129 @@ const callRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   await fastify.register(uploadRoute)
 
-  fastify.get('', {
-    schema: {
-      tags: ['calls'],
-      operationId: 'listCalls',
-      summary: 'List your call records, newest first',
-      description: 'Items are CallSummary records (a transcript preview, no words or utterances); `view=full` lists whole CallRecords.',
-      security: security.optionalBearer,
-      querystring: ListCallsQuerySchema,
-      response: {
-        200: ok(Type.Array(Type.Union([Type.Ref('CallSummary'), Type.Ref('CallRecord')])), { total: Type.Integer({ minimum: 0, description: 'Matching records, all pages' }) }),
-        503: EnvelopeErrorRef,
-        ...envelopeErrors
+  fastify.get(
+    '',
+    {
+      schema: {
+        tags: ['calls'],
+        operationId: 'listCalls',
+        summary: 'List your call records, newest first',
+        description: 'Items are CallSummary records (a transcript preview, no words or utterances); `view=full` lists whole CallRecords.',
+        security: security.optionalBearer,
+        querystring: ListCallsQuerySchema,
+        response: {
+          200: ok(Type.Array(Type.Union([Type.Ref('CallSummary'), Type.Ref('CallRecord')])), {
+            total: Type.Integer({ minimum: 0, description: 'Matching records, all pages' })
+          }),
+          503: EnvelopeErrorRef,
+          ...envelopeErrors
+        }
       }
+    },
+    async (request) => {
+      const page = await listCalls(prisma, owner(request), request.query)
+      const data = page.view === 'full' ? page.data.map(toCallView) : page.data.map(toCallSummary)
+      return { success: true as const, data, total: page.total }
     }
-  }, async (request) => {
-    const page = await listCalls(prisma, owner(request), request.query)
-    const data = page.view === 'full' ? page.data.map(toCallView) : page.data.map(toCallSummary)
-    return { success: true as const, data, total: page.total }
-  })
+  )
 
-  fastify.get('/analytics', {
-    schema: {
-      tags: ['calls'],
-      operationId: 'callAnalytics',
-      summary: 'Tag statistics over your call records',
-      security: security.optionalBearer,
-      response: {
-        200: ok(Type.Object({
-          total_calls: Type.Integer(),
-          total_tags: Type.Integer(),
-          average_tags_per_call: Type.Number(),
-          calls_with_transcript: Type.Integer(),
-          calls_without_transcript: Type.Integer(),
-          tag_distribution: Type.Record(Type.String(), Type.Integer())
-        })),
-        ...envelopeErrors
+  fastify.get(
+    '/analytics',
+    {
+      schema: {
+        tags: ['calls'],
+        operationId: 'callAnalytics',
+        summary: 'Tag statistics over your call records',
+        security: security.optionalBearer,
+        response: {
+          200: ok(
+            Type.Object({
+              total_calls: Type.Integer(),
+              total_tags: Type.Integer(),
+              average_tags_per_call: Type.Number(),
+              calls_with_transcript: Type.Integer(),
+              calls_without_transcript: Type.Integer(),
+              tag_distribution: Type.Record(Type.String(), Type.Integer())
+            })
+          ),
+          ...envelopeErrors
+        }
       }
-    }
-  }, async (request) => ({ success: true as const, data: await callAnalytics(prisma, owner(request)) }))
+    },
+    async (request) => ({ success: true as const, data: await callAnalytics(prisma, owner(request)) })
+  )
 
-  fastify.get('/:id', {
-    schema: {
-      tags: ['calls'],
-      operationId: 'getCall',
-      summary: 'One call record, with progress while it is processed',
-      security: security.optionalBearer,
-      params: IdParams,
-      response: { 200: one, ...withNotFound }
-    }
-  }, async (request) => ({ success: true as const, data: toCallView(await getOwnedCall(prisma, owner(request), request.params.id)) }))
+  fastify.get(
+    '/:id',
+    {
+      schema: {
+        tags: ['calls'],
+        operationId: 'getCall',
+        summary: 'One call record, with progress while it is processed',
+        security: security.optionalBearer,
+        params: IdParams,
+        response: { 200: one, ...withNotFound }
+      }
+    },
+    async (request) => ({ success: true as const, data: toCallView(await getOwnedCall(prisma, owner(request), request.params.id)) })
+  )
 
-  fastify.put('/:id/tags', {
-    schema: {
-      tags: ['calls'],
-      operationId: 'setCallTags',
-      summary: "Override the AI's tags with your own",
-      security: security.optionalBearer,
-      params: IdParams,
-      body: Type.Object({ tags: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 50 }) }),
-      response: { 200: one, ...withNotFound }
+  fastify.put(
+    '/:id/tags',
+    {
+      schema: {
+        tags: ['calls'],
+        operationId: 'setCallTags',
+        summary: "Override the AI's tags with your own",
+        security: security.optionalBearer,
+        params: IdParams,
+        body: Type.Object({ tags: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 50 }) }),
+        response: { 200: one, ...withNotFound }
+      }
+    },
+    async (request) => {
+      const record = await setUserTags(prisma, owner(request), request.params.id, request.body.tags)
+      void audit(prisma, request.log, { action: 'call.tags', userId: owner(request), target: record.id, ip: request.ip, details: { tags: record.userTags } })
+      return { success: true as const, data: toCallView(record) }
     }
-  }, async (request) => {
-    const record = await setUserTags(prisma, owner(request), request.params.id, request.body.tags)
-    void audit(prisma, request.log, { action: 'call.tags', userId: owner(request), target: record.id, ip: request.ip, details: { tags: record.userTags } })
-    return { success: true as const, data: toCallView(record) }
-  })
+  )
 
-  fastify.get('/:id/export', {
-    schema: {
-      tags: ['calls'],
-      operationId: 'exportCall',
-      summary: 'Download a call record as a JSON file',
-      security: security.optionalBearer,
-      params: IdParams,
-      response: { 200: Type.Ref('CallRecord'), ...withNotFound }
+  fastify.get(
+    '/:id/export',
+    {
+      schema: {
+        tags: ['calls'],
+        operationId: 'exportCall',
+        summary: 'Download a call record as a JSON file',
+        security: security.optionalBearer,
+        params: IdParams,
+        response: { 200: Type.Ref('CallRecord'), ...withNotFound }
+      }
+    },
+    async (request, reply) => {
+      const record = await getOwnedCall(prisma, owner(request), request.params.id)
+      return reply.header('content-disposition', `attachment; filename="call-${record.id}.json"`).send(toCallView(record))
     }
-  }, async (request, reply) => {
-    const record = await getOwnedCall(prisma, owner(request), request.params.id)
-    return reply.header('content-disposition', `attachment; filename="call-${record.id}.json"`).send(toCallView(record))
-  })
+  )
 
-  fastify.delete('/:id', {
-    schema: {
-      tags: ['calls'],
-      operationId: 'deleteCall',
-      summary: 'Delete a call record and its stored audio',
-      security: security.optionalBearer,
-      params: IdParams,
-      response: { 200: Done, ...withNotFound }
+  fastify.delete(
+    '/:id',
+    {
+      schema: {
+        tags: ['calls'],
+        operationId: 'deleteCall',
+        summary: 'Delete a call record and its stored audio',
+        security: security.optionalBearer,
+        params: IdParams,
+        response: { 200: Done, ...withNotFound }
+      }
+    },
+    async (request) => {
+      await fastify.calls.remove(owner(request), request.params.id)
+      void audit(prisma, request.log, { action: 'call.delete', userId: owner(request), target: request.params.id, ip: request.ip })
+      return { success: true as const }
     }
-  }, async (request) => {
-    await fastify.calls.remove(owner(request), request.params.id)
-    void audit(prisma, request.log, { action: 'call.delete', userId: owner(request), target: request.params.id, ip: request.ip })
-    return { success: true as const }
-  })
+  )
 }
 
 export default callRoutes
