@@ -238,7 +238,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics in text exposition format */
+        /**
+         * Prometheus metrics in text exposition format
+         * @description Needs `Authorization: Bearer <METRICS_TOKEN>` when the server sets METRICS_TOKEN.
+         */
         get: operations["metrics"];
         put?: never;
         post?: never;
@@ -1793,6 +1796,15 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Default Response */

@@ -41,6 +41,7 @@ export const ConfigSchema = Type.Object({
   NOT_FOUND_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 60 }),
 
   AUTH_MODE: Type.Enum(['optional', 'required'], { default: 'optional' }),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   TOKEN_TTL_HOURS: Type.Number({ exclusiveMinimum: 0, default: 24 }),
   AUTH_WINDOW_MINUTES: Type.Number({ exclusiveMinimum: 0, default: 15 }),
   AUTH_MAX_FAILURES_PER_ACCOUNT: Type.Integer({ minimum: 1, default: 10 }),

@@ -159,8 +159,9 @@ describe('auth contract (/api/auth)', () => {
 
 describe('AUTH_MODE=required', () => {
   let t: TestApp
+  const metricsToken = 'scrape-secret-0123456789'
   beforeAll(async () => {
-    t = await buildTestApp({ env: { AUTH_MODE: 'required' } })
+    t = await buildTestApp({ env: { AUTH_MODE: 'required', METRICS_TOKEN: metricsToken } })
   })
   afterAll(async () => t.close())
 
@@ -171,6 +172,36 @@ describe('AUTH_MODE=required', () => {
     expect((await t.app.inject({ url: '/health' })).statusCode).toBe(200)
     const user = await signUp(t.app)
     expect((await t.app.inject({ url: '/api/calls', headers: user.headers })).statusCode).toBe(200)
+  })
+
+  it('needs a token on every route that processes audio, each answering in its own shape', async () => {
+    const form = { 'content-type': 'multipart/form-data; boundary=x' }
+    const body = '--x\r\nContent-Disposition: form-data; name="note"\r\n\r\nhi\r\n--x--\r\n'
+    const upload = await t.app.inject({ method: 'POST', url: '/upload', headers: form, payload: body })
+    expect(upload.statusCode).toBe(401)
+    expect(upload.json()).toEqual({ error: expect.stringMatching(/Authentication required/) })
+    const analyze = await t.app.inject({ method: 'POST', url: '/audio/analyze', headers: form, payload: body })
+    expect(analyze.statusCode).toBe(401)
+    expect(analyze.json()).toMatchObject({ error: 'ValidationError', details: { code: 'unauthorized' } })
+    const openai = await t.app.inject({ method: 'POST', url: '/v1/audio/transcriptions', headers: form, payload: body })
+    expect(openai.statusCode).toBe(401)
+    expect(openai.json().error).toMatchObject({ type: 'authentication_error' })
+
+    // With a token the same requests get past auth and fail on what they lack: the audio.
+    const user = await signUp(t.app)
+    for (const url of ['/upload', '/audio/analyze']) {
+      const res = await t.app.inject({ method: 'POST', url, headers: { ...form, ...user.headers }, payload: body })
+      expect(res.statusCode).toBe(400)
+    }
+  })
+
+  it('keeps /metrics for the holder of METRICS_TOKEN, while the probes and docs stay public', async () => {
+    expect((await t.app.inject({ url: '/metrics' })).statusCode).toBe(401)
+    expect((await t.app.inject({ url: '/metrics', headers: { authorization: 'Bearer wrong-token-0123456789' } })).statusCode).toBe(401)
+    const scraped = await t.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${metricsToken}` } })
+    expect(scraped.statusCode).toBe(200)
+    expect(scraped.body).toMatch(/^# HELP /m)
+    for (const url of ['/health', '/ready', '/docs/json']) expect((await t.app.inject({ url })).statusCode).toBe(200)
   })
 })
 

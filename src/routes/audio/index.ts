@@ -4,7 +4,8 @@ import analyzeRoute from './analyze.js'
 
 /**
  * The voice-analytics product's family: its clients read `{error: "ValidationError", message,
- * details}` for every refusal. No account is needed; a token that is sent must be valid.
+ * details}` for every refusal. Under AUTH_MODE=required it needs a token like every route that processes audio; a token that is sent must
+ * always be valid.
  */
 const audioFamily: FastifyPluginAsync = async (fastify) => {
   useErrorShape(fastify, (e) => ({
@@ -12,7 +13,7 @@ const audioFamily: FastifyPluginAsync = async (fastify) => {
     message: e.message,
     details: { code: e.code, ...(e.details !== undefined && { info: e.details }) }
   }))
-  fastify.addHook('onRequest', fastify.authenticate({ required: false }))
+  fastify.addHook('onRequest', fastify.authenticate({ required: fastify.config.AUTH_MODE === 'required' }))
 
   await fastify.register(analyzeRoute)
 }

@@ -1,7 +1,9 @@
 import { Type } from 'typebox'
+import { timingSafeEqual } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { VERSION } from '../../version.js'
 import { ErrorRef, security } from '../../schemas/common.js'
+import { unauthorized } from '../../errors.js'
 
 const Component = Type.Object({
   ok: Type.Boolean(),
@@ -14,7 +16,7 @@ const ReadinessSchema = Type.Object(
   { $id: 'Readiness' }
 )
 
-/** Probes and metrics. None of these routes are rate-limited or need auth. */
+/** Probes and metrics. None of these routes are rate-limited; only /metrics can be protected (METRICS_TOKEN). */
 const systemRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addSchema(ReadinessSchema)
   // Probes answer as they always do while the API families shed load (plugins/external/under-pressure.ts).
@@ -72,16 +74,28 @@ const systemRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   )
 
+  // Metrics can reveal traffic and engine details, so operators may keep them for their scraper.
+  const metricsToken = fastify.config.METRICS_TOKEN ? Buffer.from(`Bearer ${fastify.config.METRICS_TOKEN}`) : null
+  const metricsAuth = async (request: { headers: { authorization?: string } }) => {
+    if (!metricsToken) return
+    const sent = Buffer.from(request.headers.authorization ?? '')
+    if (sent.length !== metricsToken.length || !timingSafeEqual(sent, metricsToken)) {
+      throw unauthorized('GET /metrics needs Authorization: Bearer <METRICS_TOKEN>.', 'metrics_token_required')
+    }
+  }
+
   fastify.get(
     '/metrics',
     {
+      preHandler: metricsAuth,
       schema: {
         tags: ['system'],
         security: security.none,
         operationId: 'metrics',
         summary: 'Prometheus metrics in text exposition format',
+        description: 'Needs `Authorization: Bearer <METRICS_TOKEN>` when the server sets METRICS_TOKEN.',
         produces: ['text/plain'],
-        response: { 200: Type.String(), 500: ErrorRef }
+        response: { 200: Type.String(), 401: ErrorRef, 500: ErrorRef }
       }
     },
     async (_request, reply) => {

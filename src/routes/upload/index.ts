@@ -11,11 +11,12 @@ const PlainError = Type.Object({ error: Type.String() })
 /**
  * The politeness product's family: speech in, the first 100 words rewritten politely out, and
  * `{error}` for every refusal. Stateless: the upload is only ever held in memory and dropped when
- * the request ends. No account is needed; a token that is sent must be valid.
+ * the request ends. Under AUTH_MODE=required it needs a token like every route that processes audio; a token that is sent must
+ * always be valid.
  */
 const uploadFamily: FastifyPluginAsyncTypebox = async (fastify) => {
   useErrorShape(fastify, (e) => ({ error: e.message }))
-  fastify.addHook('onRequest', fastify.authenticate({ required: false }))
+  fastify.addHook('onRequest', fastify.authenticate({ required: fastify.config.AUTH_MODE === 'required' }))
   const { stt, analysis, config } = fastify
 
   fastify.post(
