@@ -26,12 +26,12 @@ describe('choosing a speech engine', () => {
   afterAll(async () => t.close())
 
   it('POST /api/calls refuses an unknown engine, naming the engines it has, and stores nothing', async () => {
-    const before = (await (await fetch(`${base}/api/calls`)).json() as any).total
+    const before = ((await (await fetch(`${base}/api/calls`)).json()) as any).total
     const res = await post(base, '/api/calls', wav, { engine: 'bogus' })
     expect(res.status).toBe(400)
     expect(res.body).toMatchObject({ success: false, code: 'unknown_engine' })
     expect(res.body.error).toBe('Unknown engine "bogus": available engines are sphinx; leave it out for the default (sphinx).')
-    expect((await (await fetch(`${base}/api/calls`)).json() as any).total).toBe(before)
+    expect(((await (await fetch(`${base}/api/calls`)).json()) as any).total).toBe(before)
   })
 
   it('POST /api/calls refuses an engine this server has not configured, saying how to turn it on', async () => {
@@ -42,7 +42,11 @@ describe('choosing a speech engine', () => {
   })
 
   it('/v1/audio/transcriptions refuses our engines that are not configured and unknown names, in OpenAI error shape', async () => {
-    for (const [model, code, hint] of [['whisper', 'engine_not_configured', /WHISPER_MODEL_PATH/], ['groq', 'engine_not_configured', /GROQ_API_KEY/], ['bogus', 'unknown_engine', /"bogus"/]] as const) {
+    for (const [model, code, hint] of [
+      ['whisper', 'engine_not_configured', /WHISPER_MODEL_PATH/],
+      ['groq', 'engine_not_configured', /GROQ_API_KEY/],
+      ['bogus', 'unknown_engine', /"bogus"/]
+    ] as const) {
       const res = await post(base, '/v1/audio/transcriptions', wav, { model })
       expect(res.status, model).toBe(400)
       expect(res.body.error).toMatchObject({ code, type: 'invalid_request_error' })
@@ -66,13 +70,16 @@ describe('choosing a speech engine', () => {
     const seen: number[] = []
     let record: any
     for (let i = 0; i < 1200; i++) {
-      record = (await (await fetch(`${base}/api/calls/${res.body.data.id}`)).json() as any).data
+      record = ((await (await fetch(`${base}/api/calls/${res.body.data.id}`)).json()) as any).data
       if (seen[seen.length - 1] !== record.progress) seen.push(record.progress)
       if (record.status === 'completed' || record.status === 'failed') break
       await new Promise((r) => setTimeout(r, 25))
     }
     expect(record.status).toBe('completed')
-    expect(seen.some((p) => p > 10 && p < 55), `progress seen: ${seen.join(', ')}`).toBe(true)
+    expect(
+      seen.some((p) => p > 10 && p < 55),
+      `progress seen: ${seen.join(', ')}`
+    ).toBe(true)
     // Never goes back.
     expect(seen).toEqual([...seen].sort((a, b) => a - b))
     // Real recognition of a minute of speech: slow when the machine is shared.

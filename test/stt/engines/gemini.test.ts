@@ -44,7 +44,15 @@ describe('gemini engine request', () => {
 describe('fromGeminiReply', () => {
   it('keeps model-made times inside the chunk and in order', () => {
     const t = fromGeminiReply(
-      { text: '', language: 'English', segments: [{ start: 0.5, end: 2, text: 'a b' }, { start: 1, end: 9, text: 'c' }, { start: 3, end: 4, text: ' ' }] },
+      {
+        text: '',
+        language: 'English',
+        segments: [
+          { start: 0.5, end: 2, text: 'a b' },
+          { start: 1, end: 9, text: 'c' },
+          { start: 3, end: 4, text: ' ' }
+        ]
+      },
       {},
       3
     )
@@ -54,6 +62,10 @@ describe('fromGeminiReply', () => {
     ])
     expect(t.text).toBe('a b c')
     expect(t.language).toBe('en')
-    expect(t.words.map((w) => [w.word, w.start, w.end])).toEqual([['a', 0.5, 1.25], ['b', 1.25, 2], ['c', 2, 3]])
+    expect(t.words.map((w) => [w.word, w.start, w.end])).toEqual([
+      ['a', 0.5, 1.25],
+      ['b', 1.25, 2],
+      ['c', 2, 3]
+    ])
   })
 })

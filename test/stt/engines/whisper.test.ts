@@ -38,7 +38,11 @@ describe('whisper engine without a usable model', () => {
     const status = await engine.available()
     expect(status.ok).toBe(false)
     expect(status.reason).toMatch(reason)
-    await expect(engine.transcribe(speechLike(0.5))).rejects.toMatchObject({ code: 'engine_unavailable', statusCode: 503, message: expect.stringMatching(reason) })
+    await expect(engine.transcribe(speechLike(0.5))).rejects.toMatchObject({
+      code: 'engine_unavailable',
+      statusCode: 503,
+      message: expect.stringMatching(reason)
+    })
     await engine.close()
   })
 
@@ -82,7 +86,12 @@ describe('toWhisperTranscript', () => {
 
   it('turns word-mode segments into words and rebuilds sentences at punctuation and pauses', () => {
     const t = toWhisperTranscript(raw, true, 'en', 4)
-    expect(t.words.map((w) => [w.word, w.start, w.end])).toEqual([['Hello', 0, 0.4], ['world.', 0.4, 0.85], ['Again', 2.5, 3], ['here', 3, 3.2]])
+    expect(t.words.map((w) => [w.word, w.start, w.end])).toEqual([
+      ['Hello', 0, 0.4],
+      ['world.', 0.4, 0.85],
+      ['Again', 2.5, 3],
+      ['here', 3, 3.2]
+    ])
     expect(t.segments).toEqual([
       { id: 0, start: 0, end: 0.85, text: 'Hello world.' },
       { id: 1, start: 2.5, end: 3.2, text: 'Again here' }
