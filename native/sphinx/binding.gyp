@@ -15,9 +15,11 @@
             "<!@(pkg-config --cflags-only-I pocketsphinx | sed 's/-I//g')"
           ],
           'libraries': ["<!@(pkg-config --libs pocketsphinx)"],
-          'defines': ['NAPI_VERSION=8', 'NAPI_CPP_EXCEPTIONS'],
-          'cflags!': ['-fno-exceptions'],
-          'cflags_cc!': ['-fno-exceptions'],
+          # No C++ exceptions: a Napi::Error thrown while a worker thread is being terminated
+          # cannot become a JS exception and std::terminate aborts the process. Failures are
+          # pending JS exceptions instead, and the one that cannot be thrown (the thread is
+          # going away) is dropped rather than made fatal.
+          'defines': ['NAPI_VERSION=8', 'NAPI_DISABLE_CPP_EXCEPTIONS', 'NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS'],
           'cflags_cc': ['-std=c++17', '-O2']
         }, {
           'type': 'none'

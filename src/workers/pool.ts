@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { Piscina } from 'piscina'
+import { HttpError } from '../errors.js'
 
 export interface PoolLogger {
   warn(obj: object, msg?: string): void
@@ -16,7 +17,15 @@ export interface WorkerPoolOptions {
   workerData?: unknown
   /** told about a thread that failed outside any task (piscina starts a new one) */
   logger?: PoolLogger
+  /** how long closeWorkerPool waits for running tasks before it ends their threads; default CLOSE_GRACE_MS */
+  closeGraceMs?: number
 }
+
+/**
+ * Closing a pool lets running tasks finish for this long, then terminates their threads. Short enough
+ * to fit inside the server's shutdown deadline, long enough for one recognition span to end.
+ */
+export const CLOSE_GRACE_MS = 5_000
 
 // Threads above `keep` exit after this long without work: a server under steady load never pays for
 // starting one again, an idle server gives their memory back.
@@ -43,11 +52,50 @@ export function createWorkerPool(opts: WorkerPoolOptions): Piscina {
     // never sits behind a slow one while another thread is free.
     concurrentTasksPerWorker: 1,
     workerData: opts.workerData,
+    closeTimeout: opts.closeGraceMs ?? CLOSE_GRACE_MS,
     execArgv: typescript ? ['--import', 'tsx'] : []
   })
   // Without a listener such an error would throw from the pool's emitter and end the process.
-  pool.on('error', (err: Error) => opts.logger?.warn({ err, worker: entry.pathname }, 'worker thread failed; piscina starts another'))
+  pool.on('error', (err: Error) => {
+    if (closing.has(pool)) opts.logger?.warn({ err, worker: entry.pathname }, 'tasks still running at close; ending their threads')
+    else opts.logger?.warn({ err, worker: entry.pathname }, 'worker thread failed; piscina starts another')
+  })
   return pool
+}
+
+type TransferList = NonNullable<Parameters<Piscina['run']>[1]>['transferList']
+
+const closing = new WeakSet<Piscina>()
+
+/** What a task rejects with when the pool closed under it: the caller may retry on a running server. */
+export function engineStopped(what: string): HttpError {
+  return new HttpError(503, 'engine_stopped', `The ${what} stopped before this task finished (the server is shutting down); retry.`)
+}
+
+/**
+ * Runs one task. A cancelled task rejects with its signal's reason, and a task the pool's close cut
+ * short (its thread terminated, or still queued) with engineStopped, so callers see an ordinary error.
+ */
+export async function runTask<R>(pool: Piscina, what: string, task: unknown, opts: { transferList?: TransferList; signal?: AbortSignal } = {}): Promise<R> {
+  if (closing.has(pool)) throw engineStopped(what)
+  try {
+    return (await pool.run(task, { transferList: opts.transferList, signal: opts.signal })) as R
+  } catch (err) {
+    if (opts.signal?.aborted) throw opts.signal.reason ?? err
+    if (closing.has(pool)) throw engineStopped(what)
+    throw err
+  }
+}
+
+/**
+ * Refuses new tasks and fails queued ones at once, lets running ones finish for the pool's close
+ * grace, then terminates the threads. Safe with native code running: the addons never abort on a
+ * terminated thread.
+ */
+export async function closeWorkerPool(pool: Piscina): Promise<void> {
+  if (closing.has(pool)) return
+  closing.add(pool)
+  await pool.close({ force: true })
 }
 
 /**

@@ -32,6 +32,19 @@ inline float Dither(uint32_t& state) {
 
 constexpr uint32_t kDitherSeed = 0x9E3779B9u;
 
+// The addon is built without C++ exceptions (binding.gyp): a failure becomes a pending JS
+// exception and the method returns at once. A C++ exception thrown while a worker thread is
+// being terminated cannot become a JS one, and std::terminate would end the whole process.
+Napi::Value Fail(Napi::Env env, const char* message) {
+  Napi::Error::New(env, message).ThrowAsJavaScriptException();
+  return env.Undefined();
+}
+
+Napi::Value FailType(Napi::Env env, const char* message) {
+  Napi::TypeError::New(env, message).ThrowAsJavaScriptException();
+  return env.Undefined();
+}
+
 }  // namespace
 
 Napi::Function Decoder::Define(Napi::Env env) {
@@ -48,26 +61,30 @@ Napi::Function Decoder::Define(Napi::Env env) {
 Decoder::Decoder(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Decoder>(info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsArray()) {
-    throw Napi::TypeError::New(env, "Decoder expects an array of command-line arguments");
+    Napi::TypeError::New(env, "Decoder expects an array of command-line arguments").ThrowAsJavaScriptException();
+    return;
   }
   Napi::Array arr = info[0].As<Napi::Array>();
   std::vector<std::string> args;
   for (uint32_t i = 0; i < arr.Length(); i++) {
     args.push_back(arr.Get(i).ToString().Utf8Value());
   }
+  if (env.IsExceptionPending()) return;
   std::vector<char*> argv;
   argv.push_back(const_cast<char*>("voxlens"));
   for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
 
   config_ = cmd_ln_parse_r(nullptr, ps_args(), static_cast<int32>(argv.size()), argv.data(), TRUE);
   if (config_ == nullptr) {
-    throw Napi::Error::New(env, "PocketSphinx rejected the decoder arguments");
+    Napi::Error::New(env, "PocketSphinx rejected the decoder arguments").ThrowAsJavaScriptException();
+    return;
   }
   ps_ = ps_init(config_);
   if (ps_ == nullptr) {
     cmd_ln_free_r(config_);
     config_ = nullptr;
-    throw Napi::Error::New(env, "PocketSphinx could not load the model (check hmm, lm and dict paths)");
+    Napi::Error::New(env, "PocketSphinx could not load the model (check hmm, lm and dict paths)").ThrowAsJavaScriptException();
+    return;
   }
   feat_t* feat = ps_get_feat(ps_);
   cmn_type_ = feat->cmn;
@@ -83,8 +100,10 @@ Decoder::~Decoder() {
   if (config_ != nullptr) cmd_ln_free_r(config_);
 }
 
-void Decoder::RequireOpen(Napi::Env env) const {
-  if (ps_ == nullptr) throw Napi::Error::New(env, "Decoder is closed");
+bool Decoder::RequireOpen(Napi::Env env) const {
+  if (ps_ != nullptr) return true;
+  Fail(env, "Decoder is closed");
+  return false;
 }
 
 // start(cmnMean?: Float32Array)
@@ -92,7 +111,7 @@ void Decoder::RequireOpen(Napi::Env env) const {
 // the caller can pool evidence about the channel from the rest of the recording.
 Napi::Value Decoder::Start(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  RequireOpen(env);
+  if (!RequireOpen(env)) return env.Undefined();
   if (in_utt_) ps_end_utt(ps_);
   // Each utterance is its own stream: this restarts frame numbering at zero and resets the
   // noise and silence trackers, so a result depends only on the audio of this utterance.
@@ -104,7 +123,7 @@ Napi::Value Decoder::Start(const Napi::CallbackInfo& info) {
     if (info.Length() > 0 && info[0].IsTypedArray()) {
       Napi::TypedArray ta = info[0].As<Napi::TypedArray>();
       if (ta.TypedArrayType() != napi_float32_array || ta.ElementLength() != static_cast<size_t>(cmn->veclen)) {
-        throw Napi::TypeError::New(env, "start expects a Float32Array cepstral mean of the model's length");
+        return FailType(env, "start expects a Float32Array cepstral mean of the model's length");
       }
       mean = ta.As<Napi::Float32Array>().Data();
       feat->cmn = CMN_LIVE;
@@ -122,14 +141,17 @@ Napi::Value Decoder::Start(const Napi::CallbackInfo& info) {
     cmn->nframe = 0;
   }
   rng_ = kDitherSeed;
-  if (ps_start_utt(ps_) < 0) throw Napi::Error::New(env, "ps_start_utt failed");
+  if (ps_start_utt(ps_) < 0) return Fail(env, "ps_start_utt failed");
   in_utt_ = true;
   return env.Undefined();
 }
 
 // Fills pcm_ with dithered 16-bit samples, continuing the dither sequence in `rng`.
-void Decoder::ConvertSamples(Napi::Env env, const Napi::Value& value, uint32_t& rng) {
-  if (!value.IsTypedArray()) throw Napi::TypeError::New(env, "expected an Int16Array or Float32Array");
+bool Decoder::ConvertSamples(Napi::Env env, const Napi::Value& value, uint32_t& rng) {
+  if (!value.IsTypedArray()) {
+    FailType(env, "expected an Int16Array or Float32Array");
+    return false;
+  }
   Napi::TypedArray ta = value.As<Napi::TypedArray>();
   size_t n = ta.ElementLength();
   pcm_.resize(n);
@@ -146,22 +168,24 @@ void Decoder::ConvertSamples(Napi::Env env, const Napi::Value& value, uint32_t& 
       pcm_[i] = static_cast<int16_t>(std::max(-32768.0f, std::min(32767.0f, std::nearbyint(v))));
     }
   } else {
-    throw Napi::TypeError::New(env, "expected an Int16Array or Float32Array");
+    FailType(env, "expected an Int16Array or Float32Array");
+    return false;
   }
+  return !env.IsExceptionPending();
 }
 
 // cepstra(samples: Int16Array | Float32Array): Float32Array of frames x 13, the cepstra
 // before normalisation, from the same front-end settings and dither the decoder uses.
 Napi::Value Decoder::Cepstra(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  RequireOpen(env);
-  if (info.Length() < 1) throw Napi::TypeError::New(env, "cepstra expects samples");
+  if (!RequireOpen(env)) return env.Undefined();
+  if (info.Length() < 1) return FailType(env, "cepstra expects samples");
   if (fe_ == nullptr) {
     fe_ = fe_init_auto_r(config_);
-    if (fe_ == nullptr) throw Napi::Error::New(env, "could not create a front end");
+    if (fe_ == nullptr) return Fail(env, "could not create a front end");
   }
   uint32_t rng = kDitherSeed;
-  ConvertSamples(env, info[0], rng);
+  if (!ConvertSamples(env, info[0], rng)) return env.Undefined();
   int ceplen = fe_get_output_size(fe_);
   fe_start_stream(fe_);
   fe_start_utt(fe_);
@@ -175,13 +199,14 @@ Napi::Value Decoder::Cepstra(const Napi::CallbackInfo& info) {
   for (int32 i = 0; i < max_frames; i++) rows[i] = store.data() + static_cast<size_t>(i) * ceplen;
   int32 total = max_frames - 1;
   if (fe_process_frames(fe_, &data, &left, rows.data(), &total, nullptr) < 0) {
-    throw Napi::Error::New(env, "fe_process_frames failed");
+    return Fail(env, "fe_process_frames failed");
   }
   int32 last = 0;
   fe_end_utt(fe_, rows[total], &last);
   total += last;
   size_t count = static_cast<size_t>(total) * ceplen;
   Napi::Float32Array out = Napi::Float32Array::New(env, count);
+  if (env.IsExceptionPending()) return env.Undefined();
   std::copy(store.begin(), store.begin() + count, out.Data());
   return out;
 }
@@ -191,14 +216,14 @@ Napi::Value Decoder::Cepstra(const Napi::CallbackInfo& info) {
 // cepstra over the utterance (or by the mean given to start()) instead of a running estimate.
 Napi::Value Decoder::Process(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  RequireOpen(env);
-  if (!in_utt_) throw Napi::Error::New(env, "process() called before start()");
+  if (!RequireOpen(env)) return env.Undefined();
+  if (!in_utt_) return Fail(env, "process() called before start()");
   bool full_utt = info.Length() > 1 && info[1].ToBoolean().Value();
-  ConvertSamples(env, info[0], rng_);
+  if (!ConvertSamples(env, info[0], rng_)) return env.Undefined();
   size_t n = pcm_.size();
   const int16_t* data = pcm_.data();
   if (n > 0 && ps_process_raw(ps_, data, n, FALSE, full_utt ? TRUE : FALSE) < 0) {
-    throw Napi::Error::New(env, "ps_process_raw failed");
+    return Fail(env, "ps_process_raw failed");
   }
   const char* hyp = ps_get_hyp(ps_, nullptr);
   return Napi::String::New(env, hyp != nullptr ? hyp : "");
@@ -208,14 +233,14 @@ Napi::Value Decoder::Process(const Napi::CallbackInfo& info) {
 // relative to start() at 100 frames per second.
 Napi::Value Decoder::End(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  RequireOpen(env);
-  if (!in_utt_) throw Napi::Error::New(env, "end() called before start()");
+  if (!RequireOpen(env)) return env.Undefined();
+  if (!in_utt_) return Fail(env, "end() called before start()");
   in_utt_ = false;
-  if (ps_end_utt(ps_) < 0) throw Napi::Error::New(env, "ps_end_utt failed");
+  if (ps_end_utt(ps_) < 0) return Fail(env, "ps_end_utt failed");
   return Result(env);
 }
 
-Napi::Object Decoder::Result(Napi::Env env) {
+Napi::Value Decoder::Result(Napi::Env env) {
   Napi::Object out = Napi::Object::New(env);
   Napi::Array words = Napi::Array::New(env);
   std::string text;
@@ -246,6 +271,8 @@ Napi::Object Decoder::Result(Napi::Env env) {
   out.Set("text", text);
   out.Set("words", words);
   out.Set("frames", ps_get_n_frames(ps_));
+  // A failed call above (the thread is being terminated) left an exception pending: return nothing.
+  if (env.IsExceptionPending()) return env.Undefined();
   return out;
 }
 

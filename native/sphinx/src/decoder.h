@@ -23,9 +23,10 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value Cepstra(const Napi::CallbackInfo& info);
 
-  void RequireOpen(Napi::Env env) const;
-  Napi::Object Result(Napi::Env env);
-  void ConvertSamples(Napi::Env env, const Napi::Value& value, uint32_t& rng);
+  // Each returns false with a JS exception pending; the addon never throws C++ exceptions.
+  bool RequireOpen(Napi::Env env) const;
+  Napi::Value Result(Napi::Env env);
+  bool ConvertSamples(Napi::Env env, const Napi::Value& value, uint32_t& rng);
 
   ps_decoder_t* ps_ = nullptr;
   cmd_ln_t* config_ = nullptr;

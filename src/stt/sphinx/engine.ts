@@ -3,7 +3,7 @@ import { HttpError } from '../../errors.js'
 import type { IncrementalSession, PcmAudio, SttEngine, TranscribeOptions, Transcript } from '../types.js'
 import { cepstralMeans } from './cmn.js'
 import { DEFAULT_DECODER_ARGS, INSTALL_HINT, decoderArgs, loadAddon, missingModel, type ModelPaths } from './native.js'
-import type { PoolLogger } from '../../workers/pool.js'
+import { engineStopped, type PoolLogger } from '../../workers/pool.js'
 import { DecoderPool } from './pool.js'
 import { findSpeech, type VadOptions } from './segment.js'
 import { toTranscript, type DecodedSpan } from './transcript.js'
@@ -35,6 +35,7 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
   const poolSize = Math.max(1, opts.poolSize ?? availableParallelism())
   let pool: DecoderPool | undefined
   let startError: Error | undefined
+  let closed = false
 
   async function check(): Promise<{ ok: boolean; reason?: string }> {
     const { addon, error } = loadAddon()
@@ -47,6 +48,8 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
 
   /** Starts the workers on first use; a server without PocketSphinx still boots. */
   async function ready(): Promise<DecoderPool> {
+    // A request that arrives while the server shuts down must not start a new pool nobody closes.
+    if (closed) throw engineStopped('sphinx speech engine')
     const status = await check()
     if (!status.ok) throw engineError(status.reason ?? 'sphinx engine unavailable', 'engine_unavailable', 503)
     pool ??= new DecoderPool(poolSize, { args: decoderArgs(opts, [...DEFAULT_DECODER_ARGS, ...(opts.decoderArgs ?? [])]) }, opts.logger)
@@ -105,13 +108,20 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
       const lease = ready().then((decoders) => decoders.lease((text) => listeners.forEach((cb) => cb(text))))
       // A failure surfaces from end(); until then writes are dropped.
       lease.catch(() => undefined)
-      const abort = () => void lease.then((l) => l.release(), () => undefined)
+      const abort = () =>
+        void lease.then(
+          (l) => l.release(),
+          () => undefined
+        )
       options.signal?.addEventListener('abort', abort, { once: true })
       return {
         write(chunk) {
           samplesWritten += chunk.length
           const copy = chunk.slice()
-          void lease.then((l) => l.write(copy), () => undefined)
+          void lease.then(
+            (l) => l.write(copy),
+            () => undefined
+          )
         },
         onPartial(cb) {
           listeners.push(cb)
@@ -126,6 +136,7 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
     },
 
     async close() {
+      closed = true
       const p = pool
       pool = undefined
       await p?.close()

@@ -1,8 +1,10 @@
 import { MessageChannel } from 'node:worker_threads'
 import type { Piscina } from 'piscina'
-import { createWorkerPool, forWorker, type PoolLogger } from '../../workers/pool.js'
+import { closeWorkerPool, createWorkerPool, forWorker, runTask, type PoolLogger } from '../../workers/pool.js'
 import type { NativeResult } from './native.js'
 import type { DecoderOutput, DecoderTask, StreamInput, StreamOutput, WorkerConfig } from './protocol.js'
+
+const ENGINE = 'sphinx speech engine'
 
 /** A decoder thread held for one streaming utterance. */
 export interface DecoderLease {
@@ -15,13 +17,18 @@ export interface DecoderLease {
 /**
  * Decoder threads, each loading the model once and keeping it, fed from piscina's FIFO queue. A
  * thread that crashes fails its task and piscina starts another, so one bad input cannot shrink
- * the pool; an aborted task that is already running takes its thread down with it.
+ * the pool; an aborted task that is already running takes its thread down with it. Tasks cut short by
+ * close() reject with a 503 engine_stopped.
  */
 export class DecoderPool {
   readonly ready: Promise<void>
   private readonly pool: Piscina<DecoderTask, DecoderOutput>
 
-  constructor(private readonly size: number, config: WorkerConfig, logger?: PoolLogger) {
+  constructor(
+    private readonly size: number,
+    config: WorkerConfig,
+    logger?: PoolLogger
+  ) {
     this.pool = createWorkerPool({ entry: new URL('./worker.js', import.meta.url), threads: size, keep: size, workerData: config, logger })
     this.ready = this.load()
     // Callers observe failures through `ready`; this keeps an unobserved rejection quiet.
@@ -31,13 +38,13 @@ export class DecoderPool {
   /** Decodes one utterance, normalised by `cmn` when given. A view of shared memory crosses without a copy. */
   async decode(samples: Float32Array, signal?: AbortSignal, cmn?: Float32Array): Promise<NativeResult> {
     const { samples: s, transferList } = forWorker(samples)
-    return (await this.pool.run({ op: 'decode', samples: s, cmn }, { transferList, signal })) as NativeResult
+    return runTask<NativeResult>(this.pool, ENGINE, { op: 'decode', samples: s, cmn }, { transferList, signal })
   }
 
   /** Cepstra before normalisation (frames x 13) of `samples`, computed on a thread. */
   async cepstra(samples: Float32Array, signal?: AbortSignal): Promise<Float32Array> {
     const { samples: s, transferList } = forWorker(samples)
-    return (await this.pool.run({ op: 'cepstra', samples: s }, { transferList, signal })) as Float32Array
+    return runTask<Float32Array>(this.pool, ENGINE, { op: 'cepstra', samples: s }, { transferList, signal })
   }
 
   /**
@@ -48,7 +55,7 @@ export class DecoderPool {
     const { port1, port2 } = new MessageChannel()
     port1.on('message', (msg: StreamOutput) => onPartial(msg.text))
     // No abort signal here: release() ends the utterance and keeps the thread and its model.
-    const task = this.pool.run({ op: 'stream', port: port2 }, { transferList: [port2] })
+    const task = runTask<NativeResult | null>(this.pool, ENGINE, { op: 'stream', port: port2 }, { transferList: [port2] })
     let ended = false
     const finish = (msg: StreamInput) => {
       if (!ended) port1.postMessage(msg)
@@ -64,13 +71,14 @@ export class DecoderPool {
     }
   }
 
+  /** Running decodes get CLOSE_GRACE_MS to finish; queued ones and later calls reject with engine_stopped. */
   async close(): Promise<void> {
-    await this.pool.destroy()
+    await closeWorkerPool(this.pool)
   }
 
   /** One load task per thread, held until all have one, so every thread has its model before real work. */
   private async load(): Promise<void> {
     const barrier = new SharedArrayBuffer(4)
-    await Promise.all(Array.from({ length: this.size }, () => this.pool.run({ op: 'load', barrier, threads: this.size })))
+    await Promise.all(Array.from({ length: this.size }, () => runTask(this.pool, ENGINE, { op: 'load', barrier, threads: this.size })))
   }
 }
