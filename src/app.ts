@@ -48,8 +48,10 @@ export const app = fp<AppOptions>(
     await fastify.register(errors)
     await fastify.register(loadShedding)
 
-    fastify.addHook('onRequest', async (request, reply) => {
+    // Callback hooks: these run on every request, and an async hook costs a promise each time.
+    fastify.addHook('onRequest', (request, reply, done) => {
       reply.header('x-request-id', request.id)
+      done()
     })
     // Responses that finish during shutdown ask the client to close the socket, so keep-alive
     // connections do not hold the server open until their idle timeout.
@@ -57,8 +59,9 @@ export const app = fp<AppOptions>(
     fastify.addHook('preClose', async () => {
       closing = true
     })
-    fastify.addHook('onSend', async (_request, reply) => {
+    fastify.addHook('onSend', (_request, reply, payload, done) => {
       if (closing) reply.header('connection', 'close')
+      done(null, payload)
     })
     for (const schema of [...authSchemas, ...callSchemas]) fastify.addSchema(schema)
 

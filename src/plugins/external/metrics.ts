@@ -66,10 +66,12 @@ export default fp(
   async (fastify) => {
     const metrics = createMetrics()
     fastify.decorate('metrics', metrics)
-    fastify.addHook('onResponse', async (request, reply) => {
+    // A callback hook, not an async one: no promise per request on every route.
+    fastify.addHook('onResponse', (request, reply, done) => {
       // The route template, never the raw URL, keeps label cardinality bounded.
       const route = request.routeOptions.url ?? 'unmatched'
       metrics.httpDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000)
+      done()
     })
   },
   { name: 'metrics' }

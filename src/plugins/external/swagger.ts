@@ -66,7 +66,7 @@ export default fp(
     // It styles itself with injected <style> tags (helmet allows inline styles) and runs its search
     // index in a worker made from a blob: URL, which this page alone is allowed.
     const helmet = { contentSecurityPolicy: { directives: { ...cspDirectives, workerSrc: ["'self'", 'blob:'] } } }
-    fastify.get('/redoc', { schema: { hide: true }, helmet }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(redocPage))
+    fastify.get('/redoc', { schema: { hide: true }, config: { helmet } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(redocPage))
     fastify.get('/redoc/redoc.standalone.js', { schema: { hide: true } }, async (_request, reply) =>
       reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(createReadStream(redocScript))
     )
