@@ -1,5 +1,5 @@
-import type { CallRecord, Prisma, PrismaClient } from '../generated/prisma/client.js'
-import { LIST_LIMIT_DEFAULT, type ListCallsQuery } from '../schemas/calls.js'
+import { Prisma, type CallRecord, type PrismaClient } from '../generated/prisma/client.js'
+import { LIST_LIMIT_DEFAULT, TRANSCRIPT_PREVIEW_CHARS, type ListCallsQuery } from '../schemas/calls.js'
 import { badRequest, notFound } from '../errors.js'
 
 /** Anonymous callers see only anonymous records; a signed-in caller sees only their own. */
@@ -33,29 +33,31 @@ export function dateBound(param: string, value: string): { from: Date; until: Da
   return value.length === 10 ? { from: at, until: new Date(at.getTime() + DAY_MS - 1) } : { from: at, until: at }
 }
 
-/** The columns a list item needs: never words, utterances or the other large JSON columns. */
-export const summaryColumns = {
-  id: true,
-  filename: true,
-  status: true,
-  progress: true,
-  error: true,
-  transcript: true,
-  summary: true,
-  tags: true,
-  userTags: true,
-  userTagsSet: true,
-  emotions: true,
-  intent: true,
-  mood: true,
-  sentiment: true,
-  speakers: true,
-  createdAt: true,
-  durationSeconds: true,
-  language: true,
-  engine: true
-} satisfies Prisma.CallRecordSelect
-export type CallSummaryRow = Prisma.CallRecordGetPayload<{ select: typeof summaryColumns }>
+/** What a list item is made of. */
+export type CallSummaryRow = Pick<
+  CallRecord,
+  | 'id'
+  | 'filename'
+  | 'status'
+  | 'progress'
+  | 'error'
+  | 'summary'
+  | 'tags'
+  | 'userTags'
+  | 'userTagsSet'
+  | 'emotions'
+  | 'intent'
+  | 'mood'
+  | 'sentiment'
+  | 'createdAt'
+  | 'durationSeconds'
+  | 'language'
+  | 'engine'
+> & {
+  /** The transcript's first TRANSCRIPT_PREVIEW_CHARS + 1 characters: enough to cut a preview and know whether it was cut. */
+  transcript: string | null
+  speakerCount: number
+}
 
 function listWhere(ownerId: string | null, q: ListCallsQuery): Prisma.CallRecordWhereInput {
   const start = q.start_date === undefined ? undefined : dateBound('start_date', q.start_date).from
@@ -77,20 +79,47 @@ function listWhere(ownerId: string | null, q: ListCallsQuery): Prisma.CallRecord
 export type CallPage = { view: 'summary'; data: CallSummaryRow[]; total: number } | { view: 'full'; data: CallRecord[]; total: number }
 
 /**
- * One page of the caller's records, newest first, and the count of all matches. The two queries
- * run side by side rather than in a transaction: a transaction holds a pooled connection for both
- * and, under load, waits for one until Prisma gives up; a count one insert apart does no harm.
+ * One page of the caller's records, newest first, and the count of all matches. Whole records take
+ * two queries, side by side rather than in a transaction: a transaction holds a pooled connection
+ * for both and, under load, waits for one until Prisma gives up; a count one insert apart does no harm.
  */
 export async function listCalls(prisma: PrismaClient, ownerId: string | null, q: ListCallsQuery): Promise<CallPage> {
   const where = listWhere(ownerId, q)
   const page = { where, orderBy: { createdAt: 'desc' as const }, take: q.limit ?? LIST_LIMIT_DEFAULT, skip: q.skip ?? 0 }
-  const count = prisma.callRecord.count({ where })
   if (q.view === 'full') {
-    const [data, total] = await Promise.all([prisma.callRecord.findMany(page), count])
+    const [data, total] = await Promise.all([prisma.callRecord.findMany(page), prisma.callRecord.count({ where })])
     return { view: 'full', data, total }
   }
-  const [data, total] = await Promise.all([prisma.callRecord.findMany({ ...page, select: summaryColumns }), count])
-  return { view: 'summary', data, total }
+  const rows = await listSummaries(prisma, ownerId, q, page.take, page.skip)
+  // Past the last page the window count has no row to ride on.
+  const total = rows[0]?.total ?? (page.skip > 0 ? await prisma.callRecord.count({ where }) : 0)
+  return { view: 'summary', data: rows, total }
+}
+
+/**
+ * A summary page in one query, the count of all matches riding on each row. SQL rather than
+ * findMany: a page of whole transcripts (a few KB each) cost more to fetch, decode and collect than
+ * everything else in the request, and the speakers are only counted. Filters as in listWhere.
+ */
+async function listSummaries(prisma: PrismaClient, ownerId: string | null, q: ListCallsQuery, take: number, skip: number) {
+  const start = q.start_date === undefined ? undefined : dateBound('start_date', q.start_date).from
+  const end = q.end_date === undefined ? undefined : dateBound('end_date', q.end_date).until
+  // created_at holds UTC wall time without a zone; casting an ISO string to timestamp keeps it so.
+  const filters = [
+    ownerId === null ? Prisma.sql`owner_id IS NULL` : Prisma.sql`owner_id = ${ownerId}::uuid`,
+    ...(start ? [Prisma.sql`created_at >= ${start.toISOString()}::timestamp`] : []),
+    ...(end ? [Prisma.sql`created_at <= ${end.toISOString()}::timestamp`] : []),
+    ...(q.tag ? [Prisma.sql`((user_tags_set AND user_tags @> ARRAY[${q.tag}]::text[]) OR (NOT user_tags_set AND tags @> ARRAY[${q.tag}]::text[]))`] : [])
+  ]
+  return prisma.$queryRaw<(CallSummaryRow & { total: number })[]>`
+    SELECT id, filename, status::text AS status, progress, error, left(transcript, ${TRANSCRIPT_PREVIEW_CHARS + 1}::int) AS transcript,
+      summary, tags, user_tags AS "userTags", user_tags_set AS "userTagsSet", emotions, intent, mood, sentiment,
+      CASE WHEN jsonb_typeof(speakers) = 'array' THEN jsonb_array_length(speakers) ELSE 0 END AS "speakerCount",
+      created_at AS "createdAt", duration_seconds AS "durationSeconds", language, engine, (count(*) OVER ())::int AS total
+    FROM call_records
+    WHERE ${Prisma.join(filters, ' AND ')}
+    ORDER BY created_at DESC
+    LIMIT ${take}::int OFFSET ${skip}::int`
 }
 
 /** A record the caller may see; another owner's record is indistinguishable from a missing one. */

@@ -54,7 +54,7 @@ export function transcriptPreview(transcript: string | null): string | null {
   return `${(space > TRANSCRIPT_PREVIEW_CHARS / 2 ? head.slice(0, space) : head).trimEnd()}…`
 }
 
-/** A list item: the fields a list page shows, from the columns `summaryColumns` selects. */
+/** A list item: the fields a list page shows, from the columns the list query selects. */
 export function toCallSummary(r: CallSummaryRow): CallSummaryView {
   return {
     id: r.id,
@@ -71,7 +71,7 @@ export function toCallSummary(r: CallSummaryRow): CallSummaryView {
     intent: r.intent as Stored<'intent'>,
     mood: r.mood as Stored<'mood'>,
     sentiment: (r.sentiment as Stored<'sentiment'>) ?? null,
-    speaker_count: ((r.speakers as Stored<'speakers'> | null) ?? []).length,
+    speaker_count: r.speakerCount,
     upload_timestamp: r.createdAt.toISOString(),
     duration: r.durationSeconds,
     language: r.language,
