@@ -14,6 +14,7 @@ import rateLimit from './plugins/external/rate-limit.js'
 import loadShedding from './plugins/external/under-pressure.js'
 import type { DbPluginOptions } from './plugins/app/db.js'
 import auth from './plugins/app/auth.js'
+import inflight from './plugins/app/inflight.js'
 import jobs, { type JobsPluginOptions } from './plugins/app/jobs.js'
 import type { SttPluginOptions } from './plugins/app/stt.js'
 import { capabilities } from './capabilities.js'
@@ -37,6 +38,7 @@ export interface AppOptions {
 export const app = fp<AppOptions>(
   async (fastify, opts) => {
     await fastify.register(capabilities, { config: opts.config, db: opts.db, stt: opts.stt, service: 'api' })
+    await fastify.register(inflight)
     await fastify.register(helmet)
     await fastify.register(cors)
     await fastify.register(rateLimit)

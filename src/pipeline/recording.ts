@@ -13,6 +13,8 @@ export interface RecordingOptions {
   emotion: boolean
   analyze: boolean
   speakersExpected?: number
+  /** stops the work between stages and inside recognition; the pipeline rejects with its reason */
+  signal?: AbortSignal
 }
 
 export interface RecordingDeps extends ConversationDeps {
@@ -76,6 +78,7 @@ export async function analyzeRecording(
   }
 
   const decoded = await stage('decode', engine, () => stt.decode(bytes, opts.engine))
+  opts.signal?.throwIfAborted()
   await events.decoded?.(decoded.info)
   await progress(10)
   const audio = { samples: decoded.samples, sampleRate: 16000 as const }
@@ -84,8 +87,11 @@ export async function analyzeRecording(
   // Recognition is most of the work: its progress fills 10..55.
   const recognised = stageProgress(progress, 10, 55)
   const { transcript } = await stage('stt', engine, () =>
-    stt.transcribe(decoded, { engine: opts.engine, language: opts.language, wordTimestamps: true, onProgress: recognised.update }).finally(recognised.settled)
+    stt
+      .transcribe(decoded, { engine: opts.engine, language: opts.language, wordTimestamps: true, onProgress: recognised.update, signal: opts.signal })
+      .finally(recognised.settled)
   )
+  opts.signal?.throwIfAborted()
   await events.transcribed?.(transcript)
   await progress(55)
 

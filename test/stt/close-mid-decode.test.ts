@@ -1,21 +1,10 @@
 import { spawn } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { concatWavs, synthesize, type Voice } from '../fixtures/speech.js'
+import { synthesize } from '../fixtures/speech.js'
+import { LONG_CALL_FIRST_LINE, longCall } from '../fixtures/long-call.js'
 import { CLOSE_GRACE_MS } from '../../src/workers/pool.js'
 
 const root = new URL('../..', import.meta.url).pathname
-const LINES = [
-  'Thank you for calling, my name is Sam and I will be helping you with your account today.',
-  'I can see that the last payment arrived on the fourth of the month, so nothing is overdue.',
-  'Would you like me to send a copy of the statement to the email address we have on file?'
-]
-const VOICES: Voice[] = ['rms', 'slt', 'awb']
-
-/** About a minute of speech, which one decoder thread needs several seconds to get through as one block. */
-async function longRecording(): Promise<string> {
-  const parts = await Promise.all(Array.from({ length: 12 }, (_, i) => synthesize(LINES[i % 3]!, { voice: VOICES[i % 3]!, padEnd: 0.4 })))
-  return concatWavs(parts, 'close-mid-decode-long')
-}
 
 function runChild(env: Record<string, string>): Promise<{ code: number | null; signal: string | null; out: string; err: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/stt/child/close-mid-decode.ts'], {
@@ -32,7 +21,7 @@ function runChild(env: Record<string, string>): Promise<{ code: number | null; s
 
 describe('closing the sphinx pool while it decodes', () => {
   it('rejects the unfinished decode with engine_stopped, lets one within the grace finish, and the process lives on', async () => {
-    const [longWav, shortWav] = await Promise.all([longRecording(), synthesize(LINES[0]!, { voice: 'slt', padStart: 0.3, padEnd: 0.5 })])
+    const [longWav, shortWav] = await Promise.all([longCall(), synthesize(LONG_CALL_FIRST_LINE, { voice: 'slt', padStart: 0.3, padEnd: 0.5 })])
     const { code, signal, out, err } = await runChild({ LONG_WAV: longWav, SHORT_WAV: shortWav })
     // Before the fix the addon threw a C++ exception on the terminated thread: abort, exit 134.
     expect(err).not.toMatch(/terminate called/)

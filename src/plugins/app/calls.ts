@@ -22,8 +22,11 @@ export interface Calls {
    * when that request had another file or other options.
    */
   replay(ownerId: string | null, key: string, bytes: Uint8Array, options: CallOptionsInput): Promise<CallRecord | null>
-  /** Runs the pipeline now; resolves with the finished record (as it is, untouched, if it is no longer queued). */
-  process(id: string, options: CallOptionsInput, progress?: (p: number) => Promise<void>): Promise<CallRecord>
+  /**
+   * Runs the pipeline now; resolves with the finished record (as it is, untouched, if it is no longer queued).
+   * An aborted `signal` fails the record with the signal's reason and rejects with it.
+   */
+  process(id: string, options: CallOptionsInput, progress?: (p: number) => Promise<void>, signal?: AbortSignal): Promise<CallRecord>
   /** A 503 (and the record failed with COULD_NOT_QUEUE) when the queue cannot take the job in time. */
   enqueue(id: string, options: CallOptionsInput): Promise<void>
   /** Records this process holds in memory, with their heartbeat (see jobs/call-leases.ts). */
@@ -149,7 +152,7 @@ export default fp(
         }
         return record
       },
-      async process(id, options, progress) {
+      async process(id, options, progress, signal) {
         leases.hold(id)
         try {
           // Claimed only while still queued: a job that arrives late (its upload already gave up) does nothing.
@@ -158,7 +161,7 @@ export default fp(
             data: { attempts: { increment: 1 }, ...leases.claim() }
           })
           if (count === 0) return await db.prisma.callRecord.findUniqueOrThrow({ where: { id } })
-          const record = await processCall(deps, id, pipelineOptions(options), progress).catch(async (err: unknown) => {
+          const record = await processCall(deps, id, { ...pipelineOptions(options), signal }, progress).catch(async (err: unknown) => {
             await dropRejectedAudio(id, err)
             throw err
           })

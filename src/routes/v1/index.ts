@@ -67,13 +67,17 @@ const openAiFamily: FastifyPluginAsyncTypebox = async (fastify) => {
       const granularities = form['timestamp_granularities[]'] ?? []
       const wantWords = granularities.includes('word')
 
-      const result = await stt.transcribeFile(upload.file.buffer, {
-        // OpenAI clients send OpenAI's model names; those mean our default engine.
-        engine: isOpenAiModel(form.model) ? undefined : form.model,
-        language: form.language,
-        prompt: form.prompt,
-        wordTimestamps: wantWords
-      })
+      const file = upload.file.buffer
+      const result = await fastify.inflight.run((signal) =>
+        stt.transcribeFile(file, {
+          // OpenAI clients send OpenAI's model names; those mean our default engine.
+          engine: isOpenAiModel(form.model) ? undefined : form.model,
+          language: form.language,
+          prompt: form.prompt,
+          wordTimestamps: wantWords,
+          signal
+        })
+      )
       const { transcript, engine, timings } = result
       metrics.audioSeconds.inc({ engine }, transcript.duration)
       request.log.info(

@@ -8,6 +8,7 @@ import { parseFields, readUpload } from '../../multipart.js'
 import { envelopeErrors, EnvelopeErrorRef, ok, security } from '../../../schemas/common.js'
 import { CallOptionsSchema } from '../../../schemas/call-options.js'
 import { assertWebhookUrl, webhookPolicy } from '../../../calls/webhook-address.js'
+import { SHUTTING_DOWN } from '../../../plugins/app/inflight.js'
 
 /** Visible ASCII, as Stripe and the IETF draft use; the schema documents it, the handler checks it. */
 function idempotencyKey(header: string | string[] | undefined): string | undefined {
@@ -84,11 +85,14 @@ const uploadRoute: FastifyPluginAsyncTypebox = async (fastify) => {
         return reply.code(202).send({ success: true, data: { id: record.id, status: 'queued' as const } })
       }
       try {
-        const done = await calls.process(record.id, options)
+        const done = await fastify.inflight.run((signal) => calls.process(record.id, options, undefined, signal))
         return reply.code(201).send({ success: true, data: toCallView(done) })
       } catch (err) {
         // The record keeps its failed state and reason; tell the caller where to find it.
         if (err instanceof HttpError && err.statusCode < 500) throw new HttpError(err.statusCode, err.code, err.message, { id: record.id })
+        if (err instanceof HttpError && err.code === SHUTTING_DOWN) {
+          throw new HttpError(503, err.code, `${err.message} Call record ${record.id} was marked failed with this reason; upload it again.`, { id: record.id })
+        }
         throw err
       }
     }
