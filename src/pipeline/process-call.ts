@@ -64,6 +64,9 @@ export async function processCall(deps: PipelineDeps, id: string, opts: CallOpti
       }
     })
   } catch (err) {
+    // The engine stopped under this run because the process is shutting down: the record stays as it
+    // is, for the job's retry or the recovery sweep of the next start (which fails a synchronous upload).
+    if (err instanceof HttpError && err.code === 'engine_stopped') throw err
     await fail(err instanceof HttpError ? err.message : `Transcription failed: ${(err as Error).message}`)
     throw err
   }
