@@ -65,7 +65,10 @@ const analyzeRoute: FastifyPluginAsyncTypebox = async (fastify) => {
       if (!upload.file) throw badRequest('No audio: send the recording in a multipart field named "file".', 'missing_file')
       const expected = parseFields(AnalyzeFieldsSchema, upload.fields).speakers_expected
       // The same pipeline as POST /api/calls, so one recording gets the same answers from both.
-      const result = await calls.analyzeAudio(upload.file.buffer, { diarize: true, emotion: true, analyze: false, speakersExpected: expected })
+      const audio = upload.file.buffer
+      const result = await fastify.inflight.run((signal) =>
+        calls.analyzeAudio(audio, { diarize: true, emotion: true, analyze: false, speakersExpected: expected, signal })
+      )
       const { transcript, conversation: conv } = result
       return {
         transcription: transcript.text,

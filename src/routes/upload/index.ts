@@ -47,7 +47,9 @@ const uploadFamily: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const upload = await readUpload(request, 'audio', config.MAX_UPLOAD_MB)
       if (!upload.file) throw badRequest('No audio: send the recording in a multipart field named "audio".', 'missing_file')
-      const { transcript } = await stt.transcribeFile(upload.file.buffer, { wordTimestamps: false })
+      const audio = upload.file.buffer
+      // Aborted a little before the shutdown deadline, so the client gets a 503 instead of a closed socket.
+      const { transcript } = await fastify.inflight.run((signal) => stt.transcribeFile(audio, { wordTimestamps: false, signal }))
       const input = transcript.text.split(/\s+/).filter(Boolean).slice(0, INPUT_WORDS).join(' ')
       if (!input) return { input: '', output: '' }
       const { output } = await analysis.refine(input)
