@@ -71,7 +71,7 @@ export async function readUpload(request: FastifyRequest, fileField: string, max
  * on a connection that can still carry it.
  */
 async function readFile(part: MultipartFile, capacity: number | undefined, maxUploadMb: number): Promise<Buffer> {
-  let into = capacity ? Buffer.allocUnsafe(capacity) : undefined
+  let into: Buffer | undefined = capacity ? Buffer.allocUnsafe(capacity) : undefined
   const chunks: Buffer[] = []
   let length = 0
   let truncated = false
