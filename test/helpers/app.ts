@@ -37,6 +37,9 @@ export function testEnv(extra: Record<string, string | undefined> = {}): Record<
     LOG_LEVEL: 'silent',
     REDIS_URL: process.env.REDIS_URL,
     REDIS_PREFIX: `vxtest-${randomBytes(4).toString('hex')}`,
+    // Tests share two cores with other test files, so event-loop lag says nothing about this app's
+    // load: shedding is off unless a test turns it on to test it.
+    OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...extra
   }
 }

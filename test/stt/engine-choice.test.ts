@@ -70,7 +70,9 @@ describe('choosing a speech engine', () => {
     const seen: number[] = []
     let record: any
     for (let i = 0; i < 1200; i++) {
-      record = ((await (await fetch(`${base}/api/calls/${res.body.data.id}`)).json()) as any).data
+      const poll = await fetch(`${base}/api/calls/${res.body.data.id}`)
+      expect(poll.status).toBe(200)
+      record = ((await poll.json()) as any).data
       if (seen[seen.length - 1] !== record.progress) seen.push(record.progress)
       if (record.status === 'completed' || record.status === 'failed') break
       await new Promise((r) => setTimeout(r, 25))
