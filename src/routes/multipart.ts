@@ -101,6 +101,18 @@ function fileTooLarge(maxUploadMb: number): HttpError {
   return payloadTooLarge(`The file is larger than the ${maxUploadMb} MB upload limit (MAX_UPLOAD_MB).`)
 }
 
+/**
+ * The file's bytes, to be taken once: the upload keeps no reference to them afterwards, so whoever
+ * takes them decides how long they live (see SpeechService.transcribeFile).
+ */
+export function handOverFile(file: NonNullable<Upload['file']>): () => Buffer {
+  return () => {
+    const { buffer } = file
+    file.buffer = Buffer.alloc(0)
+    return buffer
+  }
+}
+
 const formLimitMessages: Record<string, string> = {
   FST_FIELDS_LIMIT: `Too many form fields: at most ${FORM_LIMITS.fields} form fields are accepted, each up to ${FORM_LIMITS.fieldSize / 1024} KB.`,
   FST_FILES_LIMIT: `Too many files: send one file per request (at most ${FORM_LIMITS.files}).`,

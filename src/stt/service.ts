@@ -96,13 +96,18 @@ export function createSpeechService(opts: { engines: SttEngine[]; defaultEngine:
     return { transcript, engine: engine.name }
   }
 
-  async function transcribeFile(bytes: Uint8Array, o: TranscribeFileOptions = {}): Promise<TranscribedFile> {
+  /**
+   * `upload` may be a function that hands the bytes over once: a caller that holds the bytes itself
+   * keeps them alive until the transcription ends, beside the decoded audio (55 MB more for a
+   * 30-minute WAV), while bytes handed over are freed as soon as they are decoded.
+   */
+  async function transcribeFile(upload: Uint8Array | (() => Uint8Array), o: TranscribeFileOptions = {}): Promise<TranscribedFile> {
     const engine = resolve(o.engine)
     // Refuse before decoding when the engine cannot run at all.
     const ready = await engine.available()
     if (!ready.ok) throw new HttpError(503, 'engine_unavailable', `The ${engine.name} engine is not available: ${ready.reason}`)
     const t0 = performance.now()
-    const decoded = await decode(bytes, engine.name)
+    const decoded = await decode(typeof upload === 'function' ? upload() : upload, engine.name)
     const t1 = performance.now()
     const { transcript } = await transcribe(decoded, o)
     const t2 = performance.now()

@@ -1,7 +1,7 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { badRequest } from '../../errors.js'
-import { parseFields, readUpload } from '../multipart.js'
+import { handOverFile, parseFields, readUpload } from '../multipart.js'
 import { useErrorShape } from '../../plugins/app/errors.js'
 import { toSrt, toVerboseJson, toVtt } from '../../stt/formats.js'
 import { isOpenAiModel } from '../../stt/service.js'
@@ -67,7 +67,8 @@ const openAiFamily: FastifyPluginAsyncTypebox = async (fastify) => {
       const granularities = form['timestamp_granularities[]'] ?? []
       const wantWords = granularities.includes('word')
 
-      const file = upload.file.buffer
+      // Handed over, not held: the upload is freed once decoded instead of living through the transcription.
+      const file = handOverFile(upload.file)
       const result = await fastify.inflight.run((signal) =>
         stt.transcribeFile(file, {
           // OpenAI clients send OpenAI's model names; those mean our default engine.
