@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import { setMaxListeners } from 'node:events'
 import { HttpError } from '../../errors.js'
 
 export interface Inflight {
@@ -47,6 +48,8 @@ export default fp(
     fastify.decorate('inflight', {
       async run<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
         const controller = new AbortController()
+        // Every speech span decoded for this request listens to the one signal: a long recording has hundreds.
+        setMaxListeners(0, controller.signal)
         if (stopping) controller.abort(shuttingDown())
         running.add(controller)
         try {
