@@ -1,0 +1,69 @@
+/**
+ * The shape of .devset/manifest.json and a loader for benchmarks. Paths are relative to the dev set's
+ * folder; `loadDevset` resolves them and reads any clip as 16 kHz mono float samples through sox.
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+
+export type Split = 'dev' | 'heldout'
+
+interface Audio {
+  path: string
+  sampleRate: number
+  /** 'studio' as recorded (8 kHz for the radio and codec recordings); 'telephone' after the phone line */
+  channel: 'studio' | 'telephone'
+  encoding: 'pcm16' | 'mulaw'
+  split: Split
+}
+
+export interface ManifestClip extends Audio {
+  text?: string
+  speaker: string
+  sex?: 'female' | 'male'
+  package: string
+  /** path inside the package */
+  source: string
+  /** the studio clip a telephone clip was made from */
+  of?: string
+}
+
+export interface ManifestTurn {
+  speaker: string
+  /** seconds */
+  start: number
+  end: number
+  text?: string
+}
+
+export interface ManifestConversation extends Audio {
+  id: string
+  speakers: { id: string; sex?: 'female' | 'male' }[]
+  turns: ManifestTurn[]
+  /** seconds */
+  duration: number
+}
+
+export interface Manifest {
+  description: string
+  clips: ManifestClip[]
+  conversations: ManifestConversation[]
+}
+
+export const DEFAULT_DEVSET = '.devset'
+
+export function loadDevset(dir = DEFAULT_DEVSET): { root: string; manifest: Manifest } {
+  const root = resolve(dir)
+  const file = join(root, 'manifest.json')
+  if (!existsSync(file)) throw new Error(`${file} is missing: build the dev set with \`npx tsx scripts/devset/build.ts\``)
+  return { root, manifest: JSON.parse(readFileSync(file, 'utf8')) as Manifest }
+}
+
+/** Decodes any dev-set file (PCM or mu-law) to mono float samples at `rate`. */
+export function readClip(root: string, path: string, rate = 16000): Float32Array {
+  const r = spawnSync('sox', ['-V1', join(root, path), '-t', 'raw', '-e', 'signed', '-b', '16', '-c', '1', '-r', String(rate), '-'], { maxBuffer: 1 << 30 })
+  if (r.status !== 0) throw new Error(`sox could not read ${path}: ${r.stderr?.toString().trim() ?? r.error?.message}`)
+  const samples = new Float32Array(r.stdout.length >> 1)
+  for (let i = 0; i < samples.length; i++) samples[i] = r.stdout.readInt16LE(2 * i) / 32768
+  return samples
+}

@@ -1,0 +1,142 @@
+/**
+ * Conversations stitched from real recordings: turns of 1-7 s taken from each speaker's own speech, with
+ * gaps of 0.25-0.8 s between them, every piece brought to the same loudness so that the level says
+ * nothing about who speaks. The reference turns are exact because the stitcher places every piece.
+ */
+
+export interface Chunk {
+  samples: Float32Array
+  text?: string
+}
+
+export interface StitchedTurn {
+  speaker: string
+  start: number
+  end: number
+  text?: string
+}
+
+const FRAME_SECONDS = 0.02
+const MAX_CHUNK = 7
+const MIN_CHUNK = 0.3
+const MIN_PAUSE = 0.25
+// A turn made of several pieces of one speaker's talk keeps short breaths between them.
+const INNER_GAP = 0.15
+const TARGET_RMS = 0.05
+
+/** Deterministic, so every machine builds the same dev set. */
+export function random(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/**
+ * Speech stretches of one recording, silence trimmed, cut at pauses into pieces of at most 7 s.
+ * Speech is whatever lies within 30 dB of the recording's loud frames, which copes with the hiss of the
+ * radio recordings as well as with studio silence.
+ */
+export function speechChunks(samples: Float32Array, rate: number): [number, number][] {
+  const frame = Math.round(FRAME_SECONDS * rate)
+  const count = Math.floor(samples.length / frame)
+  const db = new Float64Array(count)
+  for (let f = 0; f < count; f++) {
+    let e = 0
+    for (let i = f * frame; i < (f + 1) * frame; i++) e += samples[i] * samples[i]
+    db[f] = 10 * Math.log10(e / frame + 1e-12)
+  }
+  const sorted = Array.from(db).sort((x, y) => x - y)
+  const loud = sorted[Math.floor(0.95 * (count - 1))]
+  const floor = sorted[Math.floor(0.1 * (count - 1))]
+  const threshold = Math.max(loud - 30, floor + 6)
+  const minPause = Math.round(MIN_PAUSE / FRAME_SECONDS)
+  const spans: [number, number][] = []
+  let f = 0
+  while (f < count) {
+    if (db[f] < threshold) {
+      f++
+      continue
+    }
+    let end = f
+    let quiet = 0
+    let g = f
+    while (g < count && quiet < minPause) {
+      if (db[g] >= threshold) [end, quiet] = [g + 1, 0]
+      else quiet++
+      g++
+    }
+    spans.push([f, end])
+    f = g
+  }
+  const maxFrames = Math.round(MAX_CHUNK / FRAME_SECONDS)
+  const out: [number, number][] = []
+  for (const [a, b] of spans.flatMap((s) => split(s, maxFrames))) {
+    if ((b - a) * FRAME_SECONDS >= MIN_CHUNK) out.push([a * frame, b * frame])
+  }
+  return out
+}
+
+function split([a, b]: [number, number], max: number): [number, number][] {
+  if (b - a <= max) return [[a, b]]
+  const parts = Math.ceil((b - a) / max)
+  const size = Math.ceil((b - a) / parts)
+  return Array.from({ length: parts }, (_, i) => [a + i * size, Math.min(b, a + (i + 1) * size)] as [number, number])
+}
+
+export function levelled(samples: Float32Array): Float32Array {
+  let e = 0
+  for (const x of samples) e += x * x
+  const rms = Math.sqrt(e / Math.max(1, samples.length)) || 1
+  const gain = TARGET_RMS / rms
+  return samples.map((x) => Math.max(-0.99, Math.min(0.99, x * gain)))
+}
+
+/**
+ * Alternates speakers (never the same one twice in a row; with three, the next one is drawn at random),
+ * each turn 1-7 s of that speaker's chunks taken in order and reused from the start when they run out.
+ */
+export function stitch(
+  voices: { id: string; chunks: Chunk[] }[],
+  rate: number,
+  turnCount: number,
+  seed: number
+): { samples: Float32Array; turns: StitchedTurn[] } {
+  const rnd = random(seed)
+  const next = voices.map(() => 0)
+  const pieces: { at: number; samples: Float32Array }[] = []
+  const turns: StitchedTurn[] = []
+  let at = Math.round(0.5 * rate)
+  let speaker = 0
+  for (let t = 0; t < turnCount; t++) {
+    if (t > 0) {
+      const others = voices.map((_, i) => i).filter((i) => i !== speaker)
+      speaker = voices.length === 2 ? others[0] : others[Math.floor(rnd() * others.length)]
+      at += Math.round((0.25 + 0.55 * rnd()) * rate)
+    }
+    // Every voice speaks within the first turns, whatever the draw says.
+    if (t < voices.length) speaker = t
+    const v = voices[speaker]
+    const target = (1 + 6 * rnd()) * rate
+    const start = at
+    const texts: (string | undefined)[] = []
+    let length = 0
+    while (length === 0 || length < target) {
+      const chunk = v.chunks[next[speaker]++ % v.chunks.length]
+      if (length > 0 && length + chunk.samples.length > MAX_CHUNK * rate) break
+      if (length > 0) at += Math.round(INNER_GAP * rate)
+      pieces.push({ at, samples: chunk.samples })
+      at += chunk.samples.length
+      length = at - start
+      texts.push(chunk.text)
+    }
+    turns.push({ speaker: v.id, start: start / rate, end: at / rate, ...(texts.every(Boolean) ? { text: texts.join(' ') } : {}) })
+  }
+  const samples = new Float32Array(at + Math.round(0.5 * rate))
+  for (const p of pieces) samples.set(p.samples, p.at)
+  return { samples, turns }
+}
