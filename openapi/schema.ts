@@ -305,6 +305,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/listen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Transcribe a recording (Deepgram-compatible)
+         * @description Speaks Deepgram's pre-recorded `/v1/listen` protocol: send the audio (any format voxlens decodes) as the request body. A JSON body naming a `url` is refused: voxlens does not fetch remote audio.
+         */
+        post: operations["deepgramListen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/models": {
         parameters: {
             query?: never;
@@ -450,6 +470,81 @@ export interface components {
             key: string;
             name: string;
             prefix: string;
+        };
+        DeepgramError: {
+            /** @description Stable machine-readable code, e.g. INVALID_AUTH, corrupt_audio */
+            err_code: string;
+            /** @description What went wrong and what to do about it */
+            err_msg: string;
+            request_id: string;
+        };
+        DeepgramListenResponse: {
+            metadata: {
+                channels: number;
+                /** Format: date-time */
+                created: string;
+                duration: number;
+                model_info: {
+                    [key: string]: {
+                        arch: string;
+                        name: string;
+                        version: string;
+                    };
+                };
+                models: string[];
+                request_id: string;
+                sha256: string;
+                transaction_key: string;
+            };
+            results: {
+                channels: {
+                    alternatives: {
+                        confidence: number;
+                        transcript: string;
+                        words: {
+                            confidence: number;
+                            end: number;
+                            punctuated_word?: string;
+                            speaker?: number;
+                            speaker_confidence?: number;
+                            start: number;
+                            word: string;
+                        }[];
+                    }[];
+                    detected_language?: string;
+                }[];
+                sentiments?: {
+                    average: {
+                        sentiment: "positive" | "neutral" | "negative";
+                        sentiment_score: number;
+                    };
+                    segments: {
+                        end_word: number;
+                        sentiment: "positive" | "neutral" | "negative";
+                        sentiment_score: number;
+                        start_word: number;
+                        text: string;
+                    }[];
+                };
+                utterances?: {
+                    channel: number;
+                    confidence: number;
+                    end: number;
+                    id: string;
+                    speaker?: number;
+                    start: number;
+                    transcript: string;
+                    words: {
+                        confidence: number;
+                        end: number;
+                        punctuated_word?: string;
+                        speaker?: number;
+                        speaker_confidence?: number;
+                        start: number;
+                        word: string;
+                    }[];
+                }[];
+            };
         };
         /**
          * @description Emotion label of the emotion engines
@@ -2058,6 +2153,109 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
+        };
+    };
+    deepgramListen: {
+        parameters: {
+            query?: {
+                /** @description Label every word and utterance with a speaker number */
+                diarize?: boolean;
+                /** @description BCP-47 tag such as en or en-US; the engine gets its primary language */
+                language?: string;
+                /** @description A voxlens engine name (sphinx, whisper ...); any Deepgram model name means the default engine */
+                model?: string;
+                /** @description Capitalise sentence starts and end sentences with a full stop in `punctuated_word` */
+                punctuate?: boolean;
+                /** @description Sentiment of every utterance and of the whole recording */
+                sentiment?: boolean;
+                /** @description As punctuate */
+                smart_format?: boolean;
+                /** @description Split the transcript into utterances at pauses and speaker changes */
+                utterances?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": Blob;
+                "audio/*": Blob;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeepgramListenResponse"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeepgramError"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeepgramError"];
+                };
+            };
+            /** @description Default Response */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeepgramError"];
+                };
+            };
+            /** @description Default Response */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeepgramError"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeepgramError"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeepgramError"];
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeepgramError"];
                 };
             };
         };

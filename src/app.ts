@@ -24,6 +24,7 @@ import { callSchemas } from './schemas/calls.js'
 import systemRoutes from './routes/system/index.js'
 import apiFamily from './routes/api/index.js'
 import openAiFamily from './routes/v1/index.js'
+import deepgramFamily from './routes/deepgram/index.js'
 import uploadFamily from './routes/upload/index.js'
 import audioFamily from './routes/audio/index.js'
 
@@ -70,6 +71,7 @@ export const app = fp<AppOptions>(
     // Each API family is one scope with its own error shape, 404 shape and auth policy.
     await fastify.register(systemRoutes)
     await fastify.register(apiFamily, { prefix: '/api' })
+    await fastify.register(deepgramFamily, { prefix: '/v1/listen' })
     await fastify.register(openAiFamily, { prefix: '/v1' })
     await fastify.register(uploadFamily, { prefix: '/upload' })
     await fastify.register(audioFamily, { prefix: '/audio' })

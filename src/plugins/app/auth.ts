@@ -30,14 +30,16 @@ export interface AuthPolicy {
   required: boolean
   /** A bearer secret that is not one of ours counts as anonymous instead of being refused. */
   foreignSecretsAreAnonymous?: boolean
+  /** Also accept `Authorization: Token <secret>`, the scheme Deepgram's clients send. */
+  tokenScheme?: boolean
 }
 
 const OUR_SECRET = /^vx[lk]_/
 
-function bearer(request: FastifyRequest): string | null | undefined {
+function bearer(request: FastifyRequest, policy: AuthPolicy): string | null | undefined {
   const header = request.headers.authorization
   if (header === undefined) return undefined
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
+  const match = (policy.tokenScheme ? /^(?:Bearer|Token)\s+(\S+)\s*$/i : /^Bearer\s+(\S+)\s*$/i).exec(header)
   return match ? match[1] : null
 }
 
@@ -68,10 +70,10 @@ export default fp(
 
     // A credential that is present but forged, expired or revoked is always refused, whatever the policy.
     fastify.decorate('authenticate', (policy: AuthPolicy): onRequestAsyncHookHandler => async (request) => {
-      const secret = bearer(request)
+      const secret = bearer(request, policy)
       if (secret === null) {
         fastify.metrics.authFailures.inc({ reason: 'malformed' })
-        throw unauthorized('Malformed Authorization header: use "Bearer <token>".', 'invalid_token')
+        throw unauthorized(`Malformed Authorization header: use "Bearer <token>"${policy.tokenScheme ? ' or "Token <key>"' : ''}.`, 'invalid_token')
       }
       if (secret && policy.foreignSecretsAreAnonymous && !OUR_SECRET.test(secret)) return
       if (secret === undefined) {

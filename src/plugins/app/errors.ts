@@ -12,8 +12,8 @@ export interface ErrorInfo {
   details?: unknown
 }
 
-/** Turns an error into the body one API family's clients parse. */
-export type ErrorShape = (e: ErrorInfo) => unknown
+/** Turns an error into the body one API family's clients parse; some protocols echo the request id in it. */
+export type ErrorShape = (e: ErrorInfo, request: FastifyRequest) => unknown
 
 /** What the route says about itself, for messages that tell the caller what would have worked. */
 export interface ErrorContext {
@@ -87,11 +87,11 @@ export function useErrorShape(scope: FastifyInstance, shape: ErrorShape) {
     } else request.log.info({ err: { message: error.message, code: e.code }, statusCode: e.statusCode }, 'request rejected')
     // Errors thrown from inside a route may carry headers set by plugins (Retry-After, Allow).
     if (e.statusCode === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', request.server.config.OVERLOAD_RETRY_AFTER_SECONDS)
-    return reply.code(e.statusCode).send(shape(e))
+    return reply.code(e.statusCode).send(shape(e, request))
   })
   scope.setNotFoundHandler({ preHandler: scope.notFoundRateLimit }, (request, reply) => {
     const e = notFound(`No route ${request.method} ${request.url.split('?')[0]}. See /docs for the API.`, 'route_not_found')
-    return reply.code(404).send(shape({ statusCode: 404, code: e.code, message: e.message }))
+    return reply.code(404).send(shape({ statusCode: 404, code: e.code, message: e.message }, request))
   })
 }
 
@@ -120,7 +120,7 @@ export function renderFrameworkError(error: FastifyError, request: FastifyReques
     .filter(({ prefix }) => prefix === '' || path === prefix || path.startsWith(`${prefix}/`))
     .sort((a, b) => b.prefix.length - a.prefix.length)[0]
   request.log.info({ err: { message: error.message, code: e.code }, statusCode: e.statusCode }, 'request rejected')
-  void reply.code(e.statusCode).send((family?.shape ?? defaultShape)(e))
+  void reply.code(e.statusCode).send((family?.shape ?? defaultShape)(e, request))
 }
 
 /** Registers the shared error schemas and the default shape for everything outside a family. */
