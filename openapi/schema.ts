@@ -197,6 +197,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/audio/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a spoken reply (supports Range requests) */
+        get: operations["getSpokenReply"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/audio/analyze": {
         parameters: {
             query?: never;
@@ -279,6 +296,26 @@ export interface paths {
         put?: never;
         /** Transcribe speech and rewrite it politely and clearly */
         post: operations["refineSpeech"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audio/speech": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Speak text (OpenAI-compatible)
+         * @description Speaks the OpenAI `/v1/audio/speech` protocol: the official SDKs work with baseURL pointed here. The same text, engine, voice, speed and format are synthesised once and then served from storage.
+         */
+        post: operations["createSpeech"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1718,6 +1755,88 @@ export interface operations {
             };
         };
     };
+    getSpokenReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description <id>.<format>, as in the URL the reply came with */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/aac": Blob;
+                    "audio/flac": Blob;
+                    "audio/mpeg": Blob;
+                    "audio/ogg": Blob;
+                    "audio/pcm": Blob;
+                    "audio/wav": Blob;
+                };
+            };
+            /** @description The requested byte range */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/aac": Blob;
+                    "audio/flac": Blob;
+                    "audio/mpeg": Blob;
+                    "audio/ogg": Blob;
+                    "audio/pcm": Blob;
+                    "audio/wav": Blob;
+                };
+            };
+            /** @description With S3 storage: a presigned URL of the file */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Unchanged since the ETag the client sent */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        details?: unknown;
+                        error: string;
+                        message: string;
+                    };
+                };
+            };
+            /** @description The range lies outside the file */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
     analyzeAudio: {
         parameters: {
             query?: never;
@@ -2038,6 +2157,120 @@ export interface operations {
             };
         };
     };
+    createSpeech: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The text to speak */
+                    input: string;
+                    /** @description Style hints; used by the openai and gemini engines */
+                    instructions?: string;
+                    /** @description A speech engine (flite, espeak-ng, openai, gemini, groq; see GET /v1/models), or an OpenAI model name (tts-1, tts-1-hd, gpt-4o-mini-tts) for the default engine */
+                    model: string;
+                    /**
+                     * @description pcm is raw 16-bit little-endian, 24 kHz mono
+                     * @default mp3
+                     * @enum {unknown}
+                     */
+                    response_format?: "mp3" | "opus" | "aac" | "flac" | "wav" | "pcm";
+                    /** @default 1 */
+                    speed?: number;
+                    /**
+                     * @description Only `audio` is supported
+                     * @enum {unknown}
+                     */
+                    stream_format?: "audio" | "sse";
+                    /** @description The engine's own voice (flite: slt, rms, awb, kal) or an OpenAI voice (alloy, echo, nova, ...) */
+                    voice: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The audio, 24 kHz mono */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/aac": Blob;
+                    "audio/flac": Blob;
+                    "audio/mpeg": Blob;
+                    "audio/ogg": Blob;
+                    "audio/pcm": Blob;
+                    "audio/wav": Blob;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
+            /** @description Default Response */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
+            /** @description Default Response */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
+        };
+    };
     createTranscription: {
         parameters: {
             query?: never;
@@ -2280,11 +2513,17 @@ export interface operations {
                             /** @description Whether the engine can run on this server now */
                             available: boolean;
                             created: number;
+                            /** @description The engine used when a request names an OpenAI model, for its task */
                             default: boolean;
                             id: string;
                             /** @enum {string} */
                             object: "model";
                             owned_by: string;
+                            /**
+                             * @description transcription: POST /v1/audio/transcriptions; speech: POST /v1/audio/speech
+                             * @enum {unknown}
+                             */
+                            task: "transcription" | "speech";
                         }[];
                         /** @enum {string} */
                         object: "list";

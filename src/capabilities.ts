@@ -13,6 +13,7 @@ import diarization from './plugins/app/diarization.js'
 import emotion from './plugins/app/emotion.js'
 import chat from './plugins/app/chat.js'
 import analysis from './plugins/app/analysis.js'
+import tts from './plugins/app/tts.js'
 import calls from './plugins/app/calls.js'
 
 export interface CapabilityOptions {
@@ -43,6 +44,7 @@ export const capabilities = fp<CapabilityOptions>(
     await fastify.register(emotion)
     await fastify.register(chat)
     await fastify.register(analysis)
+    await fastify.register(tts)
     await fastify.register(calls)
   },
   { name: 'capabilities' }

@@ -66,6 +66,17 @@ export const ConfigSchema = Type.Object({
   GEMINI_STT_MODEL: Type.String({ minLength: 1, default: 'gemini-2.5-flash' }),
   STT_TIMEOUT_SECONDS: Type.Number({ exclusiveMinimum: 0, default: 120 }),
 
+  /** unset: flite when installed, else espeak-ng, else the first cloud engine with a key */
+  TTS_ENGINE: Type.Optional(Type.Enum(['flite', 'espeak-ng', 'openai', 'gemini', 'groq'])),
+  /** the default engine's voice when a request names none (its own name or an OpenAI one) */
+  TTS_VOICE: Type.Optional(Type.String({ minLength: 1 })),
+  TTS_TIMEOUT_SECONDS: Type.Number({ exclusiveMinimum: 0, default: 45 }),
+  /** how long a synthesised reply is reused; 0 synthesises every request anew */
+  TTS_CACHE_TTL_SECONDS: Type.Integer({ minimum: 0, default: 604_800 }),
+  TTS_OPENAI_MODEL: Type.String({ minLength: 1, default: 'gpt-4o-mini-tts' }),
+  TTS_GEMINI_MODEL: Type.String({ minLength: 1, default: 'gemini-2.5-flash-preview-tts' }),
+  TTS_GROQ_MODEL: Type.String({ minLength: 1, default: 'canopylabs/orpheus-v1-english' }),
+
   SHERPA_SEGMENTATION_MODEL: Type.Optional(Type.String({ minLength: 1 })),
   SHERPA_EMBEDDING_MODEL: Type.Optional(Type.String({ minLength: 1 })),
   EMOTION_MODEL_PATH: Type.Optional(Type.String({ minLength: 1 })),

@@ -63,7 +63,8 @@ export const ModelListSchema = Type.Object({
       created: Type.Integer(),
       owned_by: Type.String(),
       available: Type.Boolean({ description: 'Whether the engine can run on this server now' }),
-      default: Type.Boolean()
+      default: Type.Boolean({ description: 'The engine used when a request names an OpenAI model, for its task' }),
+      task: Type.Enum(['transcription', 'speech'], { description: 'transcription: POST /v1/audio/transcriptions; speech: POST /v1/audio/speech' })
     })
   )
 })

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { useErrorShape } from '../../plugins/app/errors.js'
 import analyzeRoute from './analyze.js'
+import repliesRoute from './replies.js'
 
 /**
  * The voice-analytics product's family: its clients read `{error: "ValidationError", message,
@@ -16,6 +17,7 @@ const audioFamily: FastifyPluginAsync = async (fastify) => {
   fastify.addHook('onRequest', fastify.authenticate({ required: fastify.config.AUTH_MODE === 'required' }))
 
   await fastify.register(analyzeRoute)
+  await fastify.register(repliesRoute)
 }
 
 export default audioFamily

@@ -7,6 +7,7 @@ import { toSrt, toVerboseJson, toVtt } from '../../stt/formats.js'
 import { isOpenAiModel } from '../../stt/service.js'
 import { ModelListSchema, OpenAiErrorSchema, TranscriptionFormSchema, TranscriptionJsonSchema, TranscriptionVerboseSchema } from '../../schemas/openai.js'
 import { security } from '../../schemas/common.js'
+import speechRoute from './audio/speech.js'
 
 const errorRef = Type.Ref('OpenAiError')
 
@@ -101,6 +102,8 @@ const openAiFamily: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   )
 
+  await fastify.register(speechRoute)
+
   fastify.get(
     '/models',
     {
@@ -114,10 +117,17 @@ const openAiFamily: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async () => {
       const status = await stt.status()
-      return {
-        object: 'list' as const,
-        data: status.map((s) => ({ id: s.name, object: 'model' as const, created: 0, owned_by: 'voxlens', available: s.available, default: s.default }))
-      }
+      const speech = await fastify.tts.engines()
+      const model = (s: { name: string; available: boolean; default: boolean }, task: 'transcription' | 'speech') => ({
+        id: s.name,
+        object: 'model' as const,
+        created: 0,
+        owned_by: 'voxlens',
+        available: s.available,
+        default: s.default,
+        task
+      })
+      return { object: 'list' as const, data: [...status.map((s) => model(s, 'transcription')), ...speech.map((s) => model(s, 'speech'))] }
     }
   )
 }
