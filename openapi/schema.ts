@@ -384,8 +384,8 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         Analysis: {
-            /** @description emotions expressed, as lowercase nouns (anger, gratitude, ...) */
-            emotions: string[];
+            /** @description emotions the customer or caller expressed, most frequent first, in the emotion labels of the utterances: happy, satisfied, neutral, confused, frustrated, angry, sad */
+            emotions: ("happy" | "satisfied" | "neutral" | "confused" | "frustrated" | "angry" | "sad")[];
             /** @description names, organisations, dates, times, money, phone numbers, emails */
             entities: {
                 text: string;
@@ -584,7 +584,7 @@ export interface components {
             };
         };
         /**
-         * @description Emotion label of the emotion engines
+         * @description Emotion label, the same vocabulary in utterances, the call and its analysis: happy, satisfied, neutral, confused, frustrated, angry, sad
          * @enum {string}
          */
         Emotion: "happy" | "satisfied" | "neutral" | "confused" | "frustrated" | "angry" | "sad";

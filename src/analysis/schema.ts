@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
 import { Value } from 'typebox/value'
+import { emotionLabelOf } from '../emotion/labels.js'
 import { AnalysisSchema, ENTITY_TYPES, INTENTS, MOODS, TAGS, type Analysis } from '../schemas/analysis.js'
 
 export { AnalysisSchema }
@@ -35,8 +36,8 @@ function rolesOf(x: unknown): unknown {
 
 /**
  * Repairs what models commonly get slightly wrong (case, a tag outside the set, an unknown intent,
- * extra fields, stray non-strings in lists). What is still wrong (no summary, an unknown mood, wrong
- * types) is left for the schema check to refuse.
+ * emotions named as nouns or outside the labels, extra fields, stray non-strings in lists). What is
+ * still wrong (no summary, an unknown mood, wrong types) is left for the schema check to refuse.
  */
 export function repairAnalysis(raw: unknown): unknown {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw
@@ -47,7 +48,8 @@ export function repairAnalysis(raw: unknown): unknown {
     // 'other' is the intent set's own catch-all, so an intent the model invented means exactly that.
     intent: isString(r.intent) ? (oneOf(INTENTS, r.intent) ?? 'other') : r.intent,
     mood: oneOf(MOODS, r.mood) ?? r.mood,
-    emotions: Array.isArray(r.emotions) ? strings(r.emotions.map(norm)) : r.emotions,
+    // Models answer in nouns ("frustration", "joy"); a record keeps one vocabulary, the utterances' labels.
+    emotions: Array.isArray(r.emotions) ? [...new Set(r.emotions.map(emotionLabelOf).filter((e) => e !== undefined))] : r.emotions,
     roles: rolesOf(r.roles),
     insights: strings(r.insights),
     entities: Array.isArray(r.entities)

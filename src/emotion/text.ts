@@ -12,6 +12,34 @@ export interface TextCues {
 }
 
 const afinn = new Sentiment()
+// AFINN scores "sorry" and "apologise" negative; said to a customer they are courtesy.
+const COURTESY_WORDS = { sorry: 0, apologize: 0, apologise: 0, apologies: 0, apologizes: 0, apologises: 0 }
+/**
+ * Apologies and sympathy ("i am so sorry to hear that", "sorry for the inconvenience", "i understand
+ * how frustrating that must be") name someone else's trouble: their negative words are politeness,
+ * not the speaker's mood. They are read as courtesy and left out of the scoring. Condolences keep
+ * their lexicon entry ("sorry for your loss" reads as sad).
+ */
+const TROUBLE = 'inconvenience|trouble|wait|waiting|delay|confusion|frustration|mix up|problem|hassle|experience|mess|error|mistake|issue|that|this|it'
+const COURTESY: RegExp[] = [
+  new RegExp(
+    `\\b(i am |we are )?(so |very |really |truly |terribly |deeply |sincerely )?(sorry|apologi[sz]e|apologies)( (to hear|about|for|that|if)( (that|this|the|any|all|it|about))*( (${TROUBLE}|you (had to|are leaving)|happened)\\w*)?)?\\b`,
+    'g'
+  ),
+  /\b(i|we) (completely |totally |fully |really )?understand( (your|the) (frustration|concern|worry)| how (\w+ )?(frustrating|annoying|upsetting|stressful|difficult|inconvenient|worrying) (that|this|it) (is|must be|has been))?\b/g,
+  /\b(that|this|it) must (be|have been) (so |very |really )?(frustrating|annoying|upsetting|stressful|difficult|awful|hard|worrying)\b/g,
+  /\b(my|our) apologies\b/g,
+  /\bi can (only )?imagine\b/g
+]
+
+/** The text without its apologies and sympathy, and whether it had any. */
+function withoutCourtesy(plain: string): { rest: string; courteous: boolean } {
+  if (plain.includes('sorry for your loss')) return { rest: plain, courteous: false }
+  let rest = plain
+  for (const re of COURTESY) rest = rest.replace(re, ' ')
+  rest = rest.replace(/\s+/g, ' ').trim()
+  return { rest, courteous: rest !== plain }
+}
 const QUESTION_START = /^(what|how|why|where|which|who|when|do|does|did|is|are|can|could|would|should|will)\b/
 const CONTRACTIONS: [RegExp, string][] = [
   [/\bcan't\b/g, 'can not'],
@@ -42,18 +70,20 @@ export function normalise(text: string): string {
 /**
  * Reads what the words say: polarity from AFINN (the `sentiment` package, which already flips
  * a word after "not"), and which emotion from our lexicon plus question and hedging patterns.
+ * Apologies and sympathy count as courtesy, not negativity.
  * It cannot see sarcasm, and a recogniser's mistakes become its mistakes.
  */
 export function readText(text: string): TextCues {
-  const plain = normalise(text)
-  const tokens = plain ? plain.split(' ') : []
+  const normalised = normalise(text)
+  const tokens = normalised ? normalised.split(' ') : []
+  const { rest: plain, courteous } = withoutCourtesy(normalised)
   const scores: Record<CueLabel, number> = { happy: 0, satisfied: 0, angry: 0, frustrated: 0, confused: 0, sad: 0 }
   const hits: string[] = []
   let phrasePolarity = 0
 
   for (const { phrase, weights, single, re } of PATTERNS) {
     for (const match of plain.matchAll(re)) {
-      const before = tokens.slice(0, countTokens(plain, match.index)).slice(-3)
+      const before = plain.split(' ').slice(0, countTokens(plain, match.index)).slice(-3)
       const negated = single && before.some((t) => NEGATORS.has(t))
       for (const [label, weight] of Object.entries(weights) as [CueLabel, number][]) {
         // "not happy" reads as mild frustration; "not angry" is simply no evidence.
@@ -71,7 +101,9 @@ export function readText(text: string): TextCues {
     hits.push(questions === 1 ? 'question' : `${questions} questions`)
   }
   // AFINN word scores run -5..5; a few strong words saturate the scale, as listeners do.
-  const polarity = Math.tanh((afinn.analyze(text).score + phrasePolarity * 0.5) / 6)
+  if (courteous) hits.push('apology or sympathy')
+  const lexical = afinn.analyze(courteous ? plain : text, { extras: COURTESY_WORDS }).score
+  const polarity = Math.tanh((lexical + phrasePolarity * 0.5) / 6)
   return { polarity, scores, hits: [...new Set(hits)], words: tokens.length }
 }
 

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { EMOTION_LABELS } from '../emotion/types.js'
 
 export const TAGS = ['client wants to buy', 'wrong number', 'needs follow-up', 'voicemail', 'complaint', 'inquiry', 'sale', 'support', 'other'] as const
 export const INTENTS = ['purchase', 'complaint', 'information', 'support', 'cancel', 'other'] as const
@@ -21,7 +22,9 @@ export const AnalysisSchema = Type.Object(
     tags: Type.Array(Type.Enum([...TAGS], { type: 'string' }), { description: 'every tag that applies' }),
     intent: Type.Enum([...INTENTS], { type: 'string', description: "the customer's or caller's main intent" }),
     mood: Type.Enum([...MOODS], { type: 'string', description: 'overall mood of the conversation' }),
-    emotions: Type.Array(Type.String(), { description: 'emotions expressed, as lowercase nouns (anger, gratitude, ...)' }),
+    emotions: Type.Array(Type.Enum([...EMOTION_LABELS], { type: 'string' }), {
+      description: `emotions the customer or caller expressed, most frequent first, in the emotion labels of the utterances: ${EMOTION_LABELS.join(', ')}`
+    }),
     roles: Type.Record(Type.String(), Type.String(), {
       description: 'speaker label -> role, e.g. agent, customer, caller, recipient'
     }),

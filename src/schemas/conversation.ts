@@ -7,7 +7,11 @@ import { EMOTION_LABELS } from '../emotion/types.js'
  * (`conversationSchemas`) and referenced by `$ref`; `ConversationRefs` resolves those refs in `Static<>`.
  */
 
-export const EmotionSchema = Type.Enum([...EMOTION_LABELS], { $id: 'Emotion', type: 'string', description: 'Emotion label of the emotion engines' })
+export const EmotionSchema = Type.Enum([...EMOTION_LABELS], {
+  $id: 'Emotion',
+  type: 'string',
+  description: `Emotion label, the same vocabulary in utterances, the call and its analysis: ${EMOTION_LABELS.join(', ')}`
+})
 export type Emotion = Static<typeof EmotionSchema>
 
 export const SENTIMENT_LABELS = ['POSITIVE', 'NEUTRAL', 'NEGATIVE'] as const

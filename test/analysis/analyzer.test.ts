@@ -14,7 +14,7 @@ const STUB_ANALYSIS = {
   tags: ['client wants to buy', 'sale'],
   intent: 'purchase',
   mood: 'positive',
-  emotions: ['joy'],
+  emotions: ['happy'],
   roles: { A: 'agent', B: 'customer' },
   insights: ['The customer asked about pricing once.', 'The sale closed on the first call.'],
   entities: [{ type: 'organization', text: 'Acme Telecom' }]
@@ -107,11 +107,12 @@ describe.each(VENDORS)('$name provider', (vendor) => {
   })
 
   it('repairs near misses: an unknown tag is dropped and enum case is fixed', async () => {
-    stub.script({ kind: 'ok', text: JSON.stringify({ ...STUB_ANALYSIS, tags: ['Sale', 'hot lead'], mood: 'Positive' }) })
+    stub.script({ kind: 'ok', text: JSON.stringify({ ...STUB_ANALYSIS, tags: ['Sale', 'hot lead'], mood: 'Positive', emotions: ['Joy'] }) })
     const { analysis, error } = await analyzer().analyze(inputOf('support'))
     expect(error).toBeUndefined()
     expect(analysis.tags).toEqual(['sale'])
     expect(analysis.mood).toBe('positive')
+    expect(analysis.emotions).toEqual(['happy'])
   })
 
   it('retries once after invalid output and uses the second answer', async () => {
@@ -133,7 +134,7 @@ describe.each(VENDORS)('$name provider', (vendor) => {
     const result = await a.analyze(inputOf('complaint'))
     expect(sent()).toBe(before + 2)
     expect(result.provider).toBe('builtin')
-    expect(result.promptVersion).toBe('builtin.v1')
+    expect(result.promptVersion).toBe('builtin.v2')
     expect(result.error).toMatch(new RegExp(`^${vendor.name}: returned invalid output twice \\(.+\\); used builtin analysis$`))
     expect(result.analysis.intent).toBe('complaint') // the builtin answer, not an empty one
     expect(a.outcomes).toEqual(['invalid', 'invalid', 'fallback'])

@@ -51,14 +51,15 @@ describe.each(FORMS)('builtin analysis of %s conversations', (_form, recognised)
     expect(a.insights[0]).toBe('The caller was trying to reach Mike.')
   })
 
-  it('recognises an angry complaint that ends unresolved', async () => {
+  it('recognises an angry complaint handed on to another team', async () => {
     const a = await analyze('complaint')
     expectWellFormed(a)
     expect(a.tags).toEqual(expect.arrayContaining(['complaint', 'needs follow-up']))
     expect(a.intent).toBe('complaint')
     expect(a.mood).toBe('negative')
-    expect(a.emotions).toEqual(expect.arrayContaining(['anger', 'frustration']))
-    expect(a.insights).toEqual(expect.arrayContaining(['Follow-up promised for Friday.', 'Call ended without resolution.']))
+    expect(a.emotions).toEqual(expect.arrayContaining(['angry', 'frustrated']))
+    expect(a.summary).toMatch(/^Customer: .* Agent: I will escalate this to the billing team and we will call you back by Friday\. Outcome: /)
+    expect(a.insights).toContain('Not resolved yet: escalated to the billing team and follow-up promised for Friday.')
   })
 
   it('recognises a voicemail asking for a callback', async () => {
@@ -84,7 +85,8 @@ describe.each(FORMS)('builtin analysis of %s conversations', (_form, recognised)
     expect(a.tags).not.toContain('complaint')
     expect(a.intent).toBe('support')
     expect(a.mood).not.toBe('negative')
-    expect(a.insights[0]).toBe('The issue was resolved during the call.')
+    expect(a.insights[0]).toBe('Resolved on the call: problem fixed during the call.')
+    expect(a.summary).toMatch(/Outcome: Problem fixed during the call\.$/)
   })
 
   it('recognises a cancellation', async () => {
@@ -92,7 +94,8 @@ describe.each(FORMS)('builtin analysis of %s conversations', (_form, recognised)
     expectWellFormed(a)
     expect(a.intent).toBe('cancel')
     expect(a.tags).not.toContain('client wants to buy')
-    expect(a.insights).toEqual(expect.arrayContaining(['The customer asked to cancel.', 'The agent confirmed the cancellation.']))
+    expect(a.insights).toEqual(expect.arrayContaining(['Resolved on the call: subscription cancelled.', 'The customer asked to cancel.']))
+    expect(a.summary).toMatch(/^Customer: Hi,? I want to cancel my subscription.* Agent: Okay,? I will process the cancellation/)
   })
 })
 
@@ -112,7 +115,7 @@ describe('builtin analysis edge cases', () => {
   it('takes emotions from the emotion model', async () => {
     const input = inputOf('support')
     input.utterances[1].emotion = 'sad'
-    expect(builtin.analyze(input).emotions).toContain('sadness')
+    expect(builtin.analyze(input).emotions).toContain('sad')
   })
 
   it('extracts written and spoken phone numbers, e-mails and times', async () => {
@@ -133,8 +136,48 @@ describe('builtin analysis edge cases', () => {
   it('is what the analyzer returns without a chat model, with its own prompt version', async () => {
     const result = await createAnalyzer({ timeoutSeconds: 1 }).analyze(inputOf('purchase'))
     expect(result.provider).toBe('builtin')
-    expect(result.promptVersion).toBe('builtin.v1')
+    expect(result.promptVersion).toBe('builtin.v2')
     expect(result.error).toBeUndefined()
+  })
+})
+
+describe('builtin analysis of what a call achieved', () => {
+  const call = (...turns: [string, string][]) =>
+    builtin.analyze({
+      utterances: turns.map(([speaker, text], i) => ({ speaker, text, start: i * 4, end: i * 4 + 3.8 })),
+      transcript: turns.map((t) => t[1]).join(' '),
+      durationSeconds: turns.length * 4
+    })
+  const agent = 'thanks for calling acme support this is tom how can i help'
+
+  it('does not count a refusal or a condition as a commitment', async () => {
+    const a = call(
+      ['A', agent],
+      ['B', 'i want to cancel my subscription you charged me again'],
+      ['A', "i'm sorry without the account number i can't cancel it"],
+      ['A', "if you find the number please call us back and we'll cancel it right away"],
+      ['B', 'this is ridiculous']
+    )
+    expect(a.insights).toContain('The cancellation was not confirmed during the call.')
+    expect(a.tags).toEqual(expect.arrayContaining(['support', 'needs follow-up']))
+    expect(a.summary).toMatch(/Outcome: No resolution during the call\.$/)
+  })
+
+  it('names refunds and credits with their amounts', async () => {
+    const a = call(
+      ['A', agent],
+      ['B', 'my order never arrived and i want my money back'],
+      ['A', "i've issued a full refund of eighty four dollars and added a ten dollar voucher to your account"],
+      ['B', 'okay thank you']
+    )
+    expect(a.insights).toContain('Resolved on the call: ten dollars credited to the account and eighty four dollars refunded.')
+    expect(a.tags).toEqual(['complaint'])
+  })
+
+  it('maps emotion names from other vocabularies onto the labels and drops the rest', async () => {
+    const { repairAnalysis } = await import('../../src/analysis/index.js')
+    const repaired = repairAnalysis({ emotions: ['Frustration', 'joy', 'gratitude', 'frustrated', 'schadenfreude'] }) as { emotions: string[] }
+    expect(repaired.emotions).toEqual(['frustrated', 'happy', 'satisfied'])
   })
 })
 

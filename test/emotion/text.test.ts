@@ -59,3 +59,21 @@ describe('combining text and arousal', () => {
     expect(arousalOf({ ...calm, energyDb: -32, wordsPerMinute: 110 }, speaker, recording)).toBeLessThan(-0.3)
   })
 })
+
+describe('apologies and sympathy', () => {
+  it.each(['I am so sorry to hear that.', 'I apologize for the inconvenience.', 'I understand how frustrating that must be.', 'sorry about the trouble'])(
+    '%j is courtesy, not negative',
+    (text) => {
+      const result = toResult(combine(readText(text), 0, {}))
+      expect(result.sentiment).toBe('NEUTRAL')
+      expect(result.emotion).toBe('neutral')
+      expect(result.cues.text).toContain('apology or sympathy')
+    }
+  )
+
+  it('keeps what follows an apology and reads condolences as sad', () => {
+    expect(top("i'm sorry but this is unacceptable")).toBe('angry')
+    expect(top("sorry, i don't understand, what do you mean")).toBe('confused')
+    expect(top('i am so sorry for your loss')).toBe('sad')
+  })
+})

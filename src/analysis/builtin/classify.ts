@@ -1,6 +1,8 @@
 import Sentiment from 'sentiment'
+import { emotionLabelOf, type EmotionLabel } from '../../emotion/labels.js'
 import type { Intent, Mood, Tag } from '../types.js'
 import { countCue, hasCue, type Cue } from './cues.js'
+import { resolutionOf, type Resolution } from './outcome.js'
 import type { Sentence } from './text.js'
 
 // AFINN scores "thank" +2, which would make every polite call positive, and "sorry", "wrong" and
@@ -28,75 +30,69 @@ const EXTRAS: Record<string, number> = {
   wonderful: 3,
   excellent: 3
 }
+// What the emotion stage said about the sentence's utterance: a hint, weaker than the words themselves,
+// since a long turn's label is shared by every sentence in it.
 const FIELD_SCORE: Record<string, number> = {
-  positive: 2,
-  negative: -2,
-  happy: 2,
-  joy: 2,
-  angry: -3,
-  anger: -3,
-  sad: -2,
-  sadness: -2,
-  frustrated: -3,
-  disgust: -2,
-  fear: -1
+  POSITIVE: 1,
+  NEGATIVE: -1,
+  happy: 1,
+  angry: -2,
+  frustrated: -1,
+  sad: -1
 }
+// Ritual thanks close nearly every call, whatever it was like.
+const RITUAL = /^(okay |ok |alright |oh |yes |no |great |fine )*(thanks?|thank you)( (so much|very much|a lot|bye|for \w+( \w+)?))?$/
 
 /** Polarity of one sentence: lexicon score, plus what the emotion model said about its utterance. */
 export function polarity(s: Sentence): number {
+  if (RITUAL.test(s.plain)) return 0
   const lexical = sentiment.analyze(s.plain, { extras: EXTRAS }).score
-  const fields = (FIELD_SCORE[s.sentiment?.toLowerCase() ?? ''] ?? 0) + (FIELD_SCORE[s.emotion?.toLowerCase() ?? ''] ?? 0)
-  return lexical + fields - 2 * countCue('complaint', s.plain)
+  const fields = (FIELD_SCORE[s.sentiment ?? ''] ?? 0) + (FIELD_SCORE[emotionLabelOf(s.emotion) ?? ''] ?? 0)
+  return lexical + fields - 2 * countCue('complaint', s.plain) - 2 * countCue('grievance', s.plain)
 }
 
-/** Mostly one way is that mood; a real share of both is mixed; only weak signals is neutral. */
+/** Mostly one way is that mood; clearly both (upset, then pleased with the fix) is mixed; only weak signals is neutral. */
 export function moodOf(sentences: Sentence[]): Mood {
   const scores = sentences.map(polarity)
   const pos = scores.filter((x) => x >= 2).length
   const neg = scores.filter((x) => x <= -2).length
   if (pos === 0 && neg === 0) return 'neutral'
-  if (neg >= 2 * pos) return 'negative'
-  if (pos >= 2 * neg) return 'positive'
+  if (neg >= 3 * pos) return 'negative'
+  if (pos >= 3 * neg) return 'positive'
   return 'mixed'
 }
 
-const EMOTION_CUES: Array<[string, RegExp]> = [
-  ['anger', /\b(angry|furious|livid|outrageous|ridiculous|unacceptable|sick of|fed up|pissed)\b/],
+// Call-level emotions use the emotion engine's labels, so a record never mixes "frustration" with "frustrated".
+const EMOTION_CUES: Array<[EmotionLabel, RegExp]> = [
+  ['angry', /\b(angry|furious|livid|outrageous|ridiculous|unacceptable|unbelievable|sick of|fed up|pissed)\b/],
   [
-    'frustration',
-    /\b(frustrat\w*|(overcharged|broken|charged|failed|happened|down|not working) again|still (not|hasn't|haven't|doesn't)|(third|fourth|fifth) time|waiting|on hold)\b/
+    'frustrated',
+    /\b(frustrat\w*|annoyed|disappoint\w*|let down|expected better|(overcharged|broken|charged|failed|happened|down|not working) again|still (not|hasn't|haven't|doesn't)|(second|third|fourth|fifth) time|been waiting|on hold)\b/
   ],
-  ['disappointment', /\b(disappoint\w*|let down|expected better)\b/],
-  ['gratitude', /\b(thank you so much|thanks so much|really appreciate|much appreciated|thank you very much|that's very kind)\b/],
-  ['joy', /\b(great|perfect|wonderful|excellent|awesome|love it|fantastic|happy|glad|excited)\b/],
-  ['confusion', /\b(confus\w*|don't understand|not sure|what do you mean|makes no sense)\b/],
-  ['worry', /\b(worried|concerned|afraid|nervous|urgent|emergency)\b/]
+  [
+    'satisfied',
+    /\b(thank you so much|thanks so much|thanks a lot|really appreciate|i appreciate|much appreciated|thank you very much|that's very kind|that helps|that was easy|that was quick)\b/
+  ],
+  ['happy', /\b(great|perfect|wonderful|excellent|awesome|love it|fantastic|happy|glad|excited)\b/],
+  ['confused', /\b(confus\w*|don't understand|not sure|what do you mean|makes no sense)\b/],
+  // The emotion engines read worry and fear as sad; so does the call-level list.
+  ['sad', /\b(worried|afraid|nervous|scared|sad|upset)\b/]
 ]
-const FIELD_EMOTION: Record<string, string> = {
-  angry: 'anger',
-  happy: 'joy',
-  sad: 'sadness',
-  fearful: 'fear',
-  surprised: 'surprise',
-  disgusted: 'disgust',
-  calm: 'calm',
-  frustrated: 'frustration'
-}
 
 /** Emotions the emotion model heard, then those the words express, most frequent first. */
-export function emotionsOf(sentences: Sentence[]): string[] {
-  const counts = new Map<string, number>()
-  const add = (e: string) => counts.set(e, (counts.get(e) ?? 0) + 1)
+export function emotionsOf(sentences: Sentence[]): EmotionLabel[] {
+  const counts = new Map<EmotionLabel, number>()
+  const add = (e: EmotionLabel) => counts.set(e, (counts.get(e) ?? 0) + 1)
   for (const s of sentences) {
-    const field = s.emotion?.trim().toLowerCase()
-    if (field && field !== 'neutral') add(FIELD_EMOTION[field] ?? field)
+    const field = emotionLabelOf(s.emotion)
+    if (field && field !== 'neutral') add(field)
     for (const [emotion, re] of EMOTION_CUES) if (re.test(s.plain)) add(emotion)
   }
   const ranked = [...counts]
     .sort((a, b) => b[1] - a[1])
     .map(([e]) => e)
     .slice(0, 5)
-  const heardNeutral = sentences.some((s) => s.emotion?.toLowerCase() === 'neutral')
+  const heardNeutral = sentences.some((s) => emotionLabelOf(s.emotion) === 'neutral')
   return ranked.length ? ranked : heardNeutral ? ['neutral'] : []
 }
 
@@ -105,7 +101,7 @@ export interface Classification {
   intent: Intent
   voicemail: boolean
   wrongNumber: boolean
-  resolved: boolean
+  resolution: Resolution
 }
 
 const sum = (cue: Cue, ss: Sentence[]) => ss.reduce((n, s) => n + countCue(cue, s.plain), 0)
@@ -119,32 +115,37 @@ export function isVoicemail(all: Sentence[]): boolean {
 
 /**
  * Intent from what the customer said (the agent's "how can I help" says nothing about it); tags from
- * the whole call. A cancellation outranks everything, since it is what the customer came to do.
+ * the whole call and what it achieved. A cancellation outranks everything, since it is what the
+ * customer came to do; a service request (a fault, a booking, a change) is support even when the
+ * customer complains along the way, and a complaint about money or treatment is a complaint.
  */
-export function classify(all: Sentence[], customer: Sentence[], mood: Mood, voicemail: boolean): Classification {
+export function classify(all: Sentence[], customer: Sentence[], roles: Record<string, string>, mood: Mood, voicemail: boolean): Classification {
   const wrongNumber = any('wrongNumber', all)
-  const resolved = any('resolved', all.slice(-6))
-  const sale = any('sale', all)
+  const complained = sum('complaint', customer)
   const s = {
     cancel: sum('cancel', customer) * 3,
-    complaint: sum('complaint', customer) * 1.5 + (mood === 'negative' ? 1 : 0),
-    purchase: sum('purchase', customer) * 1.2 + (sale ? 2 : 0),
-    support: sum('support', customer),
+    complaint: complained * 1.5 + (mood === 'negative' ? 1 : 0) + sum('grievance', customer) * 2,
+    purchase: sum('purchase', customer) * 1.2 + (any('sale', all) ? 1 : 0),
+    support: sum('support', customer) * 1.6,
     information: sum('inquiry', customer) * 0.8
   }
   const [best, score] = Object.entries(s).sort((a, b) => b[1] - a[1])[0] as [Intent, number]
-  const intent: Intent = wrongNumber || score === 0 ? 'other' : best
+  const intent: Intent = wrongNumber || voicemail || score === 0 ? 'other' : best
+  const resolution = resolutionOf(all, roles, intent, voicemail || wrongNumber)
+  const done = new Set(resolution.outcomes)
+  if (wrongNumber) return { tags: ['wrong number'], intent, voicemail: false, wrongNumber, resolution }
+
   const tags = new Set<Tag>()
-  if (wrongNumber) return { tags: ['wrong number'], intent, voicemail: false, wrongNumber, resolved }
   if (voicemail) tags.add('voicemail')
-  if (intent === 'purchase' || s.purchase >= 2.4) tags.add('client wants to buy')
-  if (sale && s.purchase > 0) tags.add('sale')
-  if (intent === 'complaint' || s.complaint >= 3) tags.add('complaint')
-  // A cancellation is a customer-service request: the set has no tag of its own for it.
-  if (intent === 'support' || intent === 'cancel' || s.support >= 2) tags.add('support')
-  if (intent === 'information') tags.add('inquiry')
-  const unresolved = ['complaint', 'support', 'cancel'].includes(intent) && !resolved
-  if (any('followUp', all) || any('callbackRequest', all) || unresolved) tags.add('needs follow-up')
+  if (!voicemail) {
+    if (intent === 'purchase' || s.purchase >= 2.4 || done.has('sold')) tags.add('client wants to buy')
+    if (done.has('sold')) tags.add('sale')
+    if (intent === 'complaint' || complained >= 2 || (complained >= 1 && mood !== 'positive' && mood !== 'neutral')) tags.add('complaint')
+    // A cancellation is a customer-service request: the set has no tag of its own for it.
+    if (intent === 'support' || intent === 'cancel' || s.support >= 3.2) tags.add('support')
+    if (intent === 'information' || (intent === 'purchase' && s.information >= 1.6)) tags.add('inquiry')
+  }
+  if (done.has('follow-up') || done.has('escalated') || done.has('unresolved') || any('callbackRequest', all)) tags.add('needs follow-up')
   if (tags.size === 0) tags.add('other')
-  return { tags: [...tags], intent, voicemail, wrongNumber, resolved }
+  return { tags: [...tags], intent, voicemail, wrongNumber, resolution }
 }

@@ -53,7 +53,26 @@ export const CUES = {
     /\bcan'?t (log ?in|sign in|access|connect|get)\b/,
     /\b(reset|password|troubleshoot|install|set up|setup|configure|restart|reboot)\b/,
     /\bhow do i\b/,
-    /\bhelp me (with|to|fix)\b/
+    /\bhelp me (with|to|fix)\b/,
+    /\b(book|schedule|reschedule|move|transfer|change) (a|an|my|the|it)\b/,
+    /\b(appointment|locked out|refill|prescription|no signal)\b/,
+    /\b(won'?t|can'?t|doesn'?t|does not) (print|work|connect|load|open|export)\b/,
+    /\b(down|slow|crashes|crashing|disconnecting|dropping|gone|off) (since|for|every|again)\b/,
+    /\b(charges|transactions) (on|from) my (card|account|debit card|credit card)\b/
+  ],
+  // Money taken or service denied: what makes a billing call a complaint even when it is said calmly.
+  grievance: [
+    /\b(charged|billed|charging|billing) me (twice|again|for)\b/,
+    /\b(still|you'?re still|they'?re still) (charging|billing)\b/,
+    /\b(late fee|extra charge|wrong charge|double charge)\b/,
+    /\b(charge|fee) (for|on)\b.*\bbut i\b/,
+    /\b(never|haven'?t|didn'?t) (used|ordered|arrived|received|got)\b/,
+    /\b(nobody|no one) (has )?(called|told|helped|fixed)\b/,
+    /\b(rude|unbelievable|outrageous)\b/,
+    /\b(an hour|two hours|a day|\w+ days|\w+ weeks) late\b/,
+    /\bstill haven'?t (got|received|gotten)\b/,
+    /\bwant (a|my) (refund|money back)\b/,
+    /\bmake a complaint\b/
   ],
   inquiry: [
     /\b(opening|business|office) hours\b/,

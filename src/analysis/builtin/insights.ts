@@ -2,6 +2,8 @@ import type { Entity } from '../types.js'
 import type { Classification } from './classify.js'
 import { polarity } from './classify.js'
 import { hasCue } from './cues.js'
+import { listed } from './outcome.js'
+import { APOLOGY, EMPATHY } from './politeness.js'
 import type { Sentence } from './text.js'
 
 export interface InsightContext {
@@ -31,10 +33,13 @@ const RULES: Array<(ctx: InsightContext) => string | undefined> = [
     return `${who(ctx)} asked to be called back${phone ? ` at ${phone}` : ''}.`
   },
   (ctx) => {
-    const promise = ctx.all.find((s) => ctx.roles[s.speaker] !== 'customer' && hasCue('followUp', s.plain))
-    if (!promise) return undefined
-    const when = /\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|next week|end of (the )?(day|week))\b/.exec(promise.plain)?.[0]
-    return when ? `Follow-up promised for ${when.replace(/^\w/, (c) => c.toUpperCase())}.` : 'A follow-up was promised.'
+    const { resolution, intent } = ctx.classification
+    if (resolution.status === 'unresolved')
+      return intent === 'cancel' ? 'The cancellation was not confirmed during the call.' : 'Call ended without resolution.'
+    // A sale has its own, more specific insight.
+    const phrases = resolution.phrases.filter((_, i) => resolution.outcomes[i] !== 'sold')
+    if (phrases.length === 0 || resolution.status === 'none') return undefined
+    return `${resolution.status === 'resolved' ? 'Resolved on the call' : 'Not resolved yet'}: ${listed(phrases)}.`
   },
   (ctx) => {
     if (!ctx.classification.tags.includes('sale')) return undefined
@@ -51,12 +56,6 @@ const RULES: Array<(ctx: InsightContext) => string | undefined> = [
   (ctx) => (ctx.customer.some((s) => hasCue('repeatContact', s.plain)) ? `${who(ctx)} had already contacted the company about this.` : undefined),
   (ctx) => (ctx.customer.some((s) => hasCue('hold', s.plain)) ? `${who(ctx)} mentioned a long wait.` : undefined),
   (ctx) => {
-    const { intent, resolved } = ctx.classification
-    if (!['complaint', 'support', 'cancel'].includes(intent)) return undefined
-    if (intent === 'cancel') return resolved ? 'The agent confirmed the cancellation.' : 'The cancellation was not confirmed during the call.'
-    return resolved ? 'The issue was resolved during the call.' : 'Call ended without resolution.'
-  },
-  (ctx) => {
     const scores = ctx.customer.map(polarity)
     const half = Math.ceil(scores.length / 2)
     if (scores.length < 4) return undefined
@@ -65,6 +64,13 @@ const RULES: Array<(ctx: InsightContext) => string | undefined> = [
     if (early < -2 && late > 1) return `${who(ctx)}'s mood improved by the end of the call.`
     if (early > 1 && late < -2) return `${who(ctx)}'s mood worsened during the call.`
     return undefined
+  },
+  (ctx) => {
+    const agent = ctx.all.filter((s) => ctx.roles[s.speaker] === 'agent')
+    const apologised = agent.some((s) => APOLOGY.test(s.plain))
+    const empathised = agent.some((s) => EMPATHY.test(s.plain))
+    if (!apologised && !empathised) return undefined
+    return `The agent ${apologised && empathised ? 'apologised and acknowledged how the customer felt' : apologised ? 'apologised' : 'acknowledged how the customer felt'}.`
   },
   (ctx) => {
     const talk = (role: string) => ctx.all.filter((s) => ctx.roles[s.speaker] === role).reduce((t, s) => t + (s.end - s.start), 0)

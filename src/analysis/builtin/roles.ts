@@ -6,7 +6,7 @@ const CUSTOMER_SIGNS =
 
 /**
  * Role of each speaker. An agent gives themselves away by greeting with a company name or offering
- * help; everyone else on such a call is a customer. Without an agent, the one who speaks first
+ * help, and so does a colleague who joins; everyone else on such a call is a customer. Without an agent, the one who speaks first
  * answered the phone (recipient) and the other one placed the call (caller). A lone speaker leaving a
  * message is a caller, and so is everyone on a voicemail but its recorded greeting.
  */
@@ -29,7 +29,9 @@ export function assignRoles(sentences: Sentence[], voicemail: boolean): Record<s
   const ranked = speakers.map((s) => ({ s, score: score(s) })).sort((a, b) => b.score - a.score)
   const anyGreeting = sentences.some((s) => hasCue('agentGreeting', s.plain))
   if (anyGreeting && ranked[0].score > 0) {
-    return Object.fromEntries(speakers.map((s) => [s, s === ranked[0].s ? 'agent' : 'customer']))
+    // A colleague who joins ("this is monica from fraud prevention") is an agent too; the customer is whoever sounds least like one.
+    const customer = ranked[ranked.length - 1].s
+    return Object.fromEntries(speakers.map((s) => [s, s === ranked[0].s || (s !== customer && score(s) > 0) ? 'agent' : 'customer']))
   }
   return Object.fromEntries(speakers.map((s, i) => [s, i === 0 ? 'recipient' : 'caller']))
 }

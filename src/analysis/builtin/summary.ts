@@ -1,50 +1,85 @@
-import { hasCue } from './cues.js'
+import { hasCue, type Cue } from './cues.js'
+import { listed, type Resolution } from './outcome.js'
+import { APOLOGY, EMPATHY } from './politeness.js'
 import { contentWords, type Sentence } from './text.js'
 
 const stem = (w: string) => w.replace(/(ing|ed|es|s)$/, '')
 const ROLE_LABEL: Record<string, string> = { agent: 'Agent', customer: 'Customer', caller: 'Caller', recipient: 'Recipient' }
+// A sentence that says what the customer wants or what went wrong is the reason for the call.
+const REASONS: Cue[] = ['cancel', 'complaint', 'grievance', 'support', 'purchase', 'inquiry']
+const isCustomer = (roles: Record<string, string>, s: Sentence) => ['customer', 'caller'].includes(roles[s.speaker])
 
-/**
- * Extractive summary: the 2-3 sentences whose content words recur most in the conversation, with a
- * bonus for the opening (where callers say why they call) and the close (where the outcome is), kept
- * in spoken order and labelled with the speaker's role. Pleasantries score nothing: they hold no
- * content words.
- */
-export function summarize(sentences: Sentence[], roles: Record<string, string>): string {
-  if (sentences.length === 0) return 'No speech was detected.'
+/** How much a sentence says: its content words, weighted by how often the conversation comes back to them. */
+function scorer(sentences: Sentence[]) {
   const freq = new Map<string, number>()
   const words = sentences.map((s) => contentWords(s.plain).map(stem))
   for (const ws of words) for (const w of new Set(ws)) freq.set(w, (freq.get(w) ?? 0) + 1)
-
-  const isCustomer = (s: Sentence) => ['customer', 'caller'].includes(roles[s.speaker])
-  // The customer's first real sentences say why they called.
-  const opening = new Set(
-    sentences
-      .map((s, i) => (isCustomer(s) && words[i].length >= 2 ? i : -1))
-      .filter((i) => i >= 0)
-      .slice(0, 2)
-  )
-  const scored = sentences.map((s, i) => {
+  return (i: number) => {
     const ws = words[i]
-    if (ws.length < 2) return { i, score: 0 }
-    const weight = ws.reduce((n, w) => n + (freq.get(w) ?? 0), 0) / Math.sqrt(ws.length)
-    const position = opening.has(i) ? 1.5 : i < 3 ? 1.3 : i >= sentences.length - 3 ? 1.15 : 1
-    const voice = isCustomer(s) ? 1.2 : 1
+    if (ws.length < 2) return 0
     // "Thank you for calling Acme, how can I help?" repeats the company name and says nothing.
-    const ritual = hasCue('agentGreeting', s.plain) ? 0.3 : 1
-    return { i, score: weight * position * voice * ritual }
-  })
+    const ritual = hasCue('agentGreeting', sentences[i].plain) ? 0.3 : 1
+    return (ritual * ws.reduce((n, w) => n + (freq.get(w) ?? 0), 0)) / Math.sqrt(ws.length)
+  }
+}
+
+const labelled = (roles: Record<string, string>, s: Sentence) => {
+  const label = ROLE_LABEL[roles[s.speaker]]
+  return label ? `${label}: ${s.display}` : s.display
+}
+
+/**
+ * The call as a supervisor would retell it: why the customer called (their opening sentence that
+ * says most), what the agent answered or did (the sentence carrying the outcome, else the agent's
+ * most telling one; apologies and rituals say nothing about the call), and the outcome. Calls
+ * without an agent and a customer (voicemail, two private callers) get the 2-3 sentences whose
+ * content words recur most, with the opening and the close favoured.
+ */
+export function summarize(sentences: Sentence[], roles: Record<string, string>, resolution: Resolution): string {
+  if (sentences.length === 0) return 'No speech was detected.'
+  const score = scorer(sentences)
+  const indexed = sentences.map((s, i) => ({ s, i, score: score(i) }))
+  const customer = indexed.filter((x) => isCustomer(roles, x.s) && x.score > 0)
+  const agent = indexed.filter((x) => roles[x.s.speaker] === 'agent')
+  const told = listed(resolution.phrases)
+  const outcome = told && resolution.status !== 'none' ? `Outcome: ${told[0].toUpperCase()}${told.slice(1)}.` : undefined
+  if (customer.length && agent.length) {
+    // Callers say why they call early: the first half of their sentences, the first two favoured.
+    const early = customer.slice(0, Math.max(2, Math.ceil(customer.length / 2)))
+    const reason = early
+      .map((x, k) => ({ ...x, score: x.score * (k < 2 ? 1.5 : 1) * (REASONS.some((cue) => hasCue(cue, x.s.plain)) ? 1.5 : 1) }))
+      .sort((a, b) => b.score - a.score)[0]
+    const said = (x: (typeof agent)[number]) => x.score * (APOLOGY.test(x.s.plain) || EMPATHY.test(x.s.plain) ? 0.5 : 1)
+    const evidence = resolution.evidence && agent.find((x) => x.s === resolution.evidence)
+    const reply =
+      evidence ??
+      agent
+        .filter((x) => x.i > reason.i && x.score > 0)
+        .sort((a, b) => said(b) - said(a))
+        .at(0)
+    const picked = [reason, ...(reply ? [reply] : [])].sort((a, b) => a.i - b.i).map((x) => labelled(roles, x.s))
+    return [...picked, ...(outcome ? [outcome] : [])].join(' ')
+  }
+  return extractive(sentences, indexed, roles, outcome)
+}
+
+function extractive(sentences: Sentence[], indexed: { s: Sentence; i: number; score: number }[], roles: Record<string, string>, outcome?: string): string {
   const count = sentences.length <= 2 ? sentences.length : sentences.length <= 6 ? 2 : 3
-  const picked = scored
+  const opening = new Set(
+    indexed
+      .filter((x) => isCustomer(roles, x.s) && x.score > 0)
+      .slice(0, 2)
+      .map((x) => x.i)
+  )
+  const picked = indexed
+    .map((x) => {
+      const position = opening.has(x.i) ? 1.5 : x.i < 3 ? 1.3 : x.i >= sentences.length - 3 ? 1.15 : 1
+      return { ...x, score: x.score * position * (isCustomer(roles, x.s) ? 1.2 : 1) }
+    })
     .filter((x) => x.score > 0)
     .sort((a, b) => b.score - a.score)
-    .slice(0, count)
+    .slice(0, outcome ? Math.min(count, 2) : count)
     .sort((a, b) => a.i - b.i)
-  const chosen = picked.length ? picked.map((x) => sentences[x.i]) : sentences.slice(0, count)
-  return chosen
-    .map((s) => {
-      const label = ROLE_LABEL[roles[s.speaker]]
-      return label ? `${label}: ${s.display}` : s.display
-    })
-    .join(' ')
+  const chosen = picked.length ? picked.map((x) => x.s) : sentences.slice(0, count)
+  return [...chosen.map((s) => labelled(roles, s)), ...(outcome ? [outcome] : [])].join(' ')
 }
