@@ -32,11 +32,15 @@ const COURTESY: RegExp[] = [
   /\bi can (only )?imagine\b/g
 ]
 
+const SYMPATHY = /\b(that'?s|that is|this is) (so |really |very |just )?(frustrating|annoying|awful|terrible|upsetting|stressful|horrible)\b/g
+
 /** The text without its apologies and sympathy, and whether it had any. */
 function withoutCourtesy(plain: string): { rest: string; courteous: boolean } {
   if (plain.includes('sorry for your loss')) return { rest: plain, courteous: false }
-  let rest = plain
-  for (const re of COURTESY) rest = rest.replace(re, ' ')
+  const strip = (text: string) => COURTESY.reduce((t, re) => t.replace(re, ' '), text)
+  let rest = strip(plain)
+  // Beside an apology, "that's awful" sympathises with the listener ("i'm so sorry, that's awful").
+  if (rest !== plain) rest = strip(plain.replace(SYMPATHY, ' '))
   rest = rest.replace(/\s+/g, ' ').trim()
   return { rest, courteous: rest !== plain }
 }

@@ -76,4 +76,9 @@ describe('apologies and sympathy', () => {
     expect(top("sorry, i don't understand, what do you mean")).toBe('confused')
     expect(top('i am so sorry for your loss')).toBe('sad')
   })
+
+  it('reads "that is awful" beside an apology as sympathy, and alone as what it says', () => {
+    expect(toResult(combine(readText("I'm so sorry, that's awful."), 0, {})).sentiment).toBe('NEUTRAL')
+    expect(toResult(combine(readText("that's awful, the third time this month"), 0, {})).sentiment).toBe('NEGATIVE')
+  })
 })
