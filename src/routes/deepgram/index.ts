@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { useErrorShape, type ErrorInfo } from '../../plugins/app/errors.js'
 import { DeepgramErrorSchema } from '../../deepgram/schema.js'
 import prerecordedRoute from './prerecorded.js'
+import liveRoute from './live.js'
 
 /** Deepgram's clients branch on a few codes of its own; the rest keep voxlens' stable codes. */
 function deepgramCode(e: ErrorInfo): string {
@@ -31,6 +32,7 @@ const deepgramFamily: FastifyPluginAsync = async (fastify) => {
   fastify.addHook('onRequest', fastify.authenticate({ required, foreignSecretsAreAnonymous: !required, tokenScheme: true }))
 
   await fastify.register(prerecordedRoute)
+  await fastify.register(liveRoute)
 }
 
 export default deepgramFamily
