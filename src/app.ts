@@ -1,9 +1,10 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import type { ServerOptions } from 'node:http'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { Config } from './config.js'
+import { ConfigError, type Config } from './config.js'
 import { loggerOptions } from './logger.js'
 import helmet from './plugins/external/helmet.js'
 import cors from './plugins/external/cors.js'
@@ -15,6 +16,7 @@ import loadShedding from './plugins/external/under-pressure.js'
 import type { DbPluginOptions } from './plugins/app/db.js'
 import auth from './plugins/app/auth.js'
 import inflight from './plugins/app/inflight.js'
+import streaming from './plugins/app/streaming.js'
 import jobs, { type JobsPluginOptions } from './plugins/app/jobs.js'
 import type { SttPluginOptions } from './plugins/app/stt.js'
 import { capabilities } from './capabilities.js'
@@ -44,6 +46,8 @@ export const app = fp<AppOptions>(
     await fastify.register(cors)
     await fastify.register(rateLimit)
     await fastify.register(multipart)
+    // Before websocket: at shutdown live streams deliver their finals before remaining sockets are dropped.
+    await fastify.register(streaming)
     await fastify.register(websocket)
     await fastify.register(swagger)
     await fastify.register(auth)
@@ -94,7 +98,7 @@ export function serverOptions(config: Config, logger?: FastifyServerOptions['log
     bodyLimit: 1024 * 1024,
     // Slow or stalled clients cannot hold connections for ever (see requestTimeouts).
     connectionTimeout: 0,
-    ...requestTimeouts(config),
+    ...withTls(config, requestTimeouts(config)),
     // First boot of embedded Postgres (initdb + migrations) can take a while on a busy small machine.
     pluginTimeout: 120_000,
     return503OnClosing: true,
@@ -102,6 +106,31 @@ export function serverOptions(config: Config, logger?: FastifyServerOptions['log
     frameworkErrors: renderFrameworkError,
     forceCloseConnections: 'idle'
   }
+}
+
+/**
+ * With TLS_CERT_FILE and TLS_KEY_FILE the server speaks HTTPS (and wss://) itself, with the same timeouts.
+ * An unreadable file stops start-up with a message naming the variable.
+ */
+function withTls<T extends { http: ServerOptions }>(
+  config: Config,
+  options: T
+): Omit<T, 'http'> & { http?: ServerOptions; https?: ServerOptions & { cert: Buffer; key: Buffer } } {
+  const { TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile } = config
+  if (!certFile && !keyFile) return options
+  if (!certFile || !keyFile)
+    throw new ConfigError(`Invalid configuration:\n  ${certFile ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE'}=null: set both TLS_CERT_FILE and TLS_KEY_FILE, or neither`)
+  const read = (name: string, path: string) => {
+    try {
+      return readFileSync(path)
+    } catch (err) {
+      throw new ConfigError(
+        `Invalid configuration:\n  ${name}=${JSON.stringify(path)}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`
+      )
+    }
+  }
+  const { http, ...rest } = options
+  return { ...rest, https: { ...http, cert: read('TLS_CERT_FILE', certFile), key: read('TLS_KEY_FILE', keyFile) } }
 }
 
 /**

@@ -9,6 +9,9 @@ export const ConfigSchema = Type.Object({
   NODE_ENV: Type.Enum(['development', 'production', 'test'], { default: 'development' }),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   HOST: Type.String({ default: '0.0.0.0' }),
+  /** PEM files: the server speaks HTTPS and wss:// itself (both or neither) */
+  TLS_CERT_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  TLS_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
@@ -53,6 +56,15 @@ export const ConfigSchema = Type.Object({
   RUN_WORKER_IN_PROCESS: Type.Boolean({ default: true }),
   /** A job's lock, and a held record's heartbeat lease: past it a crashed holder's work is taken back. */
   JOB_LEASE_MS: Type.Integer({ minimum: 1_000, default: 30_000 }),
+
+  /** Live transcription streams (WebSocket): each limit closes a stream with its own close code. */
+  STREAM_MAX_SESSION_SECONDS: Type.Number({ exclusiveMinimum: 0, default: 3600 }),
+  STREAM_MAX_BUFFER_SECONDS: Type.Number({ exclusiveMinimum: 0, default: 20 }),
+  STREAM_IDLE_TIMEOUT_SECONDS: Type.Number({ exclusiveMinimum: 0, default: 15 }),
+  STREAM_MAX_UTTERANCE_SECONDS: Type.Number({ exclusiveMinimum: 0, default: 60 }),
+  STREAM_MAX_SESSIONS_PER_USER: Type.Integer({ minimum: 1, default: 4 }),
+  STREAM_MAX_SESSIONS: Type.Integer({ minimum: 1, default: 32 }),
+  STREAM_CONNECTS_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
 
   STT_ENGINE: Type.Optional(Type.Enum(['sphinx', 'whisper', 'groq', 'openai', 'gemini'])),
   STT_POOL_SIZE: Type.Optional(Type.Integer({ minimum: 1 })),

@@ -1,14 +1,14 @@
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
-import { loadConfigOrExit } from './config.js'
+import { ConfigError, loadConfigOrExit } from './config.js'
 import { DatabaseUnreachableError } from './db/wait.js'
 
 async function main() {
   const config = loadConfigOrExit()
 
   const app = await buildApp({ config }).catch((err: unknown) => {
-    // An unreachable database is an operator's problem, not a bug: one line, no stack.
-    if (!(err instanceof DatabaseUnreachableError)) throw err
+    // An unreachable database or an unreadable TLS file is an operator's problem, not a bug: one line, no stack.
+    if (!(err instanceof DatabaseUnreachableError) && !(err instanceof ConfigError)) throw err
     console.error(err.message)
     process.exit(1)
   })
