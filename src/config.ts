@@ -97,6 +97,12 @@ export const ConfigSchema = Type.Object({
   LLM_MODEL: Type.Optional(Type.String()),
   LLM_TIMEOUT_SECONDS: Type.Number({ exclusiveMinimum: 0, default: 30 }),
 
+  /** The English-practice app's deployment switch: prod needs a cloud chat model and caches by default. */
+  APP_ENV: Type.Enum(['dev', 'prod'], { default: 'dev' }),
+  /** unset: on when APP_ENV=prod (see cacheEnabled) */
+  CACHE_ENABLED: Type.Optional(Type.Boolean()),
+  INIT_TIMEOUT_SECONDS: Type.Number({ exclusiveMinimum: 0, default: 300 }),
+
   GROQ_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
   GROQ_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   OPENAI_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
@@ -143,12 +149,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (set(key)) raw[key] = env[key]!.trim()
   }
   const value = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, raw))
-  if (Value.Check(ConfigSchema, value)) return value
+  if (Value.Check(ConfigSchema, value)) return checkAppEnv(value)
   const problems = [...Value.Errors(ConfigSchema, value)].map((e) => {
     const name = e.instancePath.replace(/^\//, '') || String((e.params as { requiredProperties?: string[] }).requiredProperties ?? '')
     return `${name}=${JSON.stringify(raw[name] ?? null)}: ${describe(name)}`
   })
   throw new ConfigError(`Invalid configuration:\n  ${[...new Set(problems)].join('\n  ')}`)
+}
+
+/** APP_ENV=prod serves learners, whom the offline partner would short-change: it needs a cloud chat model. */
+function checkAppEnv(config: Config): Config {
+  if (config.APP_ENV !== 'prod' || config.GEMINI_API_KEY || config.GROQ_API_KEY || config.OPENAI_API_KEY) return config
+  throw new ConfigError(
+    'Invalid configuration:\n  GEMINI_API_KEY=null: APP_ENV=prod needs a cloud chat model: set GEMINI_API_KEY (or GROQ_API_KEY or OPENAI_API_KEY), or APP_ENV=dev'
+  )
+}
+
+/** Whether results are cached: CACHE_ENABLED when set, otherwise on in APP_ENV=prod only. */
+export function cacheEnabled(config: Config): boolean {
+  return config.CACHE_ENABLED ?? config.APP_ENV === 'prod'
 }
 
 function describe(name: string): string {
