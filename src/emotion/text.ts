@@ -1,4 +1,4 @@
-import Sentiment from 'sentiment'
+import { afinnScorer } from './afinn.js'
 import { LEXICON, NEGATORS, type CueLabel } from './lexicon.js'
 
 export interface TextCues {
@@ -11,9 +11,8 @@ export interface TextCues {
   words: number
 }
 
-const afinn = new Sentiment()
 // AFINN scores "sorry" and "apologise" negative; said to a customer they are courtesy.
-const COURTESY_WORDS = { sorry: 0, apologize: 0, apologise: 0, apologies: 0, apologizes: 0, apologises: 0 }
+const afinn = afinnScorer('courtesy', { sorry: 0, apologize: 0, apologise: 0, apologies: 0, apologizes: 0, apologises: 0 })
 /**
  * Apologies and sympathy ("i am so sorry to hear that", "sorry for the inconvenience", "i understand
  * how frustrating that must be") name someone else's trouble: their negative words are politeness,
@@ -106,7 +105,7 @@ export function readText(text: string): TextCues {
   }
   // AFINN word scores run -5..5; a few strong words saturate the scale, as listeners do.
   if (courteous) hits.push('apology or sympathy')
-  const lexical = afinn.analyze(courteous ? plain : text, { extras: COURTESY_WORDS }).score
+  const lexical = afinn(courteous ? plain : text)
   const polarity = Math.tanh((lexical + phrasePolarity * 0.5) / 6)
   return { polarity, scores, hits: [...new Set(hits)], words: tokens.length }
 }

@@ -3,6 +3,7 @@ import { arousalOf, baselineOf } from '../../src/emotion/arousal.js'
 import { combine } from '../../src/emotion/combine.js'
 import { toResult } from '../../src/emotion/aggregate.js'
 import { normalise, readText } from '../../src/emotion/text.js'
+import { analyzeConversation } from '../../src/analysis/index.js'
 
 const top = (text: string, arousal = 0) => toResult(combine(readText(text), arousal, {})).emotion
 
@@ -81,4 +82,11 @@ describe('apologies and sympathy', () => {
     expect(toResult(combine(readText("I'm so sorry, that's awful."), 0, {})).sentiment).toBe('NEUTRAL')
     expect(toResult(combine(readText("that's awful, the third time this month"), 0, {})).sentiment).toBe('NEGATIVE')
   })
+})
+
+it('scores the same words the same before and after a call was analysed in the same process', () => {
+  const text = 'thank you, that is a problem, i am so frustrated'
+  const before = readText(text).polarity
+  analyzeConversation({ utterances: [], transcript: 'thank you, that is a problem, i am so frustrated, sorry', durationSeconds: 4 })
+  expect(readText(text).polarity).toBe(before)
 })

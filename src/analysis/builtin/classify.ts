@@ -1,4 +1,4 @@
-import Sentiment from 'sentiment'
+import { afinnScorer } from '../../emotion/afinn.js'
 import { emotionLabelOf, type EmotionLabel } from '../../emotion/labels.js'
 import type { Intent, Mood, Tag } from '../types.js'
 import { countCue, hasCue, type Cue } from './cues.js'
@@ -7,7 +7,6 @@ import type { Sentence } from './text.js'
 
 // AFINN scores "thank" +2, which would make every polite call positive, and "sorry", "wrong" and
 // "problem" so low that an apology or a wrong number reads as anger; call-centre words AFINN lacks are added.
-const sentiment = new Sentiment()
 const EXTRAS: Record<string, number> = {
   thank: 1,
   thanks: 1,
@@ -25,16 +24,21 @@ const EXTRAS: Record<string, number> = {
   frustrating: -3,
   furious: -4,
   livid: -4,
+  // Said in passing ("like ten times", "tomorrow is fine", "that would help"), not pleasure.
+  like: 0,
+  fine: 0,
+  good: 1,
+  help: 0,
+  interested: 0,
   perfect: 3,
   awesome: 3,
   wonderful: 3,
   excellent: 3
 }
-// What the emotion stage said about the sentence's utterance: a hint, weaker than the words themselves,
-// since a long turn's label is shared by every sentence in it.
+const afinn = afinnScorer('call-analysis', EXTRAS)
+// What the emotion stage heard in the sentence's utterance: a hint, weaker than the words themselves, since
+// a long turn's label is shared by every sentence in it. Its sentiment is left out: it comes from the same words.
 const FIELD_SCORE: Record<string, number> = {
-  POSITIVE: 1,
-  NEGATIVE: -1,
   happy: 1,
   angry: -2,
   frustrated: -1,
@@ -46,20 +50,23 @@ const RITUAL = /^(okay |ok |alright |oh |yes |no |great |fine )*(thanks?|thank y
 /** Polarity of one sentence: lexicon score, plus what the emotion model said about its utterance. */
 export function polarity(s: Sentence): number {
   if (RITUAL.test(s.plain)) return 0
-  const lexical = sentiment.analyze(s.plain, { extras: EXTRAS }).score
-  const fields = (FIELD_SCORE[s.sentiment ?? ''] ?? 0) + (FIELD_SCORE[emotionLabelOf(s.emotion) ?? ''] ?? 0)
+  const lexical = afinn(s.plain)
+  const fields = FIELD_SCORE[emotionLabelOf(s.emotion) ?? ''] ?? 0
   return lexical + fields - 2 * countCue('complaint', s.plain) - 2 * countCue('grievance', s.plain)
 }
 
-/** Mostly one way is that mood; clearly both (upset, then pleased with the fix) is mixed; only weak signals is neutral. */
+/**
+ * One way only is that mood; only weak signals is neutral. Both ways is mixed when the customer ends
+ * pleased (upset, then happy with the fix), else whichever way the call ended.
+ */
 export function moodOf(sentences: Sentence[]): Mood {
-  const scores = sentences.map(polarity)
-  const pos = scores.filter((x) => x >= 2).length
-  const neg = scores.filter((x) => x <= -2).length
+  const scores = sentences.map(polarity).filter((x) => Math.abs(x) >= 2)
+  const pos = scores.filter((x) => x > 0).length
+  const neg = scores.length - pos
   if (pos === 0 && neg === 0) return 'neutral'
-  if (neg >= 3 * pos) return 'negative'
-  if (pos >= 3 * neg) return 'positive'
-  return 'mixed'
+  if (pos === 0) return 'negative'
+  if (neg === 0) return 'positive'
+  return scores[scores.length - 1] > 0 ? 'mixed' : 'negative'
 }
 
 // Call-level emotions use the emotion engine's labels, so a record never mixes "frustration" with "frustrated".
