@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createMemoryCache } from '../../src/plugins/app/cache.js'
+import { createLocalStore } from '../../src/storage/local.js'
+import { createEspeakEngine, createFliteEngine, createTtsService, type TtsEngine } from '../../src/tts/index.js'
+import { runProgram } from '../../src/tts/process.js'
+import { tonePcm } from '../helpers/stubs/speech.js'
+
+/** An engine that counts its syntheses and answers a second of tone after `delayMs`. */
+function countingEngine(delayMs = 200): TtsEngine & { calls: number } {
+  const engine = {
+    name: 'counting',
+    kind: 'offline' as const,
+    voices: ['one'],
+    defaultVoice: 'one',
+    calls: 0,
+    available: async () => ({ ok: true as const }),
+    async synthesize() {
+      engine.calls++
+      await new Promise((resolve) => setTimeout(resolve, delayMs))
+      return { pcm: tonePcm(1), sampleRate: 24_000, speedApplied: false }
+    },
+    close: async () => {}
+  }
+  return engine
+}
+
+/** A program that never finishes, as a wedged speech engine would. */
+const stuckEngine: TtsEngine = {
+  name: 'stuck',
+  kind: 'offline',
+  voices: ['one'],
+  defaultVoice: 'one',
+  available: async () => ({ ok: true }),
+  async synthesize({ signal }) {
+    await runProgram('sleep', ['60'], { signal, installHint: 'coreutils' })
+    throw new Error('unreachable')
+  },
+  close: async () => {}
+}
+
+describe('the speech service', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'vx-tts-service-'))
+  })
+  afterAll(async () => rm(dir, { recursive: true, force: true }))
+
+  const service = (engines: TtsEngine[], timeoutMs = 10_000) =>
+    createTtsService({ engines, defaultEngine: engines[0].name, cache: createMemoryCache(), storage: createLocalStore(dir), timeoutMs, cacheTtlSeconds: 60 })
+
+  it('synthesises concurrent identical requests once and gives each caller the audio', async () => {
+    const engine = countingEngine()
+    const tts = service([engine])
+    const results = await Promise.all([1, 2, 3].map(() => tts.synthesize({ text: 'Same words at once.', format: 'wav' })))
+    expect(engine.calls).toBe(1)
+    expect(results.every((r) => r.audio.equals(results[0].audio))).toBe(true)
+    expect((await tts.synthesize({ text: 'Same words at once.', format: 'wav' })).cached).toBe(true)
+    expect(engine.calls).toBe(1)
+  })
+
+  it('stops an engine that runs past the limit with a 504 naming TTS_TIMEOUT_SECONDS, and stores nothing', async () => {
+    const before = await readdir(join(dir, 'blobs', 'tts')).catch(() => [])
+    const tts = service([stuckEngine], 500)
+    await expect(tts.synthesize({ text: 'This will never be said.', format: 'mp3' })).rejects.toMatchObject({
+      statusCode: 504,
+      code: 'tts_timeout',
+      message: expect.stringMatching(/stuck took longer than 0.5 s \(TTS_TIMEOUT_SECONDS\)/)
+    })
+    await expect(tts.speakToStorage({ text: 'Nor this.', format: 'mp3' })).rejects.toMatchObject({ code: 'tts_timeout' })
+    expect(await readdir(join(dir, 'blobs', 'tts')).catch(() => [])).toEqual(before)
+  })
+
+  it('warm() loads the offline engines and reports the ones that cannot run', async () => {
+    const missing = createFliteEngine({ command: '/nonexistent/flite' })
+    const tts = createTtsService({
+      engines: [createFliteEngine(), createEspeakEngine(), Object.assign(missing, { name: 'flite-missing' })],
+      defaultEngine: 'flite',
+      cache: createMemoryCache(),
+      storage: createLocalStore(dir),
+      timeoutMs: 30_000,
+      cacheTtlSeconds: 60
+    })
+    expect(await tts.warm()).toEqual({ flite: 'loaded', 'espeak-ng': 'loaded', 'flite-missing': 'unavailable' })
+    const status = await tts.engines()
+    expect(status.find((s) => s.name === 'flite-missing')).toMatchObject({ available: false, reason: expect.stringMatching(/apt-get install -y flite/) })
+  })
+
+  it('stretches espeak-ng beyond the rates it speaks natively', async () => {
+    const tts = service([createEspeakEngine()])
+    const normal = await tts.synthesize({ text: 'Slowly, very slowly, please.', format: 'wav' })
+    const slow = await tts.synthesize({ text: 'Slowly, very slowly, please.', format: 'wav', speed: 0.3 })
+    expect(slow.duration / normal.duration).toBeGreaterThan(2.8)
+    expect(slow.duration / normal.duration).toBeLessThan(3.9)
+  })
+})
