@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Runtime: build tools for the addon, the recogniser and its English model, ffmpeg for M4A/AAC.
-# Tests: sox, flite and espeak-ng make the speech the test suite listens to.
-PACKAGES=(build-essential pkg-config python3 ffmpeg pocketsphinx pocketsphinx-en-us libpocketsphinx-dev sox flite espeak-ng)
+# Tests: sox, flite and espeak-ng make the speech the test suite listens to; poppler-utils reads the PDFs it gets back.
+PACKAGES=(build-essential pkg-config python3 ffmpeg pocketsphinx pocketsphinx-en-us libpocketsphinx-dev sox flite espeak-ng poppler-utils)
 
 major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 if [ "$major" -lt 20 ]; then

@@ -29,6 +29,7 @@ import openAiFamily from './routes/v1/index.js'
 import deepgramFamily from './routes/deepgram/index.js'
 import uploadFamily from './routes/upload/index.js'
 import audioFamily from './routes/audio/index.js'
+import coachFamily from './routes/coach/index.js'
 import practiceFamily from './routes/practice/index.js'
 
 export interface AppOptions {
@@ -80,6 +81,7 @@ export const app = fp<AppOptions>(
     await fastify.register(openAiFamily, { prefix: '/v1' })
     await fastify.register(uploadFamily, { prefix: '/upload' })
     await fastify.register(audioFamily, { prefix: '/audio' })
+    await fastify.register(coachFamily, { prefix: '/api/v1' })
     await fastify.register(practiceFamily, { prefix: '/api/v1/ai' })
   },
   { name: 'voxlens' }

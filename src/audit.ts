@@ -1,7 +1,21 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { PrismaClient } from './generated/prisma/client.js'
 
-export type AuditAction = 'user.register' | 'user.login' | 'user.logout' | 'api_key.create' | 'api_key.revoke' | 'call.create' | 'call.delete' | 'call.tags'
+export type AuditAction =
+  | 'user.register'
+  | 'user.login'
+  | 'user.logout'
+  | 'api_key.create'
+  | 'api_key.revoke'
+  | 'call.create'
+  | 'call.delete'
+  | 'call.tags'
+  | 'coach.session.create'
+  | 'coach.session.end'
+  | 'coach.analysis'
+  | 'coach.report'
+  | 'coach.task.complete'
+  | 'coach.profile.update'
 
 export interface AuditEntry {
   action: AuditAction

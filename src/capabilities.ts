@@ -15,6 +15,7 @@ import chat from './plugins/app/chat.js'
 import analysis from './plugins/app/analysis.js'
 import tts from './plugins/app/tts.js'
 import calls from './plugins/app/calls.js'
+import coach from './plugins/app/coach.js'
 
 export interface CapabilityOptions {
   config: Config
@@ -46,6 +47,7 @@ export const capabilities = fp<CapabilityOptions>(
     await fastify.register(analysis)
     await fastify.register(tts)
     await fastify.register(calls)
+    await fastify.register(coach)
   },
   { name: 'capabilities' }
 )

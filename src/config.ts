@@ -46,6 +46,8 @@ export const ConfigSchema = Type.Object({
   AUTH_MODE: Type.Enum(['optional', 'required'], { default: 'optional' }),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   TOKEN_TTL_HOURS: Type.Number({ exclusiveMinimum: 0, default: 24 }),
+  /** HS256 secret of an external issuer (Supabase): its bearer JWTs are accepted, `sub` mapped to a user */
+  JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   AUTH_WINDOW_MINUTES: Type.Number({ exclusiveMinimum: 0, default: 15 }),
   AUTH_MAX_FAILURES_PER_ACCOUNT: Type.Integer({ minimum: 1, default: 10 }),
   AUTH_MAX_ATTEMPTS_PER_IP: Type.Integer({ minimum: 1, default: 30 }),

@@ -7,8 +7,8 @@ export interface AuthUser {
   id: string
   username: string
   email: string
-  via: 'token' | 'api_key'
-  /** id of the session token or API key that authenticated the request */
+  via: 'token' | 'api_key' | 'jwt'
+  /** id of the session token or API key that authenticated the request (`jwt:<sub>` for a JWT) */
   credentialId: string
 }
 
@@ -67,6 +67,9 @@ export function createAuthService(prisma: PrismaClient, opts: { tokenTtlHours: n
       // A 200 would tell the caller the key stopped working when it did not.
       if (user.via === 'api_key') {
         throw badRequest(`An API key is not a session and cannot log out: revoke it with DELETE /api/auth/keys/${user.credentialId}.`, 'api_key_logout')
+      }
+      if (user.via === 'jwt') {
+        throw badRequest('A JWT is not a voxlens session and cannot log out here: its issuer ends it (or let it expire).', 'jwt_logout')
       }
       await prisma.authToken.update({ where: { id: user.credentialId }, data: { revokedAt: new Date() } })
     },

@@ -21,6 +21,16 @@ export function jobHandlers(fastify: FastifyInstance): JobHandlers<JobPayloads> 
 
     'recover-calls': async () => recoverCalls(recoveryDeps(fastify)),
 
+    'coach-analysis': async (job) => {
+      await fastify.coach.analysis.run(job.data.sessionId)
+      return { sessionId: job.data.sessionId }
+    },
+
+    'coach-report': async (job) => {
+      await fastify.coach.reports.run(job.data.reportId)
+      return { reportId: job.data.reportId }
+    },
+
     'purge-dead-tokens': async (job) => {
       const auth = createAuthService(fastify.db.prisma, { tokenTtlHours: fastify.config.TOKEN_TTL_HOURS })
       const removed = await auth.purgeDeadTokens(new Date(Date.now() - DEAD_TOKEN_RETENTION_MS))
@@ -38,6 +48,7 @@ export function recoveryDeps(fastify: FastifyInstance) {
 /** However a job ended for good, its call record ends too (a stalled-out job never reaches its handler). */
 export function onJobFailed(fastify: FastifyInstance) {
   return async (job: FailedJob<JobPayloads>) => {
+    if (job.name === 'coach-analysis') return fastify.coach.analysis.fail(job.data.sessionId, job.error)
     if (job.name !== 'process-call') return
     fastify.calls.leases.release(job.data.id)
     await failCall({ prisma: fastify.db.prisma, queue: fastify.queue }, job.data.id, job.error)

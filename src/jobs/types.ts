@@ -9,6 +9,8 @@ export interface JobPayloads {
   'deliver-webhook': { id: string }
   'purge-dead-tokens': Record<string, never>
   'recover-calls': Record<string, never>
+  'coach-analysis': { sessionId: string }
+  'coach-report': { reportId: string }
 }
 
 export type JobName = keyof JobPayloads

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import { createAuthService, type AuthService, type AuthUser } from '../../auth/service.js'
 import { createLoginLockout, type LoginLockout } from '../../auth/lockout.js'
+import { createJwtAuthenticator, looksLikeJwt } from '../../auth/jwt.js'
 import type { LoginBody } from '../../schemas/auth.js'
 import { unauthorized } from '../../errors.js'
 
@@ -52,6 +53,8 @@ export default fp(
     const { config } = fastify
     const auth = createAuthService(fastify.db.prisma, { tokenTtlHours: config.TOKEN_TTL_HOURS })
     fastify.decorate('auth', auth)
+    // Supabase-style JWTs are accepted beside our own tokens once their signing secret is configured.
+    const jwt = config.JWT_SECRET ? createJwtAuthenticator(fastify.db.prisma, config.JWT_SECRET) : null
     fastify.decorateRequest('user', null)
     fastify.decorate(
       'loginLockout',
@@ -75,11 +78,21 @@ export default fp(
         fastify.metrics.authFailures.inc({ reason: 'malformed' })
         throw unauthorized(`Malformed Authorization header: use "Bearer <token>"${policy.tokenScheme ? ' or "Token <key>"' : ''}.`, 'invalid_token')
       }
-      if (secret && policy.foreignSecretsAreAnonymous && !OUR_SECRET.test(secret)) return
+      const isJwt = jwt !== null && secret !== undefined && looksLikeJwt(secret)
+      if (secret && policy.foreignSecretsAreAnonymous && !OUR_SECRET.test(secret) && !isJwt) return
       if (secret === undefined) {
         if (policy.required && !request.routeOptions.config?.public && request.method !== 'OPTIONS') {
           throw unauthorized('Authentication required: log in with POST /api/auth/login and send Authorization: Bearer <token>.')
         }
+        return
+      }
+      if (isJwt && jwt) {
+        const claimed = await jwt(secret)
+        if ('refused' in claimed) {
+          fastify.metrics.authFailures.inc({ reason: `jwt_${claimed.refused}` })
+          throw unauthorized(claimed.reason, claimed.refused === 'expired' ? 'token_expired' : 'token_invalid')
+        }
+        request.user = claimed
         return
       }
       const result = await auth.authenticate(secret)

@@ -48,7 +48,9 @@ export default fp<JobsPluginOptions>(
       'process-call': observed('process-call'),
       'deliver-webhook': observed('deliver-webhook'),
       'purge-dead-tokens': observed('purge-dead-tokens'),
-      'recover-calls': observed('recover-calls')
+      'recover-calls': observed('recover-calls'),
+      'coach-analysis': observed('coach-analysis'),
+      'coach-report': observed('coach-report')
     }
 
     fastify.addHook('onReady', async () => {
@@ -61,5 +63,5 @@ export default fp<JobsPluginOptions>(
       log.info({ kind: queue.kind, jobs: Object.keys(wrapped), concurrency: config.QUEUE_CONCURRENCY }, 'job worker started')
     })
   },
-  { name: 'jobs', dependencies: ['config', 'db', 'queue', 'metrics', 'calls', 'error-tracking'] }
+  { name: 'jobs', dependencies: ['config', 'db', 'queue', 'metrics', 'calls', 'error-tracking', 'coach'] }
 )
