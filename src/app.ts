@@ -26,6 +26,7 @@ import { callSchemas } from './schemas/calls.js'
 import systemRoutes from './routes/system/index.js'
 import apiFamily from './routes/api/index.js'
 import openAiFamily from './routes/v1/index.js'
+import realtimeFamily from './routes/v1/realtime/index.js'
 import deepgramFamily from './routes/deepgram/index.js'
 import uploadFamily from './routes/upload/index.js'
 import audioFamily from './routes/audio/index.js'
@@ -78,6 +79,7 @@ export const app = fp<AppOptions>(
     await fastify.register(systemRoutes)
     await fastify.register(apiFamily, { prefix: '/api' })
     await fastify.register(deepgramFamily, { prefix: '/v1/listen' })
+    await fastify.register(realtimeFamily, { prefix: '/v1/realtime' })
     await fastify.register(openAiFamily, { prefix: '/v1' })
     await fastify.register(uploadFamily, { prefix: '/upload' })
     await fastify.register(audioFamily, { prefix: '/audio' })
