@@ -50,11 +50,11 @@ function throughPhoneLine(samples: Float32Array): Float32Array {
   const bytes = Buffer.alloc(samples.length * 2)
   samples.forEach((x, i) => bytes.writeInt16LE(Math.round(Math.max(-1, Math.min(1, x)) * 32767), 2 * i))
   const raw = ['-t', 'raw', '-e', 'signed', '-b', '16', '-c', '1']
-  const phone = spawnSync('sox', ['-V1', ...raw, '-r', '16000', '-', '-t', 'wav', '-r', '8000', '-e', 'mu-law', '-b', '8', '-', 'sinc', '300-3400'], {
+  const phone = spawnSync('sox', ['-V1', '-D', ...raw, '-r', '16000', '-', '-t', 'wav', '-r', '8000', '-e', 'mu-law', '-b', '8', '-', 'sinc', '300-3400'], {
     input: bytes,
     maxBuffer: 1 << 30
   })
-  const back = spawnSync('sox', ['-V1', '-t', 'wav', '-', ...raw, '-r', '16000', '-'], { input: phone.stdout, maxBuffer: 1 << 30 })
+  const back = spawnSync('sox', ['-V1', '-D', '-t', 'wav', '-', ...raw, '-r', '16000', '-'], { input: phone.stdout, maxBuffer: 1 << 30 })
   const out = new Float32Array(back.stdout.length >> 1)
   for (let i = 0; i < out.length; i++) out[i] = back.stdout.readInt16LE(2 * i) / 32768
   return out

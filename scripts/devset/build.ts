@@ -43,7 +43,7 @@ function unpack(pkg: string): string {
 /** Any input sox reads (headerless PCM described by `raw`) as mono float samples at `rate`. */
 function readAudio(path: string, rate: number, raw?: number): Float32Array {
   const input = raw ? ['-t', 'raw', '-r', String(raw), '-e', 'signed', '-b', '16', '-c', '1', path] : [path]
-  const bytes = run('sox', ['-V1', ...input, '-t', 'raw', '-e', 'signed', '-b', '16', '-c', '1', '-r', String(rate), '-'])
+  const bytes = run('sox', ['-V1', '-D', ...input, '-t', 'raw', '-e', 'signed', '-b', '16', '-c', '1', '-r', String(rate), '-'])
   const samples = new Float32Array(bytes.length >> 1)
   for (let i = 0; i < samples.length; i++) samples[i] = bytes.readInt16LE(2 * i) / 32768
   return samples
@@ -53,13 +53,13 @@ function writePcm(path: string, samples: Float32Array, rate: number): void {
   const bytes = Buffer.alloc(samples.length * 2)
   samples.forEach((x, i) => bytes.writeInt16LE(Math.round(Math.max(-1, Math.min(1, x)) * 32767), 2 * i))
   mkdirSync(dirname(path), { recursive: true })
-  run('sox', ['-V1', '-t', 'raw', '-r', String(rate), '-e', 'signed', '-b', '16', '-c', '1', '-', path], { input: bytes })
+  run('sox', ['-V1', '-D', '-t', 'raw', '-r', String(rate), '-e', 'signed', '-b', '16', '-c', '1', '-', path], { input: bytes })
 }
 
 /** The phone line: band 300-3400 Hz, 8 kHz, G.711 mu-law, as a telephone network would carry it. */
 function telephone(from: string, to: string): void {
   mkdirSync(dirname(to), { recursive: true })
-  run('sox', ['-V1', from, '-r', '8000', '-e', 'mu-law', '-b', '8', '-c', '1', to, 'sinc', '300-3400'])
+  run('sox', ['-V1', '-D', from, '-r', '8000', '-e', 'mu-law', '-b', '8', '-c', '1', to, 'sinc', '300-3400'])
 }
 
 const rel = (p: string) => relative(out, p)

@@ -61,7 +61,9 @@ export function loadDevset(dir = DEFAULT_DEVSET): { root: string; manifest: Mani
 
 /** Decodes any dev-set file (PCM or mu-law) to mono float samples at `rate`. */
 export function readClip(root: string, path: string, rate = 16000): Float32Array {
-  const r = spawnSync('sox', ['-V1', join(root, path), '-t', 'raw', '-e', 'signed', '-b', '16', '-c', '1', '-r', String(rate), '-'], { maxBuffer: 1 << 30 })
+  const r = spawnSync('sox', ['-V1', '-D', join(root, path), '-t', 'raw', '-e', 'signed', '-b', '16', '-c', '1', '-r', String(rate), '-'], {
+    maxBuffer: 1 << 30
+  })
   if (r.status !== 0) throw new Error(`sox could not read ${path}: ${r.stderr?.toString().trim() ?? r.error?.message}`)
   const samples = new Float32Array(r.stdout.length >> 1)
   for (let i = 0; i < samples.length; i++) samples[i] = r.stdout.readInt16LE(2 * i) / 32768
