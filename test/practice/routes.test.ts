@@ -183,3 +183,16 @@ describe('English practice API (offline: built-in partner)', () => {
     for (const stage of ['stt', 'correct', 'reply', 'tts']) expect(text).toContain(`voxlens_stage_duration_seconds_count{stage="${stage}"`)
   })
 })
+
+describe('init-models past INIT_TIMEOUT_SECONDS', () => {
+  it('answers 504 with a message the app can show', async () => {
+    const t = await buildTestApp({ env: { INIT_TIMEOUT_SECONDS: '0.001' } })
+    try {
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/ai/init-models' })
+      expect(res.statusCode).toBe(504)
+      expect(res.json()).toEqual({ detail: expect.stringMatching(/INIT_TIMEOUT_SECONDS/) })
+    } finally {
+      await t.close()
+    }
+  })
+})

@@ -69,6 +69,22 @@ describe('offline corrections', () => {
   })
 })
 
+describe('cache', () => {
+  it('checks a sentence seen before only once when caching is on', async () => {
+    let checks = 0
+    const counting = { ...grammar, check: (...args: Parameters<typeof grammar.check>) => (checks++, grammar.check(...args)) }
+    const kept = new Map<string, string>()
+    const cache = { get: async (k: string) => kept.get(k) ?? null, set: async (k: string, v: string) => void kept.set(k, v) }
+    const cached = createTutor({ grammar: counting, chat: null, llmTimeoutMs: 60_000, cache })
+    const first = await cached.respond({ text: 'I am go to market', spoken: false, history: [] })
+    const again = await cached.respond({ text: 'I am go to market', spoken: false, history: [] })
+    expect(again.correction).toBe(first.correction)
+    expect(checks).toBe(1)
+    await cached.respond({ text: 'I am go to market', spoken: true, history: [] })
+    expect(checks).toBe(2)
+  })
+})
+
 describe('score', () => {
   it('costs more for graver and more mistakes, less in a long sentence', () => {
     const major = { category: 'past_tense', start: 0, end: 1, replacement: '', severity: 3, source: 'rules' } as const
