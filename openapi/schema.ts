@@ -306,6 +306,147 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analysis/reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The PDF report (application/pdf) while its link has not expired */
+        get: operations["coachGetReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analysis/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A session's fast summary and deep analysis (bands with evidence, errors, pronunciation), each with its phase status */
+        get: operations["coachGetAnalysis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analysis/sessions/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate the PDF report of an analysed session
+         * @description 201 once the PDF is ready (within 20 s), else 202: GET the url until it answers 200 with application/pdf.
+         */
+        post: operations["coachCreateReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your speaking sessions, newest first */
+        get: operations["coachListSessions"];
+        put?: never;
+        /** Create a speaking session; hold it live over the WebSocket at ws_url */
+        post: operations["coachCreateSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A session: status, the examiner questions and your answers with word times, durations */
+        get: operations["coachGetSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/training/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Drills due now; with ?days=7 also the plan for the week */
+        get: operations["coachListTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/training/tasks/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record how a drill went; answers the drill with its next due date (FSRS) */
+        post: operations["coachCompleteTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your coach profile: target band, sessions, latest overall band, streak and progress */
+        get: operations["coachGetMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update your target band, first language or display name */
+        patch: operations["coachUpdateMe"];
+        trace?: never;
+    };
     "/audio/{file}": {
         parameters: {
             query?: never;
@@ -2495,6 +2636,1012 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PracticeError"];
+                };
+            };
+        };
+    };
+    coachGetReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Report id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["EnvelopeError"];
+                };
+            };
+        };
+    };
+    coachGetAnalysis: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Coach session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            analysis: {
+                                /** Format: date-time */
+                                completed_at: string;
+                                criteria: {
+                                    adjustment?: {
+                                        delta: number;
+                                        /** @description IELTS band, in half bands */
+                                        from: number;
+                                        reason: string;
+                                    };
+                                    /** @description IELTS band, in half bands */
+                                    band: number;
+                                    /**
+                                     * @description One of the four IELTS speaking criteria
+                                     * @enum {unknown}
+                                     */
+                                    criterion: "fluency_coherence" | "lexical_resource" | "grammatical_range_accuracy" | "pronunciation";
+                                    /** @description Our summary of the public band descriptor line for this band */
+                                    descriptor: string;
+                                    evidence: {
+                                        quote: string;
+                                        seq: number;
+                                        why: string;
+                                    }[];
+                                    limitations?: string;
+                                    measures: {
+                                        band: number;
+                                        feature: string;
+                                        value: number;
+                                    }[];
+                                    name: string;
+                                }[];
+                                errors: {
+                                    /** @description lowest recogniser confidence of the words involved */
+                                    confidence: number;
+                                    correction: string;
+                                    end: number;
+                                    explanation: string;
+                                    /** @description the first language this pattern is typical of */
+                                    l1?: string;
+                                    seq: number;
+                                    source: "rule" | "grammar" | "llm";
+                                    /** @description seconds from the start of answer `seq` */
+                                    start: number;
+                                    text: string;
+                                    type: string;
+                                }[];
+                                features: {
+                                    [key: string]: unknown;
+                                };
+                                feedback?: unknown;
+                                /** @description IELTS band, in half bands */
+                                overall: number;
+                                prompt: {
+                                    checksum: string;
+                                    version: string;
+                                };
+                                pronunciation: {
+                                    measured: {
+                                        [key: string]: number;
+                                    };
+                                    reason: string;
+                                    /** @enum {string} */
+                                    status: "not_assessed";
+                                };
+                                timings: {
+                                    [key: string]: number;
+                                };
+                            } | null;
+                            phases: {
+                                analysis: {
+                                    error?: string;
+                                    seconds: number | null;
+                                    /** @enum {unknown} */
+                                    status: "pending" | "queued" | "processing" | "completed" | "failed";
+                                };
+                                summary: {
+                                    error?: string;
+                                    seconds: number | null;
+                                    /** @enum {unknown} */
+                                    status: "pending" | "queued" | "processing" | "completed" | "failed";
+                                };
+                            };
+                            /** Format: uuid */
+                            session_id: string;
+                            /** @enum {unknown} */
+                            session_status: "created" | "active" | "ended" | "analysing" | "analysed" | "failed";
+                            summary: {
+                                /** @description time the summary took, database reads included */
+                                computed_ms?: number;
+                                fillers: number;
+                                long_pauses: number;
+                                /** @description IELTS band, in half bands */
+                                provisional_band: number;
+                                speaking_seconds: number;
+                                top_error_types: {
+                                    count: number;
+                                    type: string;
+                                }[];
+                                words_per_minute: number;
+                                words_spoken: number;
+                            } | null;
+                        };
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+        };
+    };
+    coachCreateReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Coach session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** Format: date-time */
+                            expires_at: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {unknown} */
+                            status: "queued" | "completed" | "failed";
+                            /** @description GET it (signed in as the same user) for application/pdf */
+                            url: string;
+                        };
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** Format: date-time */
+                            expires_at: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {unknown} */
+                            status: "queued" | "completed" | "failed";
+                            /** @description GET it (signed in as the same user) for application/pdf */
+                            url: string;
+                        };
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+        };
+    };
+    coachListSessions: {
+        parameters: {
+            query: {
+                limit: number;
+                offset: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** Format: date-time */
+                            created_at: string;
+                            ended_at: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            part: string;
+                            /** @enum {unknown} */
+                            status: "created" | "active" | "ended" | "analysing" | "analysed" | "failed";
+                            topic: string | null;
+                            turns: number;
+                        }[];
+                        /** @enum {boolean} */
+                        success: true;
+                        total: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+        };
+    };
+    coachCreateSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Which part of the test, or the full test */
+                    part: 1 | 2 | 3 | "full";
+                    /** @description A topic of the question bank (home, work_study, free_time, food, travel, people, technology, places) */
+                    topic?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            status: "created";
+                            /** @description Where the live session is held: /ws/{id} */
+                            ws_url: string;
+                        };
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+        };
+    };
+    coachGetSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Coach session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** Format: date-time */
+                            created_at: string;
+                            duration_seconds: number | null;
+                            ended_at: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            part: string;
+                            /** @description The learner answers, first word to last, summed */
+                            speaking_seconds: number;
+                            started_at: string | null;
+                            /** @enum {unknown} */
+                            status: "created" | "active" | "ended" | "analysing" | "analysed" | "failed";
+                            topic: string | null;
+                            turns: {
+                                duration_seconds: number | null;
+                                part: number;
+                                question_id: string | null;
+                                role: "examiner" | "learner";
+                                seq: number;
+                                text: string;
+                                words: {
+                                    confidence: number;
+                                    end: number;
+                                    /** @description seconds from the start of the answer */
+                                    start: number;
+                                    word: string;
+                                }[];
+                            }[];
+                        };
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+        };
+    };
+    coachListTasks: {
+        parameters: {
+            query?: {
+                /** @description Also return a plan over this many days (7 for the weekly plan) */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            due: {
+                                /** Format: date-time */
+                                due_at: string;
+                                error_type: string;
+                                example: string;
+                                /** Format: uuid */
+                                id: string;
+                                instruction: string;
+                                items: string[];
+                                schedule: {
+                                    difficulty: number;
+                                    lapses: number;
+                                    last_review: string | null;
+                                    reps: number;
+                                    stability: number;
+                                    /** @description FSRS card state: new, learning, review, relearning */
+                                    state: string;
+                                };
+                                session_id: string | null;
+                                title: string;
+                            }[];
+                            plan?: {
+                                /** Format: date */
+                                date: string;
+                                tasks: {
+                                    /** Format: date-time */
+                                    due_at: string;
+                                    error_type: string;
+                                    example: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    instruction: string;
+                                    items: string[];
+                                    schedule: {
+                                        difficulty: number;
+                                        lapses: number;
+                                        last_review: string | null;
+                                        reps: number;
+                                        stability: number;
+                                        /** @description FSRS card state: new, learning, review, relearning */
+                                        state: string;
+                                    };
+                                    session_id: string | null;
+                                    title: string;
+                                }[];
+                            }[];
+                        };
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+        };
+    };
+    coachCompleteTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Training task (drill) id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description How the drill went: `rating`, or `quality` 0-5 */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {unknown} */
+                    rating: "again" | "hard" | "good" | "easy";
+                } | {
+                    /** @description SM-2 style: 0-2 again, 3 hard, 4 good, 5 easy */
+                    quality: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** Format: date-time */
+                            due_at: string;
+                            error_type: string;
+                            example: string;
+                            /** Format: uuid */
+                            id: string;
+                            instruction: string;
+                            items: string[];
+                            schedule: {
+                                difficulty: number;
+                                lapses: number;
+                                last_review: string | null;
+                                reps: number;
+                                stability: number;
+                                /** @description FSRS card state: new, learning, review, relearning */
+                                state: string;
+                            };
+                            session_id: string | null;
+                            title: string;
+                        };
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+        };
+    };
+    coachGetMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            display_name: string | null;
+                            email: string;
+                            first_language: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            latest_overall_band: number | null;
+                            /** @description Overall band of the latest analysed sessions, oldest first */
+                            progress: {
+                                /** Format: date-time */
+                                date: string;
+                                /** @description IELTS band, in half bands */
+                                overall: number;
+                                session_id: string;
+                            }[];
+                            sessions_count: number;
+                            /** @description Consecutive UTC days with a session or a drill review, up to today */
+                            streak_days: number;
+                            target_band: number | null;
+                            username: string;
+                        };
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+        };
+    };
+    coachUpdateMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    display_name?: string | null;
+                    first_language?: string | null;
+                    target_band?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            display_name: string | null;
+                            email: string;
+                            first_language: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            latest_overall_band: number | null;
+                            /** @description Overall band of the latest analysed sessions, oldest first */
+                            progress: {
+                                /** Format: date-time */
+                                date: string;
+                                /** @description IELTS band, in half bands */
+                                overall: number;
+                                session_id: string;
+                            }[];
+                            sessions_count: number;
+                            /** @description Consecutive UTC days with a session or a drill review, up to today */
+                            streak_days: number;
+                            target_band: number | null;
+                            username: string;
+                        };
+                        /** @enum {boolean} */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeError"];
                 };
             };
         };

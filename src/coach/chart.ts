@@ -11,7 +11,7 @@ export async function bandChartSvg(bands: Array<{ criterion: string; band: numbe
       {
         mark: { type: 'bar', color: '#3b6ea5' },
         encoding: {
-          y: { field: 'criterion', type: 'nominal', sort: null, title: null },
+          y: { field: 'criterion', type: 'nominal', sort: null, title: null, axis: { labelLimit: 220 } },
           x: { field: 'band', type: 'quantitative', scale: { domain: [0, 9] }, axis: { tickCount: 9 }, title: 'Band' }
         }
       },

@@ -20,6 +20,7 @@ export interface ReportInput {
   drills: Array<{ title: string; instruction: string; dueAt: Date }>
 }
 
+const SHORT_NAMES = { fluency_coherence: 'Fluency', lexical_resource: 'Vocabulary', grammatical_range_accuracy: 'Grammar', pronunciation: 'Pronunciation' }
 const INK = '#1f2933'
 const MUTED = '#52606d'
 // pdfkit's standard fonts cover Latin-1 only; anything else would print as garbage.
@@ -34,7 +35,9 @@ export async function renderReport(input: ReportInput): Promise<Buffer> {
     doc.on('end', () => resolve(Buffer.concat(chunks)))
     doc.on('error', reject)
   })
-  const text = (s: string, opts: PDFKit.Mixins.TextOptions = {}) => doc.text(latin1(maskPii(s)), opts)
+  const text = (s: string, opts: PDFKit.Mixins.TextOptions = {}) => doc.text(latin1(s), opts)
+  // What the learner said may hold personal data; our own lines (dates, numbers) must stay as they are.
+  const said = (s: string) => maskPii(s)
   const heading = (s: string) => {
     doc.moveDown(0.8).font('Helvetica-Bold').fontSize(13).fillColor(INK)
     text(s)
@@ -45,7 +48,7 @@ export async function renderReport(input: ReportInput): Promise<Buffer> {
   text('IELTS Speaking practice report')
   doc.font('Helvetica').fontSize(10).fillColor(MUTED)
   text(
-    `${input.learner} - ${input.sessionDate.toISOString().slice(0, 16).replace('T', ' ')} UTC - Part ${input.part}${input.topic ? ` - topic: ${input.topic}` : ''}`
+    `${said(input.learner)} - ${input.sessionDate.toISOString().slice(0, 16).replace('T', ' ')} UTC - ${input.part === 'full' ? 'full test' : `Part ${input.part}`}${input.topic ? ` - topic: ${input.topic}` : ''}`
   )
   doc.moveDown(0.6).font('Helvetica-Bold').fontSize(16).fillColor(INK)
   text(`Overall band ${input.overall.toFixed(1)}${input.targetBand ? `   (target ${input.targetBand.toFixed(1)})` : ''}`)
@@ -53,13 +56,13 @@ export async function renderReport(input: ReportInput): Promise<Buffer> {
   for (const c of input.criteria) text(`${CRITERION_NAMES[c.criterion]}: band ${c.band.toFixed(1)}${c.criterion === 'pronunciation' ? ' (provisional)' : ''}`)
 
   const svg = await bandChartSvg(
-    input.criteria.map((c) => ({ criterion: CRITERION_NAMES[c.criterion], band: c.band })),
+    input.criteria.map((c) => ({ criterion: SHORT_NAMES[c.criterion], band: c.band })),
     input.targetBand
   )
   doc.moveDown(0.5)
   const y = doc.y
-  SVGtoPDF(doc, svg, 50, y, { width: 420, height: 180, preserveAspectRatio: 'xMinYMin meet' })
-  doc.y = y + 185
+  SVGtoPDF(doc, svg, 50, y, { width: 400, height: 150, preserveAspectRatio: 'xMinYMin meet' })
+  doc.y = y + 155
   doc.x = 50
 
   const s = input.summary
@@ -75,7 +78,7 @@ export async function renderReport(input: ReportInput): Promise<Buffer> {
     doc.font('Helvetica-Oblique').fillColor(MUTED)
     text(c.descriptor, { width: 495 })
     doc.font('Helvetica').fillColor(INK)
-    for (const e of c.evidence) text(`"${e.quote}" - ${e.why}`, { width: 480, indent: 10 })
+    for (const e of c.evidence) text(`"${said(e.quote)}" - ${said(e.why)}`, { width: 480, indent: 10 })
     if (c.limitations) {
       doc.fillColor(MUTED)
       text(c.limitations, { width: 495 })
@@ -87,7 +90,7 @@ export async function renderReport(input: ReportInput): Promise<Buffer> {
   heading('Errors to work on')
   const shown = input.errors.slice(0, 12)
   if (shown.length === 0) text('No errors were found in what the recogniser heard clearly.')
-  for (const e of shown) text(`${e.type.replace('_', ' ')}: "${e.text}" -> "${e.correction}". ${e.explanation}`, { width: 495 })
+  for (const e of shown) text(`${e.type.replace('_', ' ')}: "${said(e.text)}" -> "${said(e.correction)}". ${e.explanation}`, { width: 495 })
 
   heading('Pronunciation')
   const m = input.pronunciation.measured
