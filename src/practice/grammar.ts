@@ -54,6 +54,11 @@ function toMistake(l: HarperLint, text: string, spoken: boolean): Mistake | unde
   const [how, words] = suggestion
   const replacement = how === 1 ? '' : how === 2 ? `${original}${words}` : words
   if (replacement === original) return undefined
+  // Only capitals count as spelling ("english" -> "English"): learners mix in Hindi words (yaar, chawal)
+  // and chat words (ok) that a dictionary would "correct" into other English words.
+  if (kind.category === 'spelling' && replacement.toLowerCase() !== original.toLowerCase()) return undefined
+  // "had had" and "that that" can be right.
+  if (kind.category === 'repetition' && /^(had|that)\b/i.test(original)) return undefined
   // An agreement explanation names the subject, the word before the verb.
   const hint = kind.category === 'agreement' ? (/(\S+)\s*$/.exec(text.slice(0, l.start))?.[1] ?? original) : original
   return { category: kind.category, severity: kind.severity, start: l.start, end: l.end, replacement, source: 'harper', hint }

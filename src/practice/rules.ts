@@ -1,4 +1,4 @@
-import { BASE_VERBS, STATIVE_VERBS, baseOf, ingOf, isThirdPerson, pastOf, thirdPersonOf } from './verbs.js'
+import { BASE_VERBS, OVERREGULAR_PAST, STATIVE_VERBS, baseOf, ingOf, isThirdPerson, pastOf, thirdPersonOf } from './verbs.js'
 import { tokenize, type Mistake, type Token } from './types.js'
 
 /**
@@ -238,4 +238,29 @@ const repeatedWord: Rule = (t) => {
   return out
 }
 
-const RULES: Rule[] = [beWithBaseVerb, pastAfterTimeWord, thereIsPlural, subjectVerbAgreement, uncountablePlural, articles, doubleNegative, repeatedWord]
+const MODAL_VERBS = new Set(['can', 'could', 'will', 'would', 'should', 'must', 'may', 'might'])
+
+/** "I goed" -> "I went"; "He can speaks" -> "He can speak". */
+const verbForms: Rule = (t) => {
+  const out: Mistake[] = []
+  t.forEach((tok, i) => {
+    const past = OVERREGULAR_PAST.get(tok.lower)
+    if (past) out.push(replace(t, i, i, past, { category: 'verb_form', severity: 3, hint: tok.text }))
+    else if (MODAL_VERBS.has(t[i - 1]?.lower ?? '') && isThirdPerson(tok.lower)) {
+      out.push(replace(t, i, i, baseOf(tok.lower)!, { category: 'verb_form', severity: 3, hint: tok.text }))
+    }
+  })
+  return out
+}
+
+const RULES: Rule[] = [
+  verbForms,
+  beWithBaseVerb,
+  pastAfterTimeWord,
+  thereIsPlural,
+  subjectVerbAgreement,
+  uncountablePlural,
+  articles,
+  doubleNegative,
+  repeatedWord
+]

@@ -161,9 +161,7 @@ const consonantY = (v: string) => /[^aeiou]y$/.test(v)
 export function pastOf(base: string): string {
   if (IRREGULAR_PAST[base]) return IRREGULAR_PAST[base]
   if (DOUBLES.has(base)) return `${base}${base.at(-1)}ed`
-  if (base.endsWith('e')) return `${base}d`
-  if (consonantY(base)) return `${base.slice(0, -1)}ied`
-  return `${base}ed`
+  return regularPast(base)
 }
 
 export function thirdPersonOf(base: string): string {
@@ -179,6 +177,21 @@ export function ingOf(base: string): string {
   if (DOUBLES.has(base)) return `${base}${base.at(-1)}ing`
   if (base.endsWith('e') && !/(ee|ye|oe)$/.test(base)) return `${base.slice(0, -1)}ing`
   return `${base}ing`
+}
+
+/** "goed", "eated", "buyed": the regular ending learners put on irregular verbs, to the right past form. */
+export const OVERREGULAR_PAST: ReadonlyMap<string, string> = new Map(
+  Object.entries(IRREGULAR_PAST)
+    .filter(([base, past]) => base !== 'be' && regularPast(base) !== past)
+    .map(([base, past]) => [regularPast(base), past] as const)
+    // words of their own: "a seed", "wined and dined", "a well sited house"
+    .filter(([wrong]) => !['seed', 'wined', 'sited'].includes(wrong))
+)
+
+function regularPast(base: string): string {
+  if (base.endsWith('e')) return `${base}d`
+  if (consonantY(base)) return `${base.slice(0, -1)}ied`
+  return `${base}ed`
 }
 
 const THIRD_PERSON = new Map([...BASE_VERBS].map((v) => [thirdPersonOf(v), v]))

@@ -33,7 +33,9 @@ describe('offline corrections', () => {
     ['Yesterday he go to office', 'Yesterday he went to the office', 'past_tense'],
     ['They plays football', 'They play football', 'agreement'],
     ['I need many advices', 'I need a lot of advice', 'uncountable'],
-    ['I like the the movie', 'I like the movie', 'repetition']
+    ['I like the the movie', 'I like the movie', 'repetition'],
+    ['I goed to school', 'I went to school', 'verb_form'],
+    ['He can speaks English', 'He can speak English', 'verb_form']
   ])('%s → %s (%s)', async (input, corrected, category) => {
     const turn = await offline(input)
     expect(turn.correction).toBe(`${input} → ${corrected}`)
@@ -45,7 +47,10 @@ describe('offline corrections', () => {
     'My name is Raj and I live in Delhi.',
     'I am like my father.',
     'There is a cat on the roof.',
-    'It is raining today.'
+    'It is raining today.',
+    'I had had enough.',
+    'ok thank you yaar',
+    'I planted a seed in the garden.'
   ])('leaves a correct sentence alone: %s', async (input) => {
     expect(await offline(input)).toMatchObject({ correction: null, explanation: null, score: 100 })
   })
