@@ -47,8 +47,11 @@ export type StreamEvent =
     }
   /** something failed; with `utterance`, only that utterance's transcript is lost and the stream goes on */
   | { type: 'error'; utterance?: number; code: string; message: string }
-  /** always the last event: why the stream ended and the WebSocket close code to end it with */
-  | { type: 'closed'; reason: CloseReason; message: string; closeCode: number; audioSeconds: number }
+  /**
+   * always the last event: why the stream ended and the WebSocket close code to end it with; `recordId`
+   * is the call record made of a stream opened with `record` (its pipeline runs on the job queue)
+   */
+  | { type: 'closed'; reason: CloseReason; message: string; closeCode: number; audioSeconds: number; recordId?: string }
 
 /** What a commit turned into a pending final. */
 export interface CommittedUtterance {
@@ -74,7 +77,21 @@ export interface OpenStreamOptions extends StreamSettings {
   protocol: string
   /** whose streams count together for the per-user limit, e.g. 'user:<id>' or 'ip:<address>' */
   owner: string
+  /** keep the stream's audio and hand it to the hub's recorder when the stream ends (also when the client vanishes) */
+  record?: boolean
 }
+
+/** What a stream opened with `record` leaves: all its audio, 16 kHz mono, and the transcript streamed. */
+export interface Recording {
+  owner: string
+  engine: string
+  language?: string
+  samples: Float32Array
+  transcript: string
+}
+
+/** Turns a recording into a call record; resolves with its id. */
+export type Recorder = (recording: Recording) => Promise<string>
 
 export interface StreamSession extends AsyncIterable<StreamEvent> {
   readonly id: string
@@ -131,6 +148,10 @@ export interface StreamingHubOptions {
   speech: { resolve(name?: string): SttEngine }
   limits: StreamLimits
   metrics?: StreamingMetrics
+  /** needed for streams opened with `record` */
+  recorder?: Recorder
+  /** told about failures no client should see the details of (a recorder that failed) */
+  onError?: (err: unknown, context: string) => void
 }
 
 export function createStreamingHub(opts: StreamingHubOptions): StreamingHub {
@@ -150,6 +171,7 @@ export function createStreamingHub(opts: StreamingHubOptions): StreamingHub {
   return {
     async open(o) {
       if (closing) throw new StreamError('server_shutdown', 'The server is shutting down: reconnect in a moment.', CLOSE_CODES.server_shutdown)
+      if (o.record && !opts.recorder) throw new StreamError('record_unavailable', 'This server cannot record streams.')
       const engine = resolveEngine(o.engine)
       const ready = await engine.available()
       if (!ready.ok) throw new StreamError('engine_unavailable', `The ${engine.name} engine is not available: ${ready.reason}`)
@@ -171,6 +193,8 @@ export function createStreamingHub(opts: StreamingHubOptions): StreamingHub {
         resolveEngine,
         limits: opts.limits,
         metrics: opts.metrics,
+        recorder: opts.recorder,
+        onError: opts.onError,
         onClose: (reason) => {
           sessions.delete(session)
           const left = (perOwner.get(o.owner) ?? 1) - 1

@@ -7,7 +7,7 @@ import { CLOSE_CODES, StreamError, type CloseReason } from './errors.js'
 import { EventQueue } from './events.js'
 import type { StreamingMetrics } from './metrics.js'
 import { givesPartials, openRecognizer, type UtteranceRecognizer } from './recognizer.js'
-import type { CommittedUtterance, FinalCause, OpenStreamOptions, StreamEvent, StreamLimits, StreamSession, StreamSettings } from './index.js'
+import type { CommittedUtterance, FinalCause, OpenStreamOptions, Recorder, StreamEvent, StreamLimits, StreamSession, StreamSettings } from './index.js'
 
 const RATE = 16000
 // While speech goes on, the latest partial is repeated at least this often even when the text holds.
@@ -17,6 +17,8 @@ interface SessionDeps {
   resolveEngine(name?: string): SttEngine
   limits: StreamLimits
   metrics?: StreamingMetrics
+  recorder?: Recorder
+  onError?: (err: unknown, context: string) => void
   onClose(reason: CloseReason): void
 }
 
@@ -55,6 +57,9 @@ export class Session implements StreamSession {
   private lastActivity = now()
   private readonly timers: NodeJS.Timeout[] = []
   private ending: Promise<void> | undefined
+  /** the whole stream at 16 kHz, as 16-bit samples, when it is recorded */
+  private readonly recorded: Int16Array[] | undefined
+  private readonly transcript: string[] = []
   settings: StreamSettings
 
   constructor(
@@ -72,6 +77,7 @@ export class Session implements StreamSession {
     }
     this.input = new AudioInput(options.format)
     this.endpointer = options.turnDetection ? new Endpointer(options.turnDetection) : undefined
+    this.recorded = options.record ? [] : undefined
     const { limits } = deps
     this.timers.push(
       setTimeout(
@@ -164,6 +170,8 @@ export class Session implements StreamSession {
     if (this.state === 'closed') return
     this.current?.recognizer?.abort()
     this.current = undefined
+    // Nobody is listening any more, but a recorded stream still becomes a call record.
+    if (this.recorded) void this.record()
     this.close(reason, message)
   }
 
@@ -177,16 +185,46 @@ export class Session implements StreamSession {
       this.flushFrame(false)
       this.endUtterance('close')
       await this.finals
-      this.close(reason, message)
+      this.close(reason, message, this.recorded && (await this.record()))
     })()
     return this.ending
   }
 
-  private close(reason: CloseReason, message: string): void {
+  /** Hands the recording over; undefined (and an error event) when that fails or there was no audio. */
+  private async record(): Promise<string | undefined> {
+    const chunks = this.recorded!.splice(0)
+    const length = chunks.reduce((n, c) => n + c.length, 0)
+    if (length === 0 || !this.deps.recorder) return undefined
+    const samples = new Float32Array(length)
+    let offset = 0
+    for (const c of chunks) for (let i = 0; i < c.length; i++) samples[offset++] = c[i] / 32768
+    try {
+      return await this.deps.recorder({
+        owner: this.options.owner,
+        engine: this.engineInUse.name,
+        language: this.settings.language,
+        samples,
+        transcript: this.transcript.join(' ')
+      })
+    } catch (err) {
+      this.deps.onError?.(err, 'recording a stream')
+      this.events.push({ type: 'error', code: 'record_failed', message: 'The stream could not be kept as a call record.' })
+      return undefined
+    }
+  }
+
+  private close(reason: CloseReason, message: string, recordId?: string): void {
     if (this.state === 'closed') return
     this.state = 'closed'
     for (const t of this.timers) clearTimeout(t)
-    this.events.push({ type: 'closed', reason, message, closeCode: CLOSE_CODES[reason], audioSeconds: round(this.receivedSeconds) })
+    this.events.push({
+      type: 'closed',
+      reason,
+      message,
+      closeCode: CLOSE_CODES[reason],
+      audioSeconds: round(this.receivedSeconds),
+      ...(recordId && { recordId })
+    })
     this.events.end()
     this.deps.onClose(reason)
   }
@@ -209,6 +247,11 @@ export class Session implements StreamSession {
 
   /** Cuts 16 kHz samples into 20 ms frames; a partial frame waits for the next chunk. */
   private feed(samples: Float32Array): void {
+    if (this.recorded && samples.length > 0) {
+      const pcm = new Int16Array(samples.length)
+      for (let i = 0; i < samples.length; i++) pcm[i] = Math.max(-32768, Math.min(32767, Math.round(samples[i] * 32768)))
+      this.recorded.push(pcm)
+    }
     let offset = 0
     while (offset < samples.length) {
       const n = Math.min(FRAME_SAMPLES - this.frameFill, samples.length - offset)
@@ -323,6 +366,7 @@ export class Session implements StreamSession {
         const words = t.words.map((w) => ({ ...w, start: round(start + w.start), end: round(start + w.end) }))
         const confidence = words.length ? round(words.reduce((s, w) => s + w.confidence, 0) / words.length) : 0
         this.deps.metrics?.finalLatency.observe({ engine }, (now() - committedAt) / 1000)
+        if (t.text) this.transcript.push(t.text)
         this.events.push({ type: 'final', utterance: u.id, text: t.text, start: round(start), end: round(end), words, confidence, cause })
       } catch (err) {
         // The utterance that never got a recognizer already reported why.

@@ -2,7 +2,8 @@ import fp from 'fastify-plugin'
 import { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import { HttpError } from '../../errors.js'
-import { createStreamingHub, createStreamingMetrics, type StreamingHub } from '../../streaming/index.js'
+import { encodeWav } from '../../stt/wav.js'
+import { createStreamingHub, createStreamingMetrics, type Recorder, type StreamingHub } from '../../streaming/index.js'
 
 export interface Streaming {
   hub: StreamingHub
@@ -26,9 +27,23 @@ declare module 'fastify' {
  */
 export default fp(
   async (fastify) => {
-    const { config } = fastify
+    const { config, calls } = fastify
+    // A recorded stream becomes a call record like an upload, its pipeline run on the job queue.
+    const recorder: Recorder = async ({ owner, engine, language, samples }) => {
+      const options = { engine, language, diarize: true, emotion: true, analyze: true, async: true }
+      const record = await calls.create({
+        ownerId: owner.startsWith('user:') ? owner.slice('user:'.length) : null,
+        filename: `stream-${new Date().toISOString().replace(/[:.]/g, '-')}.wav`,
+        bytes: encodeWav({ samples, sampleRate: 16000 }),
+        options
+      })
+      await calls.enqueue(record.id, options)
+      return record.id
+    }
     const hub = createStreamingHub({
       speech: fastify.stt,
+      recorder,
+      onError: (err, context) => fastify.log.error({ err }, `live transcription: ${context} failed`),
       metrics: createStreamingMetrics(fastify.metrics.registry),
       limits: {
         maxSessionSeconds: config.STREAM_MAX_SESSION_SECONDS,
@@ -74,5 +89,5 @@ export default fp(
       await new Promise((resolve) => setImmediate(resolve))
     })
   },
-  { name: 'streaming', dependencies: ['config', 'metrics', 'stt', 'rate-limit'] }
+  { name: 'streaming', dependencies: ['config', 'metrics', 'stt', 'calls', 'rate-limit'] }
 )
