@@ -5,8 +5,8 @@ import { DiarizationPool } from './pool.js'
 import type { DiarizationEngine, DiarizationResult, DiarizeOptions } from './types.js'
 
 /**
- * The built-in diarizer: no model files, no native code. Voice statistics per 1.5 s window, clustered
- * with an automatic speaker count; see diarize.ts. Runs on worker threads.
+ * The built-in diarizer: no model files, no native code. Mel cepstra segmented and clustered by the
+ * Bayesian information criterion, which also sets the speaker count; see diarize.ts. Runs on worker threads.
  */
 export function createBuiltinDiarizer(opts: { poolSize?: number } = {}): DiarizationEngine {
   // One thread by default leaves the other cores to transcription, which costs far more per second of audio.
