@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
-import { HttpError } from '../../errors.js'
+import type { FastifyPluginAsync } from 'fastify'
 import { security } from '../../schemas/common.js'
-import { createStreamingHub, StreamError, type StreamingHub } from '../../streaming/index.js'
+import { engineForModel } from '../../deepgram/model.js'
+import { StreamError } from '../../streaming/index.js'
 import { liveOptions, LiveQuerySchema, type LiveOptions } from '../../deepgram/live-options.js'
 import { POLICY_VIOLATION, serveDeepgramLive } from '../../deepgram/live.js'
 
@@ -11,32 +11,9 @@ declare module 'fastify' {
   }
 }
 
-/** Until the server owns one streaming hub for every protocol, this family keeps its own with the core's limits. */
-function streamingHub(fastify: FastifyInstance): StreamingHub {
-  const hub = createStreamingHub({
-    speech: fastify.stt,
-    limits: { maxSessionSeconds: 3600, maxBufferedSeconds: 10, idleTimeoutSeconds: 10, maxUtteranceSeconds: 30, maxSessionsPerUser: 8, maxSessions: 64 }
-  })
-  fastify.addHook('preClose', () => hub.close())
-  return hub
-}
-
-/** A voxlens engine by name; any other model name (nova-3 ...) means the default engine. */
-function engineFor(fastify: FastifyInstance, model: string | undefined): string | undefined {
-  if (!model) return undefined
-  try {
-    return fastify.stt.resolve(model).name
-  } catch (err) {
-    if (err instanceof HttpError && err.code === 'unknown_engine') return undefined
-    throw err
-  }
-}
-
-const ownerOf = (request: FastifyRequest) => (request.user ? `user:${request.user.id}` : `ip:${request.ip}`)
-
 /** Deepgram live transcription: a WebSocket at the same path as pre-recorded, told apart by the upgrade. */
 const liveRoute: FastifyPluginAsync = async (fastify) => {
-  const hub = streamingHub(fastify)
+  const { hub, upgradeLimit, ownerOf } = fastify.streaming
 
   fastify.get(
     '',
@@ -46,8 +23,9 @@ const liveRoute: FastifyPluginAsync = async (fastify) => {
       // Options are checked before the upgrade, so a bad encoding or sample rate is a 400 with Deepgram's body.
       preValidation: async (request) => {
         request.deepgramLive = liveOptions(request.query as Record<string, unknown>)
-        engineFor(fastify, request.deepgramLive.model)
+        engineForModel(fastify.stt, request.deepgramLive.model)
       },
+      preHandler: upgradeLimit,
       schema: {
         tags: ['deepgram'],
         operationId: 'deepgramListenLive',
@@ -69,7 +47,7 @@ const liveRoute: FastifyPluginAsync = async (fastify) => {
         const session = await hub.open({
           protocol: 'deepgram',
           owner: ownerOf(request),
-          engine: engineFor(fastify, opts.model),
+          engine: engineForModel(fastify.stt, opts.model),
           language: opts.language,
           format: opts.format,
           turnDetection: opts.turnDetection,

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto'
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { preParsingAsyncHookHandler } from 'fastify'
-import { badRequest, HttpError } from '../../errors.js'
+import { badRequest } from '../../errors.js'
 import { parseFields } from '../multipart.js'
 import { security } from '../../schemas/common.js'
+import { engineForModel } from '../../deepgram/model.js'
 import { ListenQuerySchema, ListenResponseSchema } from '../../deepgram/schema.js'
 import { engineLanguage, toListenResponse } from '../../deepgram/prerecorded.js'
 
@@ -21,17 +22,6 @@ const prerecordedRoute: FastifyPluginAsyncTypebox = async (fastify) => {
   const limit: preParsingAsyncHookHandler = async function (request, reply, payload) {
     await fastify.audioRateLimit.call(this, request, reply)
     return payload
-  }
-
-  /** A voxlens engine by name; any other model name (nova-3, whisper-large ...) means the default engine. */
-  function engineFor(model: string | undefined): string | undefined {
-    if (!model) return undefined
-    try {
-      return stt.resolve(model).name
-    } catch (err) {
-      if (err instanceof HttpError && err.code === 'unknown_engine') return undefined
-      throw err
-    }
   }
 
   fastify.post(
@@ -76,7 +66,7 @@ const prerecordedRoute: FastifyPluginAsyncTypebox = async (fastify) => {
       }
       const result = await fastify.inflight.run((signal) =>
         calls.analyzeAudio(body, {
-          engine: engineFor(query.model),
+          engine: engineForModel(stt, query.model),
           language: engineLanguage(query.language),
           diarize: Boolean(query.diarize),
           emotion: Boolean(query.sentiment),

@@ -1,0 +1,350 @@
+/**
+ * Live-transcription benchmark: plays synthesized recordings into the Deepgram-compatible
+ * WebSocket at real-time pace (20 ms frames) and measures, per engine that can run here:
+ *   - first-partial latency from the speech onset in the audio, final latency from the speech end
+ *     (p50 / p95 over every utterance),
+ *   - WER of the streamed finals and of the same files transcribed whole (POST /v1/listen), both
+ *     against the script, so the streaming cost in accuracy is their difference,
+ *   - server CPU seconds per audio second, streamed and whole-file (the baseline, same run),
+ *   - concurrent real-time streams sustained before the p95 first-partial latency passes 1 s.
+ * The server runs in this process (its worker threads count in process CPU time); the client side
+ * only sends frames and parses JSON.
+ *
+ *   npm run bench:streaming [-- --utterances 24 --max-streams 16 --budget-seconds 300]
+ */
+import { readFileSync } from 'node:fs'
+import WebSocket from 'ws'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
+import { wordErrors } from '../src/stt/wer.js'
+import { concatWavs, makeNoise, synthesize, type Voice } from '../test/fixtures/speech.js'
+
+const sentences = [
+  'Thank you for calling customer support, my name is Sarah.',
+  'Could you please tell me the account number on your last bill?',
+  'I am sorry to hear that your order arrived late.',
+  'The package was sent on Monday and should reach you this week.',
+  'I would like to change the address on my account.',
+  'Is there anything else I can help you with today?',
+  'Please hold the line while I transfer you to billing.',
+  'My internet connection keeps dropping every evening.',
+  'We can offer you a refund or a replacement.',
+  'I have been waiting on hold for twenty minutes.',
+  'The new price will appear on your next statement.',
+  'Good morning, I am calling about the letter I received.',
+  'Let me read that back to you to make sure it is right.',
+  'We are open from nine in the morning until six.',
+  'What time would be best for the engineer to visit?',
+  'Your payment has been received and your account is up to date.',
+  'She went to the market to buy some fresh bread.',
+  'The weather was cold and rainy, so we stayed at home.',
+  'Can you recommend a good restaurant near the station?',
+  'I usually drink a cup of coffee before I start working.',
+  'We should have a meeting next week about the project.',
+  'The children were playing in the garden after school.',
+  'If you have any questions, please send us an email.',
+  'Thank you for your patience, and have a wonderful day.'
+]
+const voices: Voice[] = ['slt', 'rms', 'awb']
+const FRAME_MS = 20
+const FRAME_BYTES = 640 // 20 ms of 16 kHz PCM16
+const LEAD_SILENCE = 0.6
+const GAP_SILENCE = 1.5
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`)
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback
+}
+const utteranceCount = Math.max(20, arg('utterances', 24))
+const utterancesPerStream = 4
+const maxStreams = arg('max-streams', 16)
+const budgetSeconds = arg('budget-seconds', 300)
+const startedAt = performance.now()
+const overBudget = () => (performance.now() - startedAt) / 1000 > budgetSeconds
+
+interface Spoken {
+  text: string
+  /** seconds from the stream start */
+  onset: number
+  end: number
+}
+interface StreamAudio {
+  pcm: Buffer
+  wav: Buffer
+  spoken: Spoken[]
+}
+
+function pcmOf(wav: Buffer): Buffer {
+  const data = wav.indexOf('data', 12)
+  return wav.subarray(data + 8, data + 8 + wav.readUInt32LE(data + 4))
+}
+
+/** First and last 20 ms frame louder than -40 dBFS: where speech starts and ends in a synthesized clip. */
+function speechSpan(pcm: Buffer): { onset: number; end: number } {
+  let first = -1
+  let last = -1
+  for (let f = 0; f * FRAME_BYTES < pcm.length; f++) {
+    let sum = 0
+    let n = 0
+    for (let i = f * FRAME_BYTES; i + 1 < Math.min(pcm.length, (f + 1) * FRAME_BYTES); i += 2, n++) sum += (pcm.readInt16LE(i) / 32768) ** 2
+    if (n && 10 * Math.log10(sum / n + 1e-12) > -40) {
+      if (first < 0) first = f
+      last = f
+    }
+  }
+  return { onset: (first * FRAME_MS) / 1000, end: ((last + 1) * FRAME_MS) / 1000 }
+}
+
+/** Streams of `utterancesPerStream` sentences each, separated by silence, with each sentence's true onset and end. */
+async function buildStreams(): Promise<StreamAudio[]> {
+  const lead = await makeNoise(LEAD_SILENCE)
+  const gap = await makeNoise(GAP_SILENCE)
+  const streams: StreamAudio[] = []
+  for (let s = 0; s * utterancesPerStream < utteranceCount; s++) {
+    const parts = [lead]
+    const spoken: Spoken[] = []
+    let t = LEAD_SILENCE
+    for (let u = 0; u < utterancesPerStream && s * utterancesPerStream + u < utteranceCount; u++) {
+      const i = s * utterancesPerStream + u
+      const text = sentences[i % sentences.length]!
+      const path = await synthesize(text, { voice: voices[i % voices.length]! })
+      const pcm = pcmOf(readFileSync(path))
+      const span = speechSpan(pcm)
+      spoken.push({ text, onset: t + span.onset, end: t + span.end })
+      t += pcm.length / 32000 + GAP_SILENCE
+      parts.push(path, gap)
+    }
+    const wav = readFileSync(await concatWavs(parts, `bench-streaming-${utteranceCount}-${s}`))
+    streams.push({ wav, pcm: pcmOf(wav), spoken })
+  }
+  return streams
+}
+
+interface StreamResult {
+  firstPartial: number[]
+  final: number[]
+  finals: string[]
+  spoken: Spoken[]
+  closeCode: number
+}
+
+/** How a protocol's client dials, starts and ends a stream, and which of its messages are partials and finals. */
+interface Protocol {
+  name: string
+  note: string
+  url(wsBase: string, engine: string): string
+  start(ws: WebSocket): void
+  frame(pcm: Buffer): string | Buffer
+  end(ws: WebSocket): void
+  /** text and audio span (seconds) of a partial or final, or null for other messages */
+  read(message: any): { kind: 'partial' | 'final'; text: string; start: number; end: number } | null
+}
+
+const deepgram: Protocol = {
+  name: 'deepgram (/v1/listen)',
+  note: 'partials are interim results while the speaker talks',
+  url: (wsBase, engine) => `${wsBase}/v1/listen?model=${engine}&encoding=linear16&sample_rate=16000&channels=1&interim_results=true&endpointing=500`,
+  start: () => undefined,
+  frame: (pcm) => pcm,
+  end: (ws) => ws.send(JSON.stringify({ type: 'CloseStream' })),
+  read: (m) => {
+    if (m.type !== 'Results' || !m.channel.alternatives[0].transcript) return null
+    return { kind: m.is_final ? 'final' : 'partial', text: m.channel.alternatives[0].transcript, start: m.start, end: m.start + m.duration }
+  }
+}
+
+/** OpenAI Realtime streams an item's deltas once it is committed, so its "first partial" is the first delta. */
+function openAi(): Protocol {
+  const itemStart = new Map<string, number>()
+  return {
+    name: 'openai realtime (/v1/realtime)',
+    note: 'partials are the first transcription delta, sent once the VAD commits the item',
+    url: (wsBase, engine) => `${wsBase}/v1/realtime?intent=transcription&model=${engine}`,
+    start: (ws) =>
+      ws.send(
+        JSON.stringify({
+          type: 'session.update',
+          session: {
+            type: 'transcription',
+            audio: {
+              input: {
+                format: { type: 'audio/pcm', rate: 16000 },
+                turn_detection: { type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 500 }
+              }
+            }
+          }
+        })
+      ),
+    frame: (pcm) => JSON.stringify({ type: 'input_audio_buffer.append', audio: pcm.toString('base64') }),
+    // The protocol has no end-of-stream message: the client closes once the last transcript is in.
+    end: (ws) => setTimeout(() => ws.close(1000), 3000).unref(),
+    read: (m) => {
+      if (m.type === 'input_audio_buffer.speech_started') itemStart.set(m.item_id, m.audio_start_ms / 1000)
+      const at = itemStart.get(m.item_id)
+      if (at === undefined) return null
+      if (m.type === 'conversation.item.input_audio_transcription.delta') return { kind: 'partial', text: m.delta, start: at, end: at }
+      if (m.type === 'conversation.item.input_audio_transcription.completed') return { kind: 'final', text: m.transcript, start: at, end: at }
+      return null
+    }
+  }
+}
+
+/** Plays one stream in real time into a protocol's socket and times each utterance's first partial and final. */
+function play(protocol: Protocol, wsBase: string, engine: string, audio: StreamAudio): Promise<StreamResult> {
+  const ws = new WebSocket(protocol.url(wsBase, engine))
+  const result: StreamResult = { firstPartial: [], final: [], finals: [], spoken: audio.spoken, closeCode: 0 }
+  let t0 = 0
+  const audioNow = () => (performance.now() - t0) / 1000
+  // A message belongs to the utterance its audio overlaps, else to the one starting nearest.
+  const which = (start: number, end: number) => {
+    let best = 0
+    for (let i = 0; i < audio.spoken.length; i++) {
+      const s = audio.spoken[i]!
+      if (Math.min(end, s.end + 0.5) - Math.max(start, s.onset - 0.5) >= 0) return i
+      if (Math.abs(s.onset - start) < Math.abs(audio.spoken[best]!.onset - start)) best = i
+    }
+    return best
+  }
+  ws.on('message', (data) => {
+    const m = protocol.read(JSON.parse(data.toString()))
+    if (!m || !m.text) return
+    const i = which(m.start, m.end)
+    if (m.kind === 'partial') result.firstPartial[i] ??= audioNow() - audio.spoken[i]!.onset
+    else {
+      result.final[i] ??= audioNow() - audio.spoken[i]!.end
+      result.finals.push(m.text)
+    }
+  })
+  const stream = async () => {
+    protocol.start(ws)
+    t0 = performance.now()
+    for (let i = 0, n = 0; i < audio.pcm.length; i += FRAME_BYTES, n++) {
+      if (ws.readyState !== ws.OPEN) return
+      ws.send(protocol.frame(audio.pcm.subarray(i, i + FRAME_BYTES)))
+      const due = t0 + (n + 1) * FRAME_MS - performance.now()
+      if (due > 0) await new Promise((r) => setTimeout(r, due))
+    }
+    if (ws.readyState === ws.OPEN) protocol.end(ws)
+  }
+  return new Promise((resolve, reject) => {
+    ws.on('error', reject)
+    ws.on('close', (code) => resolve({ ...result, closeCode: code }))
+    ws.on('open', () => void stream())
+  })
+}
+
+/** Whether the server speaks this protocol: a route that is not there refuses the upgrade. */
+async function reachable(protocol: Protocol, wsBase: string, engine: string): Promise<boolean> {
+  const ws = new WebSocket(protocol.url(wsBase, engine))
+  return new Promise((resolve) => {
+    ws.on('open', () => {
+      ws.close()
+      resolve(true)
+    })
+    ws.on('error', () => resolve(false))
+  })
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b)
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN
+}
+const ms = (s: number) => (Number.isFinite(s) ? `${Math.round(s * 1000)} ms` : 'n/a')
+const cpuSeconds = () => {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1e6
+}
+
+async function main() {
+  const config = loadConfig({
+    ...process.env,
+    LOG_LEVEL: 'silent',
+    AUTH_MODE: 'optional',
+    RATE_LIMIT_PER_MINUTE: '100000',
+    RATE_LIMIT_PER_DAY: '100000',
+    // The ramp opens many streams from one address; the per-user and per-minute limits would refuse them.
+    STREAM_MAX_SESSIONS_PER_USER: '1000',
+    STREAM_MAX_SESSIONS: '1000',
+    STREAM_CONNECTS_PER_MINUTE: '100000',
+    OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0'
+  })
+  const app = await buildApp({ config, logger: false, db: { inMemory: !config.DATABASE_URL } })
+  const base = await app.listen({ port: 0, host: '127.0.0.1' })
+  const wsBase = base.replace('http', 'ws')
+  const streams = await buildStreams()
+  const audioSeconds = streams.reduce((s, a) => s + a.pcm.length / 32000, 0)
+  console.log(`bench:streaming  ${streams.length} streams, ${utteranceCount} utterances, ${audioSeconds.toFixed(1)} s of audio, 20 ms frames at real-time pace`)
+
+  const engines = (await app.stt.status()).filter((e) => {
+    if (!e.available) console.log(`  engine ${e.name}: skipped (${e.reason ?? 'not available here'})`)
+    return e.available
+  })
+  for (const { name: engine } of engines) {
+    // Baseline: the same files transcribed whole, one at a time.
+    const wholeCpu0 = cpuSeconds()
+    const whole: string[] = []
+    for (const s of streams) {
+      const res = await fetch(`${base}/v1/listen?model=${engine}`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: new Uint8Array(s.wav) })
+      const body = (await res.json()) as { results: { channels: { alternatives: { transcript: string }[] }[] } }
+      whole.push(body.results.channels[0]!.alternatives[0]!.transcript)
+    }
+    const wholeCpu = (cpuSeconds() - wholeCpu0) / audioSeconds
+    const reference = streams.map((s) => s.spoken.map((u) => u.text).join(' ')).join(' ')
+    const wholeWer = wordErrors(reference, whole.join(' ')).wer
+    console.log(`  engine ${engine}: whole files (POST /v1/listen) WER ${(wholeWer * 100).toFixed(1)}%, CPU s per audio s ${wholeCpu.toFixed(3)}`)
+
+    for (const protocol of [deepgram, openAi()]) {
+      if (!(await reachable(protocol, wsBase, engine))) {
+        console.log(`  ${protocol.name}: skipped (not served here)`)
+        continue
+      }
+      // Latency and accuracy: streams played one after another, so nothing else loads the server.
+      const cpu0 = cpuSeconds()
+      const runs: StreamResult[] = []
+      for (const s of streams) runs.push(await play(protocol, wsBase, engine, s))
+      const streamCpu = (cpuSeconds() - cpu0) / audioSeconds
+      const firstPartial = runs.flatMap((r) => r.spoken.map((_, i) => r.firstPartial[i] ?? Infinity))
+      const final = runs.flatMap((r) => r.spoken.map((_, i) => r.final[i] ?? Infinity))
+      const streamedWer = wordErrors(reference, runs.map((r) => r.finals.join(' ')).join(' ')).wer
+      const missing = (xs: number[]) => xs.filter((x) => !Number.isFinite(x)).length
+
+      console.log(`  ${protocol.name} x ${engine} (${protocol.note})`)
+      console.log(
+        `    first partial after speech onset: p50 ${ms(pct(firstPartial, 50))}  p95 ${ms(pct(firstPartial, 95))}  (n=${firstPartial.length}, none: ${missing(firstPartial)})`
+      )
+      console.log(`    final after speech end:           p50 ${ms(pct(final, 50))}  p95 ${ms(pct(final, 95))}  (n=${final.length}, none: ${missing(final)})`)
+      console.log(
+        `    WER vs script: streamed finals ${(streamedWer * 100).toFixed(1)}%, whole files ${(wholeWer * 100).toFixed(1)}%  (difference ${((streamedWer - wholeWer) * 100).toFixed(1)} points)`
+      )
+      console.log(
+        `    CPU s per audio s: streamed ${streamCpu.toFixed(3)}, whole-file baseline ${wholeCpu.toFixed(3)} (ratio ${(streamCpu / wholeCpu).toFixed(2)}x)`
+      )
+
+      // Concurrency: N streams at once, until the p95 first partial passes 1 s or time runs out.
+      let sustained = 0
+      for (let n = 1; n <= maxStreams && !overBudget(); n = n < 4 ? n * 2 : n + 2) {
+        const cpuBefore = cpuSeconds()
+        const wallBefore = performance.now()
+        const batch = await Promise.all(Array.from({ length: n }, (_, i) => play(protocol, wsBase, engine, streams[i % streams.length]!)))
+        const busy = (cpuSeconds() - cpuBefore) / ((performance.now() - wallBefore) / 1000)
+        const partials = batch.flatMap((r) => r.spoken.map((_, i) => r.firstPartial[i] ?? Infinity))
+        const finals = batch.flatMap((r) => r.spoken.map((_, i) => r.final[i] ?? Infinity))
+        const refused = batch.filter((r) => r.closeCode !== 1000).length
+        const p95 = pct(partials, 95)
+        console.log(
+          `    ${String(n).padStart(2)} concurrent: first partial p95 ${ms(p95)}, final p95 ${ms(pct(finals, 95))}, CPU ${busy.toFixed(2)} cores${refused ? `, ${refused} streams closed early` : ''}`
+        )
+        if (!(p95 <= 1) || refused) break
+        sustained = n
+      }
+      console.log(`    concurrent real-time streams with first-partial p95 <= 1 s: ${sustained}${overBudget() ? ' (stopped by --budget-seconds)' : ''}`)
+    }
+  }
+  await app.close()
+  process.exit(0)
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})
