@@ -174,6 +174,21 @@ describe('builtin analysis of what a call achieved', () => {
     expect(a.tags).toEqual(['complaint'])
   })
 
+  it('tells both sides even when the business answers without a scripted greeting', async () => {
+    const a = call(
+      ['A', 'good morning smile dental this is rachel'],
+      ['B', 'hi i need to book a cleaning and my filling on the left side is a bit sore'],
+      ['A', 'we have thursday at two thirty or friday at nine'],
+      ['B', 'thursday at two thirty works'],
+      ['A', "perfect you're booked for thursday at two thirty with doctor lee see you then"]
+    )
+    expect(a.roles).toEqual({ A: 'recipient', B: 'caller' })
+    expect(a.summary).toBe(
+      "Caller: Hi I need to book a cleaning and my filling on the left side is a bit sore. Recipient: Perfect you're booked for Thursday at two thirty with doctor Lee see you then. Outcome: Appointment booked for Thursday."
+    )
+    expect(a.intent).toBe('support')
+  })
+
   it('maps emotion names from other vocabularies onto the labels and drops the rest', async () => {
     const { repairAnalysis } = await import('../../src/analysis/index.js')
     const repaired = repairAnalysis({ emotions: ['Frustration', 'joy', 'gratitude', 'frustrated', 'schadenfreude'] }) as { emotions: string[] }

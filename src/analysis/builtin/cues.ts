@@ -13,7 +13,10 @@ export const CUES = {
     /\bis there anything else\b/,
     /\bcan i (have|get) your (name|account|number|email|phone)/,
     /\blet me (check|look|pull|see)\b/,
-    /\bspeaking how\b/
+    /\bspeaking how\b/,
+    // A business answering with its name and the agent's: "it help desk this is sam", "fitlife clubs jordan speaking".
+    /^(hello |hi |good (morning|afternoon|evening) )?(\w+ ){1,5}(this is|you'?re speaking with) \w+$/,
+    /^(hello |hi |good (morning|afternoon|evening) )?(\w+ ){1,5}\w+ speaking$/
   ],
   purchase: [
     /\b(buy|buying|purchase|purchasing|order|ordering|subscribe|subscribing|upgrade|upgrading)\b/,

@@ -24,7 +24,9 @@ const PRODUCT = /\b((?:the |a |an )?(?:\w+ )?(?:plan|package|subscription|bundle
 /** Facts a supervisor would want, most specific first; each rule returns nothing when it does not apply. */
 const RULES: Array<(ctx: InsightContext) => string | undefined> = [
   (ctx) => {
-    const target = ctx.all.map((s) => /\b(?:is this|looking for|speak (?:to|with)|trying to reach) (\w+)/.exec(s.plain)?.[1]).find(Boolean)
+    const target = ctx.all
+      .map((s) => /\b(?:is this|looking for|speak (?:to|with)|trying to reach) (?!(?:the|a|an|my|your)\b)(\w+)/.exec(s.plain)?.[1])
+      .find(Boolean)
     return ctx.classification.wrongNumber && target ? `The caller was trying to reach ${target[0].toUpperCase()}${target.slice(1)}.` : undefined
   },
   (ctx) => {

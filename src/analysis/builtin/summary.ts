@@ -32,15 +32,16 @@ const labelled = (roles: Record<string, string>, s: Sentence) => {
  * The call as a supervisor would retell it: why the customer called (their opening sentence that
  * says most), what the agent answered or did (the sentence carrying the outcome, else the agent's
  * most telling one; apologies and rituals say nothing about the call), and the outcome. Calls
- * without an agent and a customer (voicemail, two private callers) get the 2-3 sentences whose
- * content words recur most, with the opening and the close favoured.
+ * without two sides (voicemail, one voice) get the 2-3 sentences whose content words recur most,
+ * with the opening and the close favoured.
  */
 export function summarize(sentences: Sentence[], roles: Record<string, string>, resolution: Resolution): string {
   if (sentences.length === 0) return 'No speech was detected.'
   const score = scorer(sentences)
   const indexed = sentences.map((s, i) => ({ s, i, score: score(i) }))
   const customer = indexed.filter((x) => isCustomer(roles, x.s) && x.score > 0)
-  const agent = indexed.filter((x) => roles[x.s.speaker] === 'agent')
+  // Without a greeting that gives an agent away, whoever answered the phone speaks for the company.
+  const agent = indexed.filter((x) => ['agent', 'recipient'].includes(roles[x.s.speaker]))
   const told = listed(resolution.phrases)
   const outcome = told && resolution.status !== 'none' ? `Outcome: ${told[0].toUpperCase()}${told.slice(1)}.` : undefined
   if (customer.length && agent.length) {
@@ -50,13 +51,15 @@ export function summarize(sentences: Sentence[], roles: Record<string, string>, 
       .map((x, k) => ({ ...x, score: x.score * (k < 2 ? 1.5 : 1) * (REASONS.some((cue) => hasCue(cue, x.s.plain)) ? 1.5 : 1) }))
       .sort((a, b) => b.score - a.score)[0]
     const said = (x: (typeof agent)[number]) => x.score * (APOLOGY.test(x.s.plain) || EMPATHY.test(x.s.plain) ? 0.5 : 1)
-    const evidence = resolution.evidence && agent.find((x) => x.s === resolution.evidence)
+    // "Booked." alone says less than the agent's sentence around it.
+    const evidence = resolution.evidence && agent.find((x) => x.s === resolution.evidence && x.s.plain.split(' ').length >= 4)
     const reply =
       evidence ??
       agent
         .filter((x) => x.i > reason.i && x.score > 0)
         .sort((a, b) => said(b) - said(a))
         .at(0)
+    if (!reply && !outcome) return extractive(sentences, indexed, roles)
     const picked = [reason, ...(reply ? [reply] : [])].sort((a, b) => a.i - b.i).map((x) => labelled(roles, x.s))
     return [...picked, ...(outcome ? [outcome] : [])].join(' ')
   }
