@@ -30,6 +30,7 @@ COPY --from=build --chown=node:node /app/native ./native
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --from=build --chown=node:node /app/prisma ./prisma
 COPY --from=build --chown=node:node /app/prompts ./prompts
+COPY --from=build --chown=node:node /app/models ./models
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

@@ -27,6 +27,11 @@ export declare class Decoder {
   /** feeds audio; returns the current partial hypothesis */
   process(samples: Int16Array | Float32Array, fullUtt?: boolean): string
   end(): NativeResult
+  /**
+   * applies a model-space MLLR transform (a file written by sphinxtrain's mllr_solve) to the
+   * acoustic model, or without a path restores the model as trained; not inside an utterance
+   */
+  adapt(mllrPath?: string): void
   close(): void
 }
 

@@ -1,7 +1,11 @@
 #include "decoder.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 namespace {
@@ -53,7 +57,8 @@ Napi::Function Decoder::Define(Napi::Env env) {
                       InstanceMethod("process", &Decoder::Process),
                       InstanceMethod("end", &Decoder::End),
                       InstanceMethod("close", &Decoder::Close),
-                      InstanceMethod("cepstra", &Decoder::Cepstra)});
+                      InstanceMethod("cepstra", &Decoder::Cepstra),
+                      InstanceMethod("adapt", &Decoder::Adapt)});
 }
 
 // new Decoder(args: string[]) where args is a flat PocketSphinx command line,
@@ -209,6 +214,59 @@ Napi::Value Decoder::Cepstra(const Napi::CallbackInfo& info) {
   if (env.IsExceptionPending()) return env.Undefined();
   std::copy(store.begin(), store.begin() + count, out.Data());
   return out;
+}
+
+// PocketSphinx can only swap one transform for another (each swap reloads the model's means
+// and applies it), so going back to the model as trained means applying the identity.
+static ps_mllr_t* IdentityMllr(int32 streams, const int32* featlen) {
+  char path[] = "/tmp/voxlens-mllr-XXXXXX";
+  int fd = mkstemp(path);
+  if (fd < 0) return nullptr;
+  FILE* f = fdopen(fd, "w");
+  if (f == nullptr) {
+    close(fd);
+    unlink(path);
+    return nullptr;
+  }
+  std::fprintf(f, "1\n%d\n", streams);
+  for (int32 s = 0; s < streams; s++) {
+    int32 n = featlen[s];
+    std::fprintf(f, "%d\n", n);
+    for (int32 i = 0; i < n; i++) {
+      for (int32 j = 0; j < n; j++) std::fprintf(f, "%s ", i == j ? "1.0" : "0.0");
+      std::fprintf(f, "\n");
+    }
+    for (int32 i = 0; i < n; i++) std::fprintf(f, "0.0 ");
+    std::fprintf(f, "\n");
+    for (int32 i = 0; i < n; i++) std::fprintf(f, "1.0 ");
+    std::fprintf(f, "\n");
+  }
+  std::fclose(f);
+  ps_mllr_t* mllr = ps_mllr_read(path);
+  unlink(path);
+  return mllr;
+}
+
+// adapt(mllrPath?: string): applies a model-space MLLR transform (sphinxtrain's mllr_solve
+// output) to the acoustic model; without a path, puts the model back as it was trained.
+Napi::Value Decoder::Adapt(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!RequireOpen(env)) return env.Undefined();
+  if (in_utt_) return Fail(env, "adapt() called inside an utterance");
+  ps_mllr_t* mllr = nullptr;
+  if (info.Length() > 0 && info[0].IsString()) {
+    std::string path = info[0].As<Napi::String>().Utf8Value();
+    mllr = ps_mllr_read(path.c_str());
+    if (mllr == nullptr) return Fail(env, "could not read the MLLR transform");
+  } else {
+    feat_t* feat = ps_get_feat(ps_);
+    std::vector<int32> featlen(feat_dimension1(feat));
+    for (size_t s = 0; s < featlen.size(); s++) featlen[s] = feat_dimension2(feat, s);
+    mllr = IdentityMllr(static_cast<int32>(featlen.size()), featlen.data());
+    if (mllr == nullptr) return Fail(env, "could not build the identity transform");
+  }
+  if (ps_update_mllr(ps_, mllr) == nullptr) return Fail(env, "PocketSphinx rejected the MLLR transform");
+  return env.Undefined();
 }
 
 // process(samples: Int16Array | Float32Array, fullUtt = false): string  (partial hypothesis)

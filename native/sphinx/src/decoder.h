@@ -22,6 +22,7 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
   Napi::Value End(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value Cepstra(const Napi::CallbackInfo& info);
+  Napi::Value Adapt(const Napi::CallbackInfo& info);
 
   // Each returns false with a JS exception pending; the addon never throws C++ exceptions.
   bool RequireOpen(Napi::Env env) const;

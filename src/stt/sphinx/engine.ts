@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
+import { estimateBandwidth } from '../../audio/bandwidth.js'
 import { HttpError } from '../../errors.js'
 import type { IncrementalSession, PcmAudio, SttEngine, TranscribeOptions, Transcript } from '../types.js'
 import { cepstralMeans } from './cmn.js'
-import { DEFAULT_DECODER_ARGS, INSTALL_HINT, decoderArgs, loadAddon, missingModel, type ModelPaths } from './native.js'
+import { DEFAULT_DECODER_ARGS, DEFAULT_TELEPHONE_MLLR, INSTALL_HINT, decoderArgs, loadAddon, missingModel, type ModelPaths } from './native.js'
 import { engineStopped, type PoolLogger } from '../../workers/pool.js'
 import { DecoderPool } from './pool.js'
 import { findSpeech, type VadOptions } from './segment.js'
@@ -14,6 +16,12 @@ export interface SphinxEngineOptions extends ModelPaths {
   /** extra PocketSphinx arguments, e.g. ['-beam', '1e-60'] */
   decoderArgs?: string[]
   vad?: VadOptions
+  /**
+   * MLLR transform (sphinxtrain's mllr_solve output) for narrowband input: audio whose energy ends near
+   * 4 kHz, as from a phone line, is decoded with the model adapted by it. Default: the transform this
+   * repository ships, when present; false decodes every input with the model as trained.
+   */
+  telephoneMllr?: string | false
   logger?: PoolLogger
 }
 
@@ -33,6 +41,7 @@ function checkLanguage(language: string | undefined): void {
 /** Offline English speech recognition with PocketSphinx, decoded on worker threads. */
 export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
   const poolSize = Math.max(1, opts.poolSize ?? availableParallelism())
+  const telephoneMllr = opts.telephoneMllr ?? (existsSync(DEFAULT_TELEPHONE_MLLR) ? DEFAULT_TELEPHONE_MLLR : false)
   let pool: DecoderPool | undefined
   let startError: Error | undefined
   let closed = false
@@ -85,13 +94,15 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
       // Cepstra of every span are cheap (thousands of times real time) and give every span the
       // same view of the channel, whichever thread decodes it. Taken span by span, no thread ever
       // converts the whole recording at once (a 30-minute call would be 58 MB more per thread).
+      // The telephone model is chosen per recording: one call has one channel.
+      const mllr = telephoneMllr && estimateBandwidth(samples, SAMPLE_RATE).narrowband ? telephoneMllr : undefined
       const means = cepstralMeans(await Promise.all(spans.map((s) => decoders.cepstra(samples.subarray(s.start, s.end), options.signal))))
       // Progress is the share of speech decoded: silence costs the decoder nothing.
       const speech = spans.reduce((sum, s) => sum + s.end - s.start, 0)
       let done = 0
       const decoded: DecodedSpan[] = await Promise.all(
         spans.map(async (span, i) => {
-          const result = await decoders.decode(samples.subarray(span.start, span.end), options.signal, means[i])
+          const result = await decoders.decode(samples.subarray(span.start, span.end), options.signal, means[i], mllr)
           done += span.end - span.start
           options.onProgress?.(done / speech)
           return { offset: span.start / SAMPLE_RATE, result }

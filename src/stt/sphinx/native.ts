@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 // Types only: at run time the addon is loaded (or found missing) by loadAddon below.
 import type { Decoder, NativeResult, NativeWord } from '@voxlens/sphinx-native'
@@ -16,6 +17,12 @@ interface SphinxAddon {
 export const FRAMES_PER_SECOND = 100
 
 export const DEFAULT_MODEL_DIR = '/usr/share/pocketsphinx/model/en-us'
+
+/**
+ * The en-us model adapted to the telephone band (300-3400 Hz): an MLLR transform of its means built by
+ * scripts/telephone-adapt from telephone versions of real recordings. Small enough to ship in the repository.
+ */
+export const DEFAULT_TELEPHONE_MLLR = fileURLToPath(new URL('../../../models/telephone/mllr_matrix', import.meta.url))
 
 export const INSTALL_HINT =
   'PocketSphinx is not installed: run `sudo apt-get install -y libpocketsphinx-dev pocketsphinx-en-us ' +

@@ -35,10 +35,13 @@ export class DecoderPool {
     this.ready.catch(() => undefined)
   }
 
-  /** Decodes one utterance, normalised by `cmn` when given. A view of shared memory crosses without a copy. */
-  async decode(samples: Float32Array, signal?: AbortSignal, cmn?: Float32Array): Promise<NativeResult> {
+  /**
+   * Decodes one utterance, normalised by `cmn` when given, with the model adapted by the MLLR transform
+   * in `mllr` when given. A view of shared memory crosses without a copy.
+   */
+  async decode(samples: Float32Array, signal?: AbortSignal, cmn?: Float32Array, mllr?: string): Promise<NativeResult> {
     const { samples: s, transferList } = forWorker(samples)
-    return runTask<NativeResult>(this.pool, ENGINE, { op: 'decode', samples: s, cmn }, { transferList, signal })
+    return runTask<NativeResult>(this.pool, ENGINE, { op: 'decode', samples: s, cmn, mllr }, { transferList, signal })
   }
 
   /** Cepstra before normalisation (frames x 13) of `samples`, computed on a thread. */

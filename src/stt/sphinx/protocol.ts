@@ -5,7 +5,8 @@ import type { NativeResult } from './native.js'
 export type DecoderTask =
   /** loads the model; `barrier` holds every load task until all `threads` have one, so each thread loads */
   | { op: 'load'; barrier: SharedArrayBuffer; threads: number }
-  | { op: 'decode'; samples: Float32Array; cmn?: Float32Array }
+  /** `mllr`: a transform file to decode with (the telephone adaptation); absent, the model as trained */
+  | { op: 'decode'; samples: Float32Array; cmn?: Float32Array; mllr?: string }
   | { op: 'cepstra'; samples: Float32Array }
   /** one live utterance, fed through `port` until it ends or is released */
   | { op: 'stream'; port: MessagePort }

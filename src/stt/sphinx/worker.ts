@@ -5,6 +5,17 @@ import type { DecoderOutput, DecoderTask, StreamInput, StreamOutput, WorkerConfi
 
 // One decoder per thread: the model is loaded by the first task and reused by every later one.
 let decoder: NativeDecoder | undefined
+// The transform the thread's model carries now: undefined is the model as trained, `unknown` follows a failed switch.
+const unknown = Symbol('unknown')
+let adaptedWith: string | undefined | typeof unknown
+
+/** Switching reloads the model's means (a few milliseconds), so it happens only when a task needs another transform. */
+function adaptTo(d: NativeDecoder, mllr: string | undefined): void {
+  if (mllr === adaptedWith) return
+  adaptedWith = unknown
+  d.adapt(mllr)
+  adaptedWith = mllr
+}
 
 function open(): NativeDecoder {
   if (decoder) return decoder
@@ -68,12 +79,14 @@ export default async function run(task: DecoderTask): Promise<DecoderOutput> {
     case 'decode':
       // The whole utterance in one block is normalised at once: by the mean the engine sends,
       // or by the utterance's own mean.
+      adaptTo(d, task.mllr)
       d.start(task.cmn)
       d.process(task.samples, true)
       return d.end()
     case 'cepstra':
       return move(d.cepstra(task.samples)) as Float32Array
     case 'stream':
+      adaptTo(d, undefined)
       return stream(d, task.port)
   }
 }
