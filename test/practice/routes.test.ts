@@ -184,13 +184,18 @@ describe('English practice API (offline: built-in partner)', () => {
   })
 })
 
-describe('init-models past INIT_TIMEOUT_SECONDS', () => {
-  it('answers 504 with a message the app can show', async () => {
-    const t = await buildTestApp({ env: { INIT_TIMEOUT_SECONDS: '0.001' } })
+describe('past INIT_TIMEOUT_SECONDS and TTS_TIMEOUT_SECONDS', () => {
+  it('init-models and a chat whose reply cannot be spoken in time answer 504, and the chat stores nothing', async () => {
+    const t = await buildTestApp({ env: { INIT_TIMEOUT_SECONDS: '0.001', TTS_TIMEOUT_SECONDS: '0.001' } })
     try {
       const res = await t.app.inject({ method: 'POST', url: '/api/v1/ai/init-models' })
       expect(res.statusCode).toBe(504)
       expect(res.json()).toEqual({ detail: expect.stringMatching(/INIT_TIMEOUT_SECONDS/) })
+      const chat = await t.app.inject({ method: 'POST', url: '/api/v1/ai/text-chat', payload: { user_id: 'user-mute', message: 'I am go to market' } })
+      expect(chat.statusCode).toBe(504)
+      expect(chat.json()).toEqual({ detail: 'The tutor is taking too long, please try again' })
+      expect(await t.app.db.prisma.conversation.count({ where: { userId: 'user-mute' } })).toBe(0)
+      expect(await t.app.db.prisma.usageDay.count({ where: { userId: 'user-mute' } })).toBe(0)
     } finally {
       await t.close()
     }
