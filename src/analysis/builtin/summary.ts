@@ -48,7 +48,7 @@ export function summarize(sentences: Sentence[], roles: Record<string, string>, 
     // Callers say why they call early: the first half of their sentences, the first two favoured.
     const early = customer.slice(0, Math.max(2, Math.ceil(customer.length / 2)))
     const reason = early
-      .map((x, k) => ({ ...x, score: x.score * (k < 2 ? 1.5 : 1) * (REASONS.some((cue) => hasCue(cue, x.s.plain)) ? 1.5 : 1) }))
+      .map((x, k) => ({ ...x, score: x.score * (k === 0 ? 2 : k === 1 ? 1.5 : 1) * (REASONS.some((cue) => hasCue(cue, x.s.plain)) ? 2 : 1) }))
       .sort((a, b) => b.score - a.score)[0]
     const said = (x: (typeof agent)[number]) => x.score * (APOLOGY.test(x.s.plain) || EMPATHY.test(x.s.plain) ? 0.5 : 1)
     // "Booked." alone says less than the agent's sentence around it.
