@@ -71,6 +71,8 @@ export const ConfigSchema = Type.Object({
   STT_ENGINE: Type.Optional(Type.Enum(['sphinx', 'whisper', 'groq', 'openai', 'gemini'])),
   STT_POOL_SIZE: Type.Optional(Type.Integer({ minimum: 1 })),
   SPHINX_MODEL_DIR: Type.String({ default: '/usr/share/pocketsphinx/model/en-us' }),
+  /** MLLR transform for telephone-band input (npm run models:telephone); unset: the shipped one; 'off': none. */
+  SPHINX_TELEPHONE_MLLR: Type.Optional(Type.String({ minLength: 1 })),
   WHISPER_MODEL_PATH: Type.Optional(Type.String()),
   WHISPER_POOL_SIZE: Type.Integer({ minimum: 1, default: 1 }),
   WHISPER_THREADS: Type.Optional(Type.Integer({ minimum: 1 })),

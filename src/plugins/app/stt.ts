@@ -24,7 +24,12 @@ export interface SttPluginOptions {
 function configuredEngines(config: Config, log: FastifyBaseLogger): SttEngine[] {
   const cloud = { timeoutMs: config.STT_TIMEOUT_SECONDS * 1000 }
   return [
-    createSphinxEngine({ poolSize: config.STT_POOL_SIZE, modelDir: config.SPHINX_MODEL_DIR, logger: log }),
+    createSphinxEngine({
+      poolSize: config.STT_POOL_SIZE,
+      modelDir: config.SPHINX_MODEL_DIR,
+      ...(config.SPHINX_TELEPHONE_MLLR && { telephoneMllr: config.SPHINX_TELEPHONE_MLLR === 'off' ? false : config.SPHINX_TELEPHONE_MLLR }),
+      logger: log
+    }),
     ...(config.WHISPER_MODEL_PATH
       ? [createWhisperEngine({ modelPath: config.WHISPER_MODEL_PATH, poolSize: config.WHISPER_POOL_SIZE, threads: config.WHISPER_THREADS })]
       : []),

@@ -51,6 +51,9 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
     if (!addon) return { ok: false, reason: `${INSTALL_HINT} (${error?.message.split('\n')[0] ?? 'addon missing'})` }
     const missing = missingModel(opts)
     if (missing) return { ok: false, reason: `${INSTALL_HINT} (${missing})` }
+    if (telephoneMllr && !existsSync(telephoneMllr)) {
+      return { ok: false, reason: `the telephone MLLR transform ${telephoneMllr} is missing (npm run models:telephone builds it)` }
+    }
     if (startError) return { ok: false, reason: `PocketSphinx could not load its model: ${startError.message}` }
     return { ok: true }
   }
