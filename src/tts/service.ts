@@ -105,11 +105,18 @@ interface CachedEntry {
   duration: number
 }
 
+interface Made {
+  audio: Buffer
+  duration: number
+  /** why the file could not be kept, when it could not */
+  storeError?: unknown
+}
+
 /** Text to speech over every configured engine, with one stored file per distinct request. Free of Fastify. */
 export function createTtsService(opts: TtsServiceOptions) {
   const byName = new Map(opts.engines.map((e) => [e.name, e]))
   if (!byName.has(opts.defaultEngine)) throw new Error(`Default TTS engine "${opts.defaultEngine}" is not configured`)
-  const inFlight = new Map<string, Promise<{ audio: Buffer; duration: number }>>()
+  const inFlight = new Map<string, Promise<Made>>()
 
   function resolve(o: SynthesizeOptions): Resolved {
     const name = !o.engine || isOpenAiSpeechModel(o.engine) ? opts.defaultEngine : o.engine
@@ -160,20 +167,18 @@ export function createTtsService(opts: TtsServiceOptions) {
   }
 
   /** Makes the audio once per distinct request; concurrent identical requests share one synthesis. */
-  async function make(r: Resolved, signal?: AbortSignal, mustStore = false): Promise<{ audio: Buffer; duration: number }> {
+  function make(r: Resolved, signal?: AbortSignal): Promise<Made> {
     let pending = inFlight.get(r.id)
     if (!pending) {
-      pending = (async () => {
+      pending = (async (): Promise<Made> => {
         const made = await synthesizeFresh(r, signal)
-        const key = speechKey(r.id, r.format)
         try {
-          await opts.storage.put(key, made.audio, { contentType: CONTENT_TYPES[r.format] })
+          await opts.storage.put(speechKey(r.id, r.format), made.audio, { contentType: CONTENT_TYPES[r.format] })
           if (opts.cacheTtlSeconds > 0) await opts.cache.set(`tts:${r.id}`, JSON.stringify({ duration: made.duration }), opts.cacheTtlSeconds)
+          return made
         } catch (err) {
-          if (mustStore) throw err
-          opts.onStoreError?.(err)
+          return { ...made, storeError: err }
         }
-        return made
       })().finally(() => inFlight.delete(r.id))
       inFlight.set(r.id, pending)
     }
@@ -204,6 +209,8 @@ export function createTtsService(opts: TtsServiceOptions) {
       }
       opts.onCache?.('miss', r.engine.name)
       const made = await make(r, o.signal)
+      // The caller gets its audio either way; only reuse is lost.
+      if (made.storeError) opts.onStoreError?.(made.storeError)
       return { audio: made.audio, ...describe(r, made.duration, false) }
     },
 
@@ -217,7 +224,10 @@ export function createTtsService(opts: TtsServiceOptions) {
         result = describe(r, hit.duration, true)
       } else {
         opts.onCache?.('miss', r.engine.name)
-        result = describe(r, (await make(r, o.signal, true)).duration, false)
+        const made = await make(r, o.signal)
+        // A URL to a file that was never written would fail later, in the learner's player: fail here instead.
+        if (made.storeError) throw made.storeError
+        result = describe(r, made.duration, false)
       }
       const url = (await opts.storage.url(key)) ?? `${o.origin?.replace(/\/$/, '') ?? ''}/audio/${r.id}.${r.format}`
       return { key, url, ...result }

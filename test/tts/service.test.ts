@@ -6,6 +6,7 @@ import { createMemoryCache } from '../../src/plugins/app/cache.js'
 import { createLocalStore } from '../../src/storage/local.js'
 import { createEspeakEngine, createFliteEngine, createTtsService, type TtsEngine } from '../../src/tts/index.js'
 import { runProgram } from '../../src/tts/process.js'
+import { unavailable } from '../../src/errors.js'
 import { tonePcm } from '../helpers/stubs/speech.js'
 
 /** An engine that counts its syntheses and answers a second of tone after `delayMs`. */
@@ -71,6 +72,25 @@ describe('the speech service', () => {
     })
     await expect(tts.speakToStorage({ text: 'Nor this.', format: 'mp3' })).rejects.toMatchObject({ code: 'tts_timeout' })
     expect(await readdir(join(dir, 'blobs', 'tts')).catch(() => [])).toEqual(before)
+  })
+
+  it('still speaks when storage fails, but never hands out a URL to a file that was not written', async () => {
+    const local = createLocalStore(dir)
+    const broken = { ...local, put: async () => Promise.reject(unavailable('Could not store: disk full', 'storage_error')) }
+    const failures: unknown[] = []
+    const tts = createTtsService({
+      engines: [countingEngine(0)],
+      defaultEngine: 'counting',
+      cache: createMemoryCache(),
+      storage: broken,
+      timeoutMs: 10_000,
+      cacheTtlSeconds: 60,
+      onStoreError: (err) => failures.push(err)
+    })
+    const speech = await tts.synthesize({ text: 'Spoken anyway.', format: 'wav' })
+    expect(speech.audio.length).toBeGreaterThan(44)
+    expect(failures).toHaveLength(1)
+    await expect(tts.speakToStorage({ text: 'Spoken anyway.', format: 'wav' })).rejects.toMatchObject({ statusCode: 503, code: 'storage_error' })
   })
 
   it('warm() loads the offline engines and reports the ones that cannot run', async () => {
