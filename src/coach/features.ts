@@ -1,4 +1,4 @@
-import { DISCOURSE_MARKERS, FILLERS, FUNCTION_WORDS, frequencyRank, LESS_FREQUENT_RANK } from './lexicon.js'
+import { DIGIT_WORDS, DISCOURSE_MARKERS, FILLERS, FUNCTION_WORDS, frequencyRank, LESS_FREQUENT_RANK } from './lexicon.js'
 import type { CoachWord, LearnerAnswer } from './types.js'
 
 /** Measured properties of the learner's speech that the bands are mapped from. */
@@ -98,7 +98,7 @@ function pausesOf(words: CoachWord[]): number[] {
 
 function selfCorrectionsOf(toks: string[]): number {
   let n = 0
-  for (let i = 1; i < toks.length; i++) if (toks[i] === toks[i - 1] && !FILLERS.has(toks[i])) n++
+  for (let i = 1; i < toks.length; i++) if (toks[i] === toks[i - 1] && !FILLERS.has(toks[i]) && !DIGIT_WORDS.has(toks[i])) n++
   const text = toks.join(' ')
   n += (text.match(/\b(i mean|sorry i|no wait)\b/g) ?? []).length
   return n

@@ -1,4 +1,4 @@
-import { FILLERS } from './lexicon.js'
+import { DIGIT_WORDS, FILLERS } from './lexicon.js'
 import { LOW_CONFIDENCE } from './features.js'
 import type { GrammarChecker } from './grammar.js'
 import type { ErrorType, LearnerAnswer, LearnerError } from './types.js'
@@ -22,6 +22,42 @@ interface RuleMatch {
 
 type Rule = (toks: string[], i: number) => RuleMatch | null
 
+const PAST_NOT_PARTICIPLE = new Set([
+  'went',
+  'ate',
+  'saw',
+  'took',
+  'wrote',
+  'gave',
+  'spoke',
+  'drove',
+  'began',
+  'drank',
+  'swam',
+  'broke',
+  'chose',
+  'forgot',
+  'knew',
+  'flew'
+])
+const PARTICIPLE: Record<string, string> = {
+  went: 'gone',
+  ate: 'eaten',
+  saw: 'seen',
+  took: 'taken',
+  wrote: 'written',
+  gave: 'given',
+  spoke: 'spoken',
+  drove: 'driven',
+  began: 'begun',
+  drank: 'drunk',
+  swam: 'swum',
+  broke: 'broken',
+  chose: 'chosen',
+  forgot: 'forgotten',
+  knew: 'known',
+  flew: 'flown'
+}
 const VOWEL_SOUND = /^(a|e|i|o|u(?!ni|se|su|ro|ti)|hour|honest|honour)/
 const THIRD_PERSON = new Set(['he', 'she', 'it'])
 const BASE_VERBS = new Set(['go', 'have', 'do', 'like', 'want', 'live', 'work', 'study', 'play', 'think', 'know', 'need', 'make', 'take', 'love'])
@@ -78,6 +114,16 @@ const RULES: Rule[] = [
           correction: 'I agree',
           explanation: '"Agree" is a verb, not an adjective: no "am".',
           l1: 'uz'
+        }
+      : null,
+  (t, i) =>
+    (t[i] === 'have' || t[i] === 'has' || t[i] === 'had' || t[i] === "i've") && PAST_NOT_PARTICIPLE.has(t[i + 1])
+      ? {
+          from: i,
+          to: i + 2,
+          type: 'verb_form',
+          correction: `${t[i]} ${PARTICIPLE[t[i + 1]]}`,
+          explanation: `The perfect takes the past participle ("${PARTICIPLE[t[i + 1]]}"), not the past simple.`
         }
       : null,
   (t, i) =>
@@ -139,7 +185,7 @@ const RULES: Rule[] = [
         }
       : null,
   (t, i) =>
-    i > 0 && t[i] === t[i - 1] && !FILLERS.has(t[i])
+    i > 0 && t[i] === t[i - 1] && !FILLERS.has(t[i]) && !DIGIT_WORDS.has(t[i])
       ? {
           from: i - 1,
           to: i + 1,
@@ -204,36 +250,46 @@ function harperType(kind: string, message: string, text: string): ErrorType {
   return 'grammar'
 }
 
+/**
+ * A transcript has no sentence ends, and the checker reads a whole answer as one run-on sentence, which
+ * hides errors and costs superlinear time; it checks overlapping windows of words instead.
+ */
+const WINDOW = 15
+const STEP = 12
+
 /** Rules plus the grammar checker; an issue both found is reported once, as the rule's. */
 export async function analyseErrors(answers: LearnerAnswer[], checker: GrammarChecker): Promise<LearnerError[]> {
   const found = ruleErrors(answers)
   for (const answer of answers) {
-    const toks = tokensOf(answer)
-    const offsets: number[] = []
-    let text = ''
-    for (const tok of toks) {
-      offsets.push(text.length)
-      text += (text ? ' ' : '') + tok.t
-      if (offsets.length > 1) offsets[offsets.length - 1] += 1
-    }
-    for (const issue of await checker.check(text)) {
-      const from = offsets.findLastIndex((o) => o <= issue.start)
-      let to = offsets.findIndex((o) => o >= issue.end)
-      if (to === -1) to = toks.length
-      const quoted = text.slice(issue.start, issue.end)
-      const type = harperType(issue.kind, issue.message, quoted)
-      const e = toError(answer, toks, from, to, {
-        type,
-        correction:
-          issue.replacement !== undefined
-            ? text.slice(offsets[from], issue.start) + issue.replacement + text.slice(issue.end, to < toks.length ? offsets[to] - 1 : text.length)
-            : '',
-        explanation: issue.message,
-        source: 'grammar'
-      })
-      if (!e) continue
-      const overlaps = found.some((f) => f.seq === e.seq && f.start <= e.end && e.start <= f.end && (f.type === e.type || f.source === 'rule'))
-      if (!overlaps) found.push(e)
+    const all = tokensOf(answer)
+    for (let base = 0; base < all.length; base += STEP) {
+      const toks = all.slice(base, base + WINDOW)
+      const offsets: number[] = []
+      let text = ''
+      for (const tok of toks) {
+        offsets.push(text ? text.length + 1 : 0)
+        text += (text ? ' ' : '') + tok.t
+      }
+      for (const issue of await checker.check(text)) {
+        // An issue without a replacement gives the learner nothing to practise.
+        if (issue.replacement === undefined) continue
+        // Numbers read out repeat digits without any hesitation.
+        if (issue.kind === 'Repetition' && DIGIT_WORDS.has(text.slice(issue.start, issue.end).split(' ')[0])) continue
+        const from = offsets.findLastIndex((o) => o <= issue.start)
+        let to = offsets.findIndex((o) => o >= issue.end)
+        if (to === -1) to = toks.length
+        const type = harperType(issue.kind, issue.message, text.slice(issue.start, issue.end))
+        const e = toError(answer, all, base + from, base + to, {
+          type,
+          correction: text.slice(offsets[from], issue.start) + issue.replacement + text.slice(issue.end, to < toks.length ? offsets[to] - 1 : text.length),
+          explanation: issue.message,
+          source: 'grammar'
+        })
+        if (!e) continue
+        const overlaps = found.some((f) => f.seq === e.seq && f.start <= e.end && e.start <= f.end && (f.type === e.type || f.source === 'rule'))
+        if (!overlaps) found.push(e)
+      }
+      if (base + WINDOW >= all.length) break
     }
   }
   return found.sort((a, b) => a.seq - b.seq || a.start - b.start)

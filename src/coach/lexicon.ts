@@ -34,6 +34,9 @@ export const FUNCTION_WORDS = new Set(
   ).split(' ')
 )
 
+/** Spoken digits: a number read out repeats them without any hesitation. */
+export const DIGIT_WORDS = new Set(['zero', 'oh', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'hundred', 'thousand'])
+
 export const FILLERS = new Set(['um', 'uh', 'er', 'erm', 'ah', 'hmm', 'mm', 'uhm'])
 
 /** Markers that link ideas; their variety is a measurable part of coherence. */

@@ -88,13 +88,20 @@ describe('error analysis', () => {
   })
 
   it('adds the grammar checker findings the rules miss, once', async () => {
-    const checker = {
-      check: async (text: string) => [
-        { start: text.indexOf('have went'), end: text.indexOf('have went') + 9, kind: 'Grammar', message: 'Use the past participle', replacement: 'have gone' }
-      ]
-    }
-    const errors = await analyseErrors([answer('i have went there twice')], checker)
-    expect(errors).toEqual([expect.objectContaining({ type: 'verb_form', text: 'have went', correction: 'have gone', source: 'grammar' })])
+    const text = "she go out but he don't like it"
+    const at = (phrase: string, replacement: string) => ({
+      start: text.indexOf(phrase),
+      end: text.indexOf(phrase) + phrase.length,
+      kind: 'Agreement',
+      message: 'Agreement',
+      replacement
+    })
+    const checker = { check: async () => [at('go', 'goes'), at("don't", "doesn't")] }
+    const errors = await analyseErrors([answer(text)], checker)
+    expect(errors.map((e) => [e.type, e.text, e.correction, e.source])).toEqual([
+      ['agreement', 'she go', 'she goes', 'rule'],
+      ['agreement', "don't", "doesn't", 'grammar']
+    ])
   })
 })
 
