@@ -5,7 +5,7 @@ import { badRequest, HttpError } from '../../errors.js'
 import type { ChatOutcome } from '../../practice/service.js'
 import { security } from '../../schemas/common.js'
 import { parseFields, readUpload } from '../multipart.js'
-import { TextChatBodySchema, VoiceChatFieldsSchema } from './schemas.js'
+import { TextChatBodySchema, VoiceChatFieldsSchema } from '../../schemas/practice.js'
 
 const errorRef = Type.Ref('PracticeError')
 const errors = { 400: errorRef, 401: errorRef, 404: errorRef, 413: errorRef, 415: errorRef, 429: errorRef, 500: errorRef, 503: errorRef, 504: errorRef }

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { security } from '../../schemas/common.js'
 import { parseFields } from '../multipart.js'
-import { UsageQuerySchema, UserQuerySchema } from './schemas.js'
+import { UsageQuerySchema, UserQuerySchema } from '../../schemas/practice.js'
 
 const errorRef = Type.Ref('PracticeError')
 const errors = { 400: errorRef, 401: errorRef, 404: errorRef, 500: errorRef, 503: errorRef }
