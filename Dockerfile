@@ -14,10 +14,10 @@ COPY . .
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim AS runtime
-# ffmpeg decodes M4A/AAC/WebM; pocketsphinx-en-us is the offline engine's model;
-# tini forwards signals so shutdown is graceful.
+# ffmpeg decodes M4A/AAC/WebM and encodes spoken replies; pocketsphinx-en-us is the offline
+# engine's model; flite and espeak-ng are the offline voices; tini forwards signals so shutdown is graceful.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ffmpeg libpocketsphinx3 libsphinxbase3 pocketsphinx-en-us tini \
+ && apt-get install -y --no-install-recommends ffmpeg libpocketsphinx3 libsphinxbase3 pocketsphinx-en-us flite espeak-ng tini \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production \
