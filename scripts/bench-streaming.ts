@@ -133,7 +133,8 @@ interface Protocol {
   name: string
   note: string
   url(wsBase: string, engine: string): string
-  start(ws: WebSocket): void
+  /** sends what the protocol needs before audio; resolves when the server is ready for it */
+  start(ws: WebSocket): Promise<void>
   frame(pcm: Buffer): string | Buffer
   end(ws: WebSocket): void
   /** text and audio span (seconds) of a partial or final, or null for other messages */
@@ -144,7 +145,7 @@ const deepgram: Protocol = {
   name: 'deepgram (/v1/listen)',
   note: 'partials are interim results while the speaker talks',
   url: (wsBase, engine) => `${wsBase}/v1/listen?model=${engine}&encoding=linear16&sample_rate=16000&channels=1&interim_results=true&endpointing=500`,
-  start: () => undefined,
+  start: async () => undefined,
   frame: (pcm) => pcm,
   end: (ws) => ws.send(JSON.stringify({ type: 'CloseStream' })),
   read: (m) => {
@@ -160,9 +161,10 @@ function openAi(): Protocol {
     name: 'openai realtime (/v1/realtime)',
     note: 'partials are the first transcription delta, sent once the VAD commits the item',
     url: (wsBase, engine) => `${wsBase}/v1/realtime?intent=transcription&model=${engine}`,
+    // The session is configured once the server has created it; audio waits for session.updated.
     start: (ws) =>
-      ws.send(
-        JSON.stringify({
+      new Promise<void>((resolve) => {
+        const update = {
           type: 'session.update',
           session: {
             type: 'transcription',
@@ -173,11 +175,20 @@ function openAi(): Protocol {
               }
             }
           }
-        })
-      ),
+        }
+        const onMessage = (data: WebSocket.RawData) => {
+          const type = JSON.parse(data.toString()).type
+          if (type === 'session.created') ws.send(JSON.stringify(update))
+          if (type === 'session.updated' || type === 'error') {
+            ws.off('message', onMessage)
+            resolve()
+          }
+        }
+        ws.on('message', onMessage)
+      }),
     frame: (pcm) => JSON.stringify({ type: 'input_audio_buffer.append', audio: pcm.toString('base64') }),
-    // The protocol has no end-of-stream message: the client closes once the last transcript is in.
-    end: (ws) => setTimeout(() => ws.close(1000), 3000).unref(),
+    // The protocol has no end-of-stream message: the client closes once the last transcript can have come.
+    end: (ws) => setTimeout(() => ws.close(1000), 10_000).unref(),
     read: (m) => {
       if (m.type === 'input_audio_buffer.speech_started') itemStart.set(m.item_id, m.audio_start_ms / 1000)
       const at = itemStart.get(m.item_id)
@@ -216,7 +227,7 @@ function play(protocol: Protocol, wsBase: string, engine: string, audio: StreamA
     }
   })
   const stream = async () => {
-    protocol.start(ws)
+    await protocol.start(ws)
     t0 = performance.now()
     for (let i = 0, n = 0; i < audio.pcm.length; i += FRAME_BYTES, n++) {
       if (ws.readyState !== ws.OPEN) return

@@ -98,8 +98,9 @@ export async function serveDeepgramLive(socket: WebSocket, session: StreamSessio
       else onControl(buffer.toString('utf8'))
     } catch (err) {
       if (!(err instanceof StreamError)) throw err
-      if (err.code === 'session_closed') refusal ??= { code: POLICY_VIOLATION, reason: `DATA-0000: ${err.message}` }
-      else refuse(err.closeCode ?? POLICY_VIOLATION, err.message)
+      // A stream a limit is ending closes with that limit's code; only the client's own CloseStream makes late audio its fault.
+      if (err.code === 'session_closed') return
+      refuse(err.closeCode ?? POLICY_VIOLATION, err.message)
     }
   })
   socket.on('close', () => session.abort('finished', 'The client went away.'))

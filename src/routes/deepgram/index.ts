@@ -28,6 +28,13 @@ const deepgramFamily: FastifyPluginAsync = async (fastify) => {
         : e.message,
     request_id: request.id
   }))
+  // Browsers cannot set headers on a WebSocket, so Deepgram's browser clients send the key as the subprotocols `token, <key>`.
+  fastify.addHook('onRequest', async (request) => {
+    const offered = request.headers['sec-websocket-protocol']
+    if (request.headers.authorization !== undefined || typeof offered !== 'string') return
+    const [scheme, key] = offered.split(',').map((p) => p.trim())
+    if (scheme?.toLowerCase() === 'token' && key) request.headers.authorization = `Token ${key}`
+  })
   const required = fastify.config.AUTH_MODE === 'required'
   fastify.addHook('onRequest', fastify.authenticate({ required, foreignSecretsAreAnonymous: !required, tokenScheme: true }))
 
