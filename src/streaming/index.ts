@@ -70,6 +70,14 @@ export interface StreamSettings {
   turnDetection: TurnDetection | null
   /** false: no partial events, even from engines that can give them (default true) */
   partials?: boolean
+  /**
+   * true: an incremental engine's final is its live result, ready as soon as the utterance ends. By default
+   * each utterance is transcribed whole for its final, as an upload would be: sphinx's live decoder
+   * normalises audio by its model's initial cepstral mean and misses about twice as many words (word
+   * error rate 0.31 against 0.13 whole on synthetic voices), at the cost of decoding the utterance again.
+   * Ignored for 8 kHz audio, which is always transcribed whole.
+   */
+  liveFinals?: boolean
 }
 
 export interface OpenStreamOptions extends StreamSettings {

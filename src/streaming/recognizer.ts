@@ -12,10 +12,10 @@ export interface RecognizerOptions {
   language?: string
   onPartial?: (text: string) => void
   /**
-   * Transcribe the utterance whole for its final even when the engine decodes incrementally. Narrowband
-   * (8 kHz) audio needs it: sphinx's live decoder normalises cepstra from the wideband model's initial
-   * mean, which telephone audio is far from, and it recognises almost nothing until that mean has
-   * adapted; a whole utterance is normalised by its own mean.
+   * Transcribe the utterance whole for its final even when the engine decodes incrementally: sphinx's
+   * live decoder normalises cepstra by its wideband model's initial mean, which costs accuracy on every
+   * voice and leaves telephone (8 kHz) audio almost unrecognised; a whole utterance is normalised by its
+   * own mean.
    */
   wholeClipFinal?: boolean
 }

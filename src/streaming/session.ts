@@ -73,7 +73,8 @@ export class Session implements StreamSession {
       language: options.language,
       format: options.format,
       turnDetection: options.turnDetection,
-      partials: options.partials ?? true
+      partials: options.partials ?? true,
+      liveFinals: options.liveFinals ?? false
     }
     this.input = new AudioInput(options.format)
     this.endpointer = options.turnDetection ? new Endpointer(options.turnDetection) : undefined
@@ -317,7 +318,7 @@ export class Session implements StreamSession {
       u.recognizer = openRecognizer(this.engineInUse, {
         language: this.settings.language,
         onPartial: wantPartials ? (text) => this.partial(u, text) : undefined,
-        wholeClipFinal: this.settings.format.sampleRate === 8000
+        wholeClipFinal: !this.settings.liveFinals || this.settings.format.sampleRate === 8000
       })
     } catch (err) {
       this.events.push({ type: 'error', utterance: u.id, ...describe(err) })

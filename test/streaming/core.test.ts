@@ -124,10 +124,10 @@ describe('streaming core', () => {
     expect(finals[0].words[0].start).toBeLessThan(0.9)
   })
 
-  it('without turn detection, utterances end only when the client commits', async () => {
+  it('without turn detection, utterances end only when the client commits (finals straight from the live decoder)', async () => {
     const wav = await twoUtterances(FIRST, SECOND)
     const pcm = await rawAudio(wav, 'pcm16', 16000)
-    const session = await hubWith().open({ protocol: 'test', owner: 'u1', format: audioFormat('pcm16', 16000), turnDetection: null })
+    const session = await hubWith().open({ protocol: 'test', owner: 'u1', format: audioFormat('pcm16', 16000), turnDetection: null, liveFinals: true })
     const done = collect(session)
     expect(session.commit()).toBeNull()
     for (const c of chunks(pcm, 32000)) session.write(c)
