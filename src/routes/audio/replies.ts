@@ -1,6 +1,7 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { notFound } from '../../errors.js'
+import { security } from '../../schemas/common.js'
 import { CONTENT_TYPES, speechKeyOfFile } from '../../tts/index.js'
 
 const ValidationError = Type.Object({ error: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) })
@@ -38,6 +39,7 @@ const repliesRoute: FastifyPluginAsyncTypebox = async (fastify) => {
       config: { public: true, helmet: { crossOriginResourcePolicy: { policy: 'cross-origin' } } },
       schema: {
         tags: ['analytics'],
+        security: security.none,
         operationId: 'getSpokenReply',
         summary: 'Download a spoken reply (supports Range requests)',
         params: Type.Object({ file: Type.String({ maxLength: 64, description: '<id>.<format>, as in the URL the reply came with' }) }),
