@@ -6,7 +6,7 @@ import { AnalysisSchema } from './schema.js'
 const read = (file: string) => readFileSync(new URL(`../../prompts/${file}`, import.meta.url), 'utf8').trim()
 
 /** Bump the file name and this version together: the version is part of every cache key. */
-export const ANALYSIS_PROMPT_VERSION = 'analysis.v1'
+export const ANALYSIS_PROMPT_VERSION = 'analysis.v2'
 export const REFINE_PROMPT_VERSION = 'refine.v1'
 
 // Read once at load: a missing prompt file should stop the process at boot, not fail the first request.

@@ -81,7 +81,7 @@ describe.each(VENDORS)('$name provider', (vendor) => {
     const before = sent()
     const a = analyzer()
     const result = await a.analyze(inputOf('purchase'))
-    expect(result).toEqual({ analysis: STUB_ANALYSIS, provider: vendor.name, promptVersion: 'analysis.v1' })
+    expect(result).toEqual({ analysis: STUB_ANALYSIS, provider: vendor.name, promptVersion: 'analysis.v2' })
     expect(a.outcomes).toEqual(['ok'])
     expect(sent()).toBe(before + 1)
     const body = stub.requests.at(-1)!.body
