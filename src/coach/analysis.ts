@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
+import type { AuditEntry } from '../audit.js'
 import type { ChatClient } from '../chat/client.js'
 import type { PrismaClient } from '../generated/prisma/client.js'
 import { conflict, notFound } from '../errors.js'
@@ -16,6 +17,7 @@ export interface AnalysisDeps {
   chat?: ChatClient
   log: FastifyBaseLogger
   observe?: (phase: 'queue_wait' | 'deep' | 'llm', seconds: number) => void
+  audit?: (entry: AuditEntry) => Promise<void>
 }
 
 export function createAnalysisService(deps: AnalysisDeps) {
@@ -72,6 +74,12 @@ export function createAnalysisService(deps: AnalysisDeps) {
           }),
           prisma.coachSession.update({ where: { id: sessionId }, data: { status: 'analysed' } })
         ])
+        void deps.audit?.({
+          action: 'coach.analysis',
+          userId: session.userId,
+          target: sessionId,
+          details: { overall: analysis.overall, errors: analysis.errors.length }
+        })
       } catch (err) {
         await this.fail(sessionId, err instanceof Error ? err.message : String(err))
         throw err

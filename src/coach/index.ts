@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
+import { audit, type AuditEntry } from '../audit.js'
 import type { ChatClient } from '../chat/client.js'
 import type { PrismaClient } from '../generated/prisma/client.js'
 import type { BlobStore } from '../storage/types.js'
@@ -23,17 +24,19 @@ export interface CoachDeps {
 
 /** The speaking coach's domain: profiles, sessions, two-phase analysis, drills and reports. Free of HTTP. */
 export function createCoach(deps: CoachDeps) {
+  const record = (entry: AuditEntry) => audit(deps.prisma, deps.log, entry)
   const analysis = createAnalysisService({
     prisma: deps.prisma,
     runTask: deps.runTask,
     enqueue: deps.enqueue.analysis,
     chat: deps.chat,
     log: deps.log,
-    observe: deps.observe
+    observe: deps.observe,
+    audit: record
   })
   return {
     profiles: createProfileService({ prisma: deps.prisma }),
-    sessions: createSessionService({ prisma: deps.prisma, queueAnalysis: (id) => analysis.queue(id), observe: deps.observe }),
+    sessions: createSessionService({ prisma: deps.prisma, queueAnalysis: (id) => analysis.queue(id), observe: deps.observe, audit: record }),
     analysis,
     training: createTrainingService({ prisma: deps.prisma }),
     reports: createReportService({

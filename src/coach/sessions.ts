@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../audit.js'
 import type { PrismaClient } from '../generated/prisma/client.js'
 import { badRequest, conflict, notFound } from '../errors.js'
 import { isKnownTopic, questionById, scriptFor, TOPICS, type Question, type SessionPart } from './questions.js'
@@ -12,6 +13,7 @@ export interface SessionDeps {
   queueAnalysis: (sessionId: string) => Promise<void>
   /** told about each finished summary, for metrics */
   observe?: (phase: 'summary', seconds: number) => void
+  audit?: (entry: AuditEntry) => Promise<void>
 }
 
 const sessionNotFound = () => notFound('No coach session with this id belongs to you.', 'session_not_found')
@@ -138,7 +140,10 @@ export function createSessionService(deps: SessionDeps) {
         data: { status: 'ended', endedAt: new Date(), summary: summary as object }
       })
       deps.observe?.('summary', (performance.now() - started) / 1000)
-      if (ended.count === 1) await deps.queueAnalysis(id)
+      if (ended.count === 1) {
+        void deps.audit?.({ action: 'coach.session.end', userId, target: id, details: { words: summary.words_spoken } })
+        await deps.queueAnalysis(id)
+      }
       return summary
     }
   }

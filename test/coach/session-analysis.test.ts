@@ -207,6 +207,8 @@ describe('a speaking session from generated speech to analysis, report and drill
     }
     expect((await t.app.inject({ url: '/api/v1/sessions', headers: other.headers })).json()).toEqual({ success: true, data: [], total: 0 })
     const actions = (await t.app.db.prisma.auditLog.findMany({ where: { userId: user.userId } })).map((r) => r.action)
-    expect(actions).toEqual(expect.arrayContaining(['coach.session.create', 'coach.report', 'coach.task.complete', 'coach.profile.update']))
+    expect(actions).toEqual(
+      expect.arrayContaining(['coach.session.create', 'coach.session.end', 'coach.analysis', 'coach.report', 'coach.task.complete', 'coach.profile.update'])
+    )
   })
 })
