@@ -153,6 +153,9 @@ describe('OpenAI Realtime transcription at /v1/realtime over wss://', () => {
       )
     ).toMatchObject({ param: 'session.audio.input.turn_detection.threshold' })
     expect(await errorAfter(() => c.send({ type: 'session.update', session: { type: 'realtime' } }))).toMatchObject({ param: 'session.type' })
+    expect(
+      await errorAfter(() => c.send({ type: 'session.update', session: { type: 'transcription', audio: { input: { transcription: { model: 'whisper' } } } } }))
+    ).toMatchObject({ type: 'invalid_request_error', code: 'engine_not_configured', message: expect.stringMatching(/WHISPER_MODEL_PATH/) })
 
     // after all that, the session still transcribes
     const pcm = await rawAudio(await synthesize(FIRST, { voice: 'slt', padStart: 0.3, padEnd: 0.3 }), 'pcm16', 16000)

@@ -1,5 +1,6 @@
 import type { WebSocket, RawData } from 'ws'
 import type { FastifyBaseLogger } from 'fastify'
+import { HttpError } from '../../../errors.js'
 import { StreamError, type StreamEvent, type StreamSession } from '../../../streaming/index.js'
 import { appendedAudio, ClientEventError, CLIENT_EVENTS, describeSession, eventId, itemId, parseSessionUpdate, type RealtimeError } from './protocol.js'
 
@@ -72,7 +73,10 @@ export function serveRealtime(c: RealtimeConnection): Promise<void> {
     } catch (err) {
       if (err instanceof ClientEventError)
         return sendError({ type: 'invalid_request_error', code: err.code, message: err.message, param: err.param, event_id: clientEventId })
-      if (err instanceof StreamError) return sendError({ type: 'invalid_request_error', code: err.code, message: err.message, event_id: clientEventId })
+      // An engine this server has not configured, named in session.update, is the client's mistake too.
+      if (err instanceof StreamError || (err instanceof HttpError && err.statusCode < 500)) {
+        return sendError({ type: 'invalid_request_error', code: err.code, message: err.message, event_id: clientEventId })
+      }
       log.error({ err }, 'realtime event failed')
       sendError({ type: 'server_error', code: 'server_error', message: 'The server failed on this event; the failure was logged.', event_id: clientEventId })
     }
