@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { setTimeout as sleep } from 'node:timers/promises'
 import OpenAI from 'openai'
 import { OpenAIRealtimeWS } from 'openai/realtime/ws'
+import { serverOptions } from '../../../src/app.js'
+import { loadConfig } from '../../../src/config.js'
 import { buildTestApp, signUp, type TestApp } from '../../helpers/app.js'
 import { synthesize } from '../../fixtures/speech.js'
 import { chunks, rawAudio, twoUtterances, words } from '../../streaming/audio.js'
@@ -35,6 +37,13 @@ describe('OpenAI Realtime transcription at /v1/realtime over wss://', () => {
 
   it('serves HTTPS itself when TLS_CERT_FILE and TLS_KEY_FILE are set', () => {
     expect(base).toMatch(/^https:\/\//)
+  })
+
+  it('stops start-up with a message naming the TLS variable that is missing or unreadable', () => {
+    expect(() => serverOptions(loadConfig({ TLS_CERT_FILE: tls.cert }))).toThrow(/TLS_KEY_FILE.*set both/)
+    expect(() => serverOptions(loadConfig({ TLS_CERT_FILE: '/nonexistent/cert.pem', TLS_KEY_FILE: tls.key }))).toThrow(
+      /TLS_CERT_FILE="\/nonexistent\/cert.pem": cannot read it \(ENOENT\)/
+    )
   })
 
   it('the official SDK streams speech with server VAD and gets speech events, commits, deltas and completed transcripts', async () => {
