@@ -32,6 +32,7 @@ import uploadFamily from './routes/upload/index.js'
 import audioFamily from './routes/audio/index.js'
 import coachFamily from './routes/coach/index.js'
 import practiceFamily from './routes/practice/index.js'
+import coachLiveFamily from './routes/ws/index.js'
 
 export interface AppOptions {
   config: Config
@@ -85,6 +86,7 @@ export const app = fp<AppOptions>(
     await fastify.register(audioFamily, { prefix: '/audio' })
     await fastify.register(coachFamily, { prefix: '/api/v1' })
     await fastify.register(practiceFamily, { prefix: '/api/v1/ai' })
+    await fastify.register(coachLiveFamily, { prefix: '/ws' })
   },
   { name: 'voxlens' }
 )
