@@ -112,11 +112,18 @@ interface Made {
   storeError?: unknown
 }
 
+interface Flight {
+  promise: Promise<Made>
+  controller: AbortController
+  /** callers still waiting for it; the last one to leave stops the work */
+  waiting: number
+}
+
 /** Text to speech over every configured engine, with one stored file per distinct request. Free of Fastify. */
 export function createTtsService(opts: TtsServiceOptions) {
   const byName = new Map(opts.engines.map((e) => [e.name, e]))
   if (!byName.has(opts.defaultEngine)) throw new Error(`Default TTS engine "${opts.defaultEngine}" is not configured`)
-  const inFlight = new Map<string, Promise<Made>>()
+  const inFlight = new Map<string, Flight>()
 
   function resolve(o: SynthesizeOptions): Resolved {
     const name = !o.engine || isOpenAiSpeechModel(o.engine) ? opts.defaultEngine : o.engine
@@ -166,12 +173,18 @@ export function createTtsService(opts: TtsServiceOptions) {
     return value ? (JSON.parse(value) as CachedEntry) : null
   }
 
-  /** Makes the audio once per distinct request; concurrent identical requests share one synthesis. */
+  /**
+   * Makes the audio once per distinct request; concurrent identical requests share one synthesis. The
+   * shared work has its own signal, aborted only when every caller waiting for it has gone: identical
+   * replies are common (the practice partner's templates), and one learner hanging up must not fail another.
+   */
   function make(r: Resolved, signal?: AbortSignal): Promise<Made> {
-    let pending = inFlight.get(r.id)
-    if (!pending) {
-      pending = (async (): Promise<Made> => {
-        const made = await synthesizeFresh(r, signal)
+    signal?.throwIfAborted()
+    let flight = inFlight.get(r.id)
+    if (!flight) {
+      const controller = new AbortController()
+      const promise = (async (): Promise<Made> => {
+        const made = await synthesizeFresh(r, controller.signal)
         try {
           await opts.storage.put(speechKey(r.id, r.format), made.audio, { contentType: CONTENT_TYPES[r.format] })
           if (opts.cacheTtlSeconds > 0) await opts.cache.set(`tts:${r.id}`, JSON.stringify({ duration: made.duration }), opts.cacheTtlSeconds)
@@ -180,9 +193,23 @@ export function createTtsService(opts: TtsServiceOptions) {
           return { ...made, storeError: err }
         }
       })().finally(() => inFlight.delete(r.id))
-      inFlight.set(r.id, pending)
+      flight = { promise, controller, waiting: 0 }
+      inFlight.set(r.id, flight)
     }
-    return pending
+    return wait(flight, signal)
+  }
+
+  function wait(flight: Flight, signal?: AbortSignal): Promise<Made> {
+    flight.waiting++
+    if (!signal) return flight.promise
+    return new Promise<Made>((resolve, reject) => {
+      const leave = () => {
+        if (--flight.waiting === 0) flight.controller.abort(signal.reason)
+        reject(signal.reason)
+      }
+      signal.addEventListener('abort', leave, { once: true })
+      flight.promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', leave))
+    })
   }
 
   const describe = (r: Resolved, duration: number, cached: boolean) => ({

@@ -28,6 +28,37 @@ function countingEngine(delayMs = 200): TtsEngine & { calls: number } {
   return engine
 }
 
+/** An engine that stops when its signal aborts and says so; `started` settles once it is speaking. */
+function abortableEngine(): TtsEngine & { calls: number; aborted: boolean; started: Promise<void> } {
+  let began = () => {}
+  const engine = {
+    name: 'abortable',
+    kind: 'offline' as const,
+    voices: ['one'],
+    defaultVoice: 'one',
+    calls: 0,
+    aborted: false,
+    started: Promise.resolve(),
+    available: async () => ({ ok: true as const }),
+    async synthesize({ signal }: { signal: AbortSignal }) {
+      engine.calls++
+      began()
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, 1500)
+        signal.addEventListener('abort', () => {
+          clearTimeout(timer)
+          engine.aborted = true
+          reject(signal.reason)
+        })
+      })
+      return { pcm: tonePcm(1), sampleRate: 24_000, speedApplied: false }
+    },
+    close: async () => {}
+  }
+  Object.defineProperty(engine, 'started', { get: () => new Promise<void>((resolve) => (began = resolve)) })
+  return engine
+}
+
 /** A program that never finishes, as a wedged speech engine would. */
 const stuckEngine: TtsEngine = {
   name: 'stuck',
@@ -60,6 +91,27 @@ describe('the speech service', () => {
     expect(results.every((r) => r.audio.equals(results[0].audio))).toBe(true)
     expect((await tts.synthesize({ text: 'Same words at once.', format: 'wav' })).cached).toBe(true)
     expect(engine.calls).toBe(1)
+  })
+
+  it('keeps speaking for the callers still waiting when one caller of a shared synthesis leaves', async () => {
+    const engine = abortableEngine()
+    const tts = service([engine])
+    const leaving = new AbortController()
+    const first = tts.synthesize({ text: 'Shared by two learners.', format: 'wav', signal: leaving.signal })
+    const second = tts.synthesize({ text: 'Shared by two learners.', format: 'wav', signal: new AbortController().signal })
+    await engine.started
+    leaving.abort(new Error('the first learner hung up'))
+    await expect(first).rejects.toThrow('the first learner hung up')
+    expect((await second).audio.length).toBeGreaterThan(44)
+    expect(engine.calls).toBe(1)
+    expect(engine.aborted).toBe(false)
+
+    const alone = new AbortController()
+    const only = tts.synthesize({ text: 'Nobody stays for this.', format: 'wav', signal: alone.signal })
+    await engine.started
+    alone.abort(new Error('gone'))
+    await expect(only).rejects.toThrow('gone')
+    await expect.poll(() => engine.aborted).toBe(true)
   })
 
   it('stops an engine that runs past the limit with a 504 naming TTS_TIMEOUT_SECONDS, and stores nothing', async () => {
