@@ -140,12 +140,11 @@ describe.each(VENDORS)('$name provider', (vendor) => {
     expect(a.outcomes).toEqual(['invalid', 'invalid', 'fallback'])
   })
 
-  it('falls back when the model hangs, within about the timeout', async () => {
+  // The stub never answers, so finishing at all proves the timeout fired; how fast is not asserted on a loaded CI.
+  it('falls back when the model hangs, naming the timeout', async () => {
     stub.script({ kind: 'hang' })
     const a = analyzer({ timeoutSeconds: 0.5 })
-    const started = Date.now()
     const result = await a.analyze(inputOf('voicemail'))
-    expect(Date.now() - started).toBeLessThan(2_500)
     expect(result.error).toBe(`${vendor.name}: timed out after 0.5 s; used builtin analysis`)
     expect(result.analysis.tags).toContain('voicemail')
     expect(a.outcomes).toEqual(['timeout', 'fallback'])
