@@ -4,13 +4,14 @@
  * "heldout".
  *
  *   npm run bench:real                      every section
- *   npm run bench:real -- diarization       one section
+ *   npm run bench:real -- diarization       one section (diarization | wer)
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { DEFAULT_DEVSET, loadDevset, readClip, type ManifestConversation, type Split } from './devset/manifest.js'
 import { createBuiltinDiarizer, diarizationErrorRate, type DiarizationEngine } from '../src/diarization/index.js'
 import { buildConversation, threeSpeakerLines, twoSpeakerLines } from '../test/diarization/conversations.js'
+import { recognition } from './bench-real-wer.js'
 
 interface Section {
   name: string
@@ -171,7 +172,13 @@ const diarization: Section = {
 
 // ---------------------------------------------------------------------------------------------------
 
-const sections: Section[] = [diarization]
+// Recognition: word error rate, wideband and telephone, with the pocketsphinx CLI as the baseline.
+const recognitionSection: Section = {
+  name: 'wer',
+  run: (devset) => recognition(devset, process.argv.includes('--verbose'))
+}
+
+const sections: Section[] = [diarization, recognitionSection]
 
 async function main(): Promise<void> {
   if (!existsSync(`${DEFAULT_DEVSET}/manifest.json`)) {
