@@ -2,11 +2,21 @@ import { readFileSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { SignJWT } from 'jose'
 import { Ajv } from 'ajv'
 import addFormats from 'ajv-formats'
 import { buildTestApp, signUp, type TestApp } from '../helpers/app.js'
 import { synthesize, type Voice } from '../fixtures/speech.js'
 import { COACH_WS_SERVER_SCHEMAS } from '../../src/schemas/coach-ws.js'
+
+const JWT_SECRET = 'a-supabase-style-jwt-secret-of-at-least-32-chars'
+const signJwt = (sub: string, expiresIn: string | number = '1h') =>
+  new SignJWT({ role: 'authenticated' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(JWT_SECRET))
 
 type Event = { type: string; seq: number; [k: string]: unknown }
 
@@ -124,7 +134,7 @@ describe('live coach sessions over /ws/{session_id}', () => {
     (await t.app.inject({ method: 'POST', url: '/api/v1/sessions', headers, payload })).json().data as { id: string; ws_url: string }
 
   beforeAll(async () => {
-    t = await buildTestApp({ env: { STT_POOL_SIZE: '1', RATE_LIMIT_PER_MINUTE: '1000', STREAM_CONNECTS_PER_MINUTE: '1000' } })
+    t = await buildTestApp({ env: { STT_POOL_SIZE: '1', RATE_LIMIT_PER_MINUTE: '1000', STREAM_CONNECTS_PER_MINUTE: '1000', JWT_SECRET } })
     base = (await t.app.listen({ port: 0, host: '127.0.0.1' })).replace('http', 'ws')
     user = await signUp(t.app)
     answers = await Promise.all(ANSWERS.map(async ([text, voice]) => pcmOf(await synthesize(text, { voice, rate: 0.85, padStart: 0.2, padEnd: 0.4 }))))
@@ -211,6 +221,15 @@ describe('live coach sessions over /ws/{session_id}', () => {
     timings.analysis_after_end_ms = Math.round(performance.now() - endedAt)
     expect(await c2.closed).toEqual({ code: 1000, reason: 'Session analysed.' })
 
+    // A client that missed the end resumes and still gets the summary and the analysis id.
+    const c3 = await CoachClient.open(`${base}${session.ws_url}?token=${user.token}`)
+    c3.send({ type: 'session.resume', last_seq: summary.seq - 1 })
+    expect(await c3.closed).toEqual({ code: 1000, reason: 'Session analysed.' })
+    expect(c3.events.map((e) => [e.type, e.seq])).toEqual([
+      ['session.summary_ready', summary.seq],
+      ['session.analysis_ready', ready.seq]
+    ])
+
     const stored = (await t.app.inject({ url: `/api/v1/sessions/${session.id}`, headers: user.headers })).json().data
     const learner = stored.turns.filter((x: { role: string }) => x.role === 'learner')
     expect(learner).toHaveLength(5)
@@ -242,8 +261,17 @@ describe('live coach sessions over /ws/{session_id}', () => {
     c.send({ type: 'audio.commit' })
     c.send({ type: 'ping', seq: 9 })
     await c.next((e) => e.type === 'pong')
+    c.send({ type: 'session.start', inline_audio: true })
+    const question = await c.next((e) => e.type === 'ai.reply')
+    const inline = await c.next((e) => e.type === 'tts.audio')
+    expect(inline.question_id).toBe(question.question_id)
+    const mp3 = Buffer.from(inline.audio as string, 'base64')
+    // An MP3 file starts with an ID3 tag or an MPEG frame sync.
+    expect(mp3.subarray(0, 3).toString() === 'ID3' || (mp3[0] === 0xff && (mp3[1] & 0xe0) === 0xe0)).toBe(true)
     c.send({ type: 'session.start' })
-    await c.next((e) => e.type === 'ai.reply')
+    expect(await c.next((e) => e.code === 'already_started')).toBeTruthy()
+    c.send({ type: 'audio.append', audio: Buffer.alloc(641).toString('base64') })
+    expect(await c.next((e) => e.code === 'odd_length')).toBeTruthy()
     c.send({ type: 'audio.commit' })
     expect(await c.next((e) => e.code === 'empty_commit')).toBeTruthy()
     c.send({ type: 'session.resume', last_seq: 999 })
@@ -262,11 +290,21 @@ describe('live coach sessions over /ws/{session_id}', () => {
       [`${base}/ws/not-an-id?token=${user.token}`, undefined, 4404, 'session_not_found'],
       [`${base}/ws/${session.id}`, ['voxlens-coach', `bearer.${other.token}`], 4404, 'session_not_found']
     ]
+    const expired = await signJwt('expired-learner', Math.floor(Date.now() / 1000) - 60)
+    cases.push([`${base}/ws/${session.id}?token=${expired}`, undefined, 4401, 'token_expired'])
     for (const [url, protocols, code, errorCode] of cases) {
       const c = await CoachClient.open(url, protocols)
       const closed = await c.closed
       expect(closed, url).toEqual({ code, reason: errorCode })
       expect(c.events).toEqual([{ type: 'error', seq: 0, code: errorCode, message: expect.any(String) }])
     }
+
+    // A JWT signed with JWT_SECRET opens its own user's session, in the subprotocol as a browser sends it.
+    const token = await signJwt('supabase-learner')
+    const own = await createSession({ authorization: `Bearer ${token}` }, { part: 2 })
+    const c = await CoachClient.open(`${base}${own.ws_url}`, ['voxlens-coach', `bearer.${token}`])
+    c.send({ type: 'session.start' })
+    expect(await c.next((e) => e.type === 'ai.reply')).toMatchObject({ part: 2, prepare_seconds: 60 })
+    c.ws.close()
   }, 60_000)
 })

@@ -224,6 +224,8 @@ export class LiveCoachSession {
       return this.ask(question)
     }
     for (const e of this.kept) if (e.seq > lastSeq) this.connection?.send(e)
+    // A session that finished while the client was away has nothing more to send.
+    if (this.finishedAt !== undefined) this.connection?.close(1000, 'Session analysed.')
   }
 
   private async ask(question: Question | null): Promise<void> {
