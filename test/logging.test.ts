@@ -62,6 +62,18 @@ describe('secrets stay out of logs', () => {
     const text = logs.text()
     for (const secret of [forged, 'cookie-secret-7f3a9c', 'hunter2-secret']) expect(text).not.toContain(secret)
   })
+
+  it('a token in the query string (how browsers pass one to a WebSocket) is masked in the request log', async () => {
+    const secret = 'vxl_query-secret-value-0123456789abcdef'
+    logs.lines.length = 0
+    const res = await t.app.inject({ url: `/ws/00000000-0000-4000-8000-000000000000?lang=en&token=${secret}` })
+    expect(res.statusCode).toBeGreaterThanOrEqual(400)
+    const incoming = logs.records().filter((r) => r.msg === 'incoming request')
+    expect(incoming).toHaveLength(1)
+    expect(JSON.stringify(incoming[0])).toContain('token=[redacted]')
+    expect(JSON.stringify(incoming[0])).toContain('lang=en')
+    expect(logs.text()).not.toContain(secret)
+  })
 })
 
 describe('start-up warning about anonymous records', () => {
