@@ -92,6 +92,8 @@ describe('spoken replies kept on local disk and served at /audio/<id>.<ext>', ()
       const res = await t.app.inject(path)
       expect(res.statusCode).toBe(404)
       expect(res.json()).toMatchObject({ error: 'ValidationError', details: { code: 'blob_not_found' } })
+      // A public route: the message names the reply, never the server's storage directory.
+      expect(res.json().message).toBe(`No spoken reply "${path.slice('/audio/'.length)}".`)
     }
   })
 })

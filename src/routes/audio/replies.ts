@@ -1,6 +1,6 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { notFound } from '../../errors.js'
+import { HttpError, notFound } from '../../errors.js'
 import { security } from '../../schemas/common.js'
 import { CONTENT_TYPES, speechKeyOfFile } from '../../tts/index.js'
 
@@ -54,18 +54,22 @@ const repliesRoute: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     },
     async (request, reply) => {
+      const missing = () => notFound(`No spoken reply "${request.params.file}".`, 'blob_not_found')
       const found = speechKeyOfFile(request.params.file)
-      if (!found) throw notFound(`No spoken reply "${request.params.file}".`, 'blob_not_found')
+      if (!found) throw missing()
       const { storage } = fastify
       if (storage.kind === 's3') {
-        if (!(await storage.exists(found.key))) throw notFound(`No spoken reply "${request.params.file}".`, 'blob_not_found')
+        if (!(await storage.exists(found.key))) throw missing()
         return reply.redirect((await storage.url(found.key))!, 302)
       }
       const etag = `"${request.params.file}"`
       reply.header('etag', etag).header('cache-control', 'public, max-age=31536000, immutable').header('accept-ranges', 'bytes')
       if (request.headers['if-none-match'] === etag) return reply.code(304).send()
       // Replies are seconds of compressed speech: reading the whole file is simpler than seeking and as fast.
-      const audio = await storage.get(found.key)
+      // The store's own not-found names its directory; anyone may call this route, so it says less.
+      const audio = await storage.get(found.key).catch((err: unknown) => {
+        throw err instanceof HttpError && err.statusCode === 404 ? missing() : err
+      })
       reply.type(CONTENT_TYPES[found.format])
       const range = parseRange(request.headers.range, audio.length)
       if (range === 'unsatisfiable') return reply.code(416).header('content-range', `bytes */${audio.length}`).send()
