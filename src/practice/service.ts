@@ -4,7 +4,7 @@ import type { SpeechService } from '../stt/service.js'
 import type { Word } from '../stt/types.js'
 import type { UnsureSpan } from './correction.js'
 import { withStageLimit } from './errors.js'
-import type { PracticeStore, Requester } from './store.js'
+import { assertStorable, type PracticeStore, type Requester } from './store.js'
 import type { Tutor, TurnResult } from './tutor.js'
 
 export const MAX_MESSAGE_CHARS = 2000
@@ -92,6 +92,7 @@ export function createPracticeService(o: PracticeServiceOptions) {
 
   return {
     async textChat(who: Requester, body: { message: string; conversation_id?: string }, ctx: RequestContext): Promise<ChatOutcome> {
+      assertStorable({ user_id: who.userId, message: body.message, conversation_id: body.conversation_id })
       const text = body.message.trim()
       if (!text) throw badRequest('The message is empty: type a sentence in English to practise.', 'empty_message')
       if (text.length > MAX_MESSAGE_CHARS) {
@@ -107,6 +108,7 @@ export function createPracticeService(o: PracticeServiceOptions) {
       input: { audio: Uint8Array; conversation_id?: string },
       ctx: RequestContext
     ): Promise<ChatOutcome & { transcript: string }> {
+      assertStorable({ user_id: who.userId, conversation_id: input.conversation_id })
       const history = await historyOf(input.conversation_id, who)
       const t0 = performance.now()
       const decoded = await o.stt.decode(input.audio)

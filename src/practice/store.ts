@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { PrismaClient } from '../generated/prisma/client.js'
-import { notFound } from '../errors.js'
+import { badRequest, notFound } from '../errors.js'
 
 /** Who asks: the app's user id, and the voxlens account when the request carried a token. */
 export interface Requester {
@@ -26,6 +26,16 @@ export interface TutorTurn {
   promptVersion: string | null
 }
 
+/**
+ * Postgres text cannot hold a NUL character: a field with one is refused naming the field, before
+ * any work is done for it, rather than failing the query with a 500.
+ */
+export function assertStorable(fields: Record<string, string | null | undefined>): void {
+  for (const [name, value] of Object.entries(fields)) {
+    if (value?.includes('\0')) throw badRequest(`Invalid field "${name}": it contains a NUL character (\\u0000); send plain text.`, 'invalid_field')
+  }
+}
+
 export const conversationNotFound = () => notFound('Conversation not found', 'conversation_not_found')
 
 /**
@@ -43,6 +53,7 @@ export function createPracticeStore(prisma: PrismaClient) {
   return {
     /** The earlier turns of a conversation the requester may continue; 404 otherwise. */
     async history(id: string, who: Requester, limit: number): Promise<{ role: 'user' | 'assistant'; text: string }[]> {
+      assertStorable({ conversation_id: id, user_id: who.userId })
       const conv = await prisma.conversation.findFirst({ where: { id, ...visibleTo(who) }, select: { id: true } })
       if (!conv) throw conversationNotFound()
       const rows = await prisma.message.findMany({
@@ -109,6 +120,7 @@ export function createPracticeStore(prisma: PrismaClient) {
     },
 
     async list(who: Requester, limit: number) {
+      assertStorable({ user_id: who.userId })
       const rows = await prisma.conversation.findMany({
         where: visibleTo(who),
         orderBy: { updatedAt: 'desc' },
@@ -129,6 +141,7 @@ export function createPracticeStore(prisma: PrismaClient) {
     },
 
     async get(id: string, who: Requester) {
+      assertStorable({ id, user_id: who.userId })
       const conv = await prisma.conversation.findFirst({ where: { id, ...visibleTo(who) }, include: { messages: { orderBy: { createdAt: 'asc' } } } })
       if (!conv) throw conversationNotFound()
       return conv
@@ -136,12 +149,14 @@ export function createPracticeStore(prisma: PrismaClient) {
 
     /** Deletes the conversation and its messages (reply audio is shared by identical replies and stays). */
     async remove(id: string, who: Requester): Promise<void> {
+      assertStorable({ id, user_id: who.userId })
       const { count } = await prisma.conversation.deleteMany({ where: { id, ...visibleTo(who) } })
       if (count === 0) throw conversationNotFound()
     },
 
     /** The last `days` UTC days, oldest first, with zeros for days without practice. */
     async usage(userId: string, days: number, today = new Date()) {
+      assertStorable({ user_id: userId })
       const end = utcDay(today)
       const start = new Date(end.getTime() - (days - 1) * 86_400_000)
       const rows = await prisma.usageDay.findMany({ where: { userId, day: { gte: start, lte: end } } })

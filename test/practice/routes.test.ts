@@ -121,7 +121,10 @@ describe('English practice API (offline: built-in partner)', () => {
       [{ user_id: 'user-bad', message: '   ' }, 400, /empty/],
       [{ user_id: 'user-bad' }, 400, /message/],
       [{ user_id: 'user-bad', message: 'a'.repeat(2001) }, 400, /2000 characters/],
-      [{ user_id: 'user-bad', message: 'Hello', conversation_id: 'conv-does-not-exist' }, 404, /Conversation not found/]
+      [{ user_id: 'user-bad', message: 'Hello', conversation_id: 'conv-does-not-exist' }, 404, /Conversation not found/],
+      // Postgres cannot store a NUL character: refused up front rather than failing at the insert.
+      [{ user_id: 'user-bad', message: 'Hello\u0000there' }, 400, /"message"/],
+      [{ user_id: 'user\u0000bad', message: 'Hello' }, 400, /"user_id"/]
     ]
     for (const [body, status, detail] of cases) {
       const res = await textChat(body)
@@ -140,6 +143,11 @@ describe('English practice API (offline: built-in partner)', () => {
     expect((await get('/api/v1/ai/conversations?user_id=user-bad')).body.conversations).toEqual([])
     expect((await get('/api/v1/ai/usage?user_id=user-bad&days=1')).body.days[0].messages).toBe(0)
     expect((await get('/api/v1/ai/nothing-here')).body).toEqual({ detail: expect.stringMatching(/No route/) })
+    for (const path of ['/api/v1/ai/conversations/conv%00x?user_id=user-bad', '/api/v1/ai/usage?user_id=user%00bad']) {
+      const res = await get(path)
+      expect(res.status, path).toBe(400)
+      expect(res.body.detail).toMatch(/Invalid field/)
+    }
   })
 
   it('voice chat: what we heard, its correction, and the same shape plus transcript', async () => {
