@@ -9,7 +9,7 @@
       'target_name': 'sphinx',
       'conditions': [
         ['has_pocketsphinx==1', {
-          'sources': ['src/addon.cc', 'src/decoder.cc'],
+          'sources': ['src/addon.cc', 'src/decoder.cc', 'src/decoder_search.cc'],
           'include_dirs': [
             "<!@(node -p \"require('node-addon-api').include\")",
             "<!@(pkg-config --cflags-only-I pocketsphinx | sed 's/-I//g')"

@@ -14,6 +14,14 @@ export interface NativeResult {
   frames: number
 }
 
+export interface NativeSegment {
+  word: string
+  start: number
+  end: number
+  ascr: number
+  lscr: number
+}
+
 export declare class Decoder {
   /** args: a flat PocketSphinx command line, e.g. ['-hmm', dir, '-lm', lm, '-dict', dict] */
   constructor(args: string[])
@@ -32,6 +40,14 @@ export declare class Decoder {
    * acoustic model, or without a path restores the model as trained; not inside an utterance
    */
   adapt(mllrPath?: string): void
+  /** decodes the next utterances against a JSGF grammar (forced alignment with wide beams); not inside an utterance */
+  useGrammar(jsgf: string): void
+  /** decodes the next utterances as a free phone loop weighted by a phone language model */
+  usePhoneLoop(lmPath: string): void
+  /** adds a pronunciation to the dictionary; false when the word was already there */
+  addWord(word: string, phones: string): boolean
+  /** after end(): every segment of the best path, silences included, with acoustic and language scores */
+  segments(): NativeSegment[]
   close(): void
 }
 

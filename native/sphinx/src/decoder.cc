@@ -58,7 +58,11 @@ Napi::Function Decoder::Define(Napi::Env env) {
                       InstanceMethod("end", &Decoder::End),
                       InstanceMethod("close", &Decoder::Close),
                       InstanceMethod("cepstra", &Decoder::Cepstra),
-                      InstanceMethod("adapt", &Decoder::Adapt)});
+                      InstanceMethod("adapt", &Decoder::Adapt),
+                      InstanceMethod("useGrammar", &Decoder::UseGrammar),
+                      InstanceMethod("usePhoneLoop", &Decoder::UsePhoneLoop),
+                      InstanceMethod("addWord", &Decoder::AddWord),
+                      InstanceMethod("segments", &Decoder::Segments)});
 }
 
 // new Decoder(args: string[]) where args is a flat PocketSphinx command line,

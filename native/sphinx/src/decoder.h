@@ -23,6 +23,11 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value Cepstra(const Napi::CallbackInfo& info);
   Napi::Value Adapt(const Napi::CallbackInfo& info);
+  // Pronunciation scoring (decoder_search.cc)
+  Napi::Value UseGrammar(const Napi::CallbackInfo& info);
+  Napi::Value UsePhoneLoop(const Napi::CallbackInfo& info);
+  Napi::Value AddWord(const Napi::CallbackInfo& info);
+  Napi::Value Segments(const Napi::CallbackInfo& info);
 
   // Each returns false with a JS exception pending; the addon never throws C++ exceptions.
   bool RequireOpen(Napi::Env env) const;
