@@ -36,7 +36,14 @@ export function createCoach(deps: CoachDeps) {
   })
   return {
     profiles: createProfileService({ prisma: deps.prisma }),
-    sessions: createSessionService({ prisma: deps.prisma, queueAnalysis: (id) => analysis.queue(id), observe: deps.observe, audit: record }),
+    sessions: createSessionService({
+      prisma: deps.prisma,
+      queueAnalysis: (id) => analysis.queue(id),
+      observe: deps.observe,
+      audit: record,
+      chat: deps.chat,
+      log: deps.log
+    }),
     analysis,
     training: createTrainingService({ prisma: deps.prisma }),
     reports: createReportService({

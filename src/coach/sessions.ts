@@ -1,7 +1,10 @@
+import type { FastifyBaseLogger } from 'fastify'
 import type { AuditEntry } from '../audit.js'
+import type { ChatClient } from '../chat/client.js'
 import type { PrismaClient } from '../generated/prisma/client.js'
 import { badRequest, conflict, notFound } from '../errors.js'
-import { isKnownTopic, questionById, scriptFor, TOPICS, type Question, type SessionPart } from './questions.js'
+import { askFollowup, mayFollowUp, storedQuestion, type FollowupOutcome } from './followup.js'
+import { isKnownTopic, scriptFor, TOPICS, type Question, type SessionPart } from './questions.js'
 import { fastSummary, type FastSummary } from './summary.js'
 import type { CoachWord, LearnerAnswer } from './types.js'
 
@@ -14,6 +17,11 @@ export interface SessionDeps {
   /** told about each finished summary, for metrics */
   observe?: (phase: 'summary', seconds: number) => void
   audit?: (entry: AuditEntry) => Promise<void>
+  /** when available, the examiner may follow up once on each Part 1 and Part 3 answer */
+  chat?: ChatClient
+  /** bound on waiting for a follow-up (default FOLLOWUP_TIMEOUT_MS) */
+  followupTimeoutMs?: number
+  log?: Pick<FastifyBaseLogger, 'info' | 'warn'>
 }
 
 const sessionNotFound = () => notFound('No coach session with this id belongs to you.', 'session_not_found')
@@ -96,14 +104,16 @@ export function createSessionService(deps: SessionDeps) {
       if (session.status !== 'created' && session.status !== 'active') throw conflict(`This session has ${session.status}: start a new one.`, 'session_closed')
       if (session.status === 'created') await prisma.coachSession.update({ where: { id }, data: { status: 'active', startedAt: new Date() } })
       const pending = await prisma.coachTurn.findFirst({ where: { sessionId: id }, orderBy: { seq: 'desc' } })
-      if (pending?.role === 'examiner') return questionById(pending.questionId ?? '') ?? null
+      if (pending?.role === 'examiner') return storedQuestion(pending) ?? null
       const next = await nextQuestion(session)
       return next ? ask(id, next) : null
     },
 
     /**
      * Records the learner's answer to the pending question (word times relative to the answer) and
-     * asks the next one; `next` is null when the script is finished.
+     * asks the next one; `next` is null when the script is finished. With a chat model, `next` may be a
+     * follow-up on this answer instead (at most one per scripted question); `followup` says what became
+     * of that chance, and any failure leaves the scripted question as `next`.
      */
     async answer(userId: string, id: string, input: { text: string; words: CoachWord[] }) {
       const session = await owned(userId, id)
@@ -122,9 +132,19 @@ export function createSessionService(deps: SessionDeps) {
           endedAt: input.words.at(-1)?.end ?? null
         }
       })
+      let followup: FollowupOutcome | undefined
+      const answered = last?.role === 'examiner' ? storedQuestion(last) : undefined
+      if (deps.chat?.available && mayFollowUp(answered) && input.words.length > 0) {
+        const asked = await askFollowup(deps.chat, answered, input.text, deps.followupTimeoutMs)
+        followup = asked.outcome
+        const detail = { sessionId: id, questionId: answered.id, followup }
+        if (followup.status === 'fallback') deps.log?.warn(detail, 'coach follow-up failed: the scripted question is asked instead')
+        else deps.log?.info(detail, 'coach follow-up')
+        if (asked.question) return { turn, next: await ask(id, asked.question), followup }
+      }
       const next = await nextQuestion(session)
       if (next) await ask(id, next)
-      return { turn, next }
+      return { turn, next, followup }
     },
 
     /** Ends the session: the fast summary now, the deep analysis queued. Ending twice answers the same summary. */
