@@ -32,8 +32,9 @@ describe('English practice with a chat model (Gemini stub) and a cloud recognise
         OPENAI_BASE_URL: `${whisper.url}/v1`,
         STT_ENGINE: 'openai',
         TTS_ENGINE: 'flite',
-        LLM_TIMEOUT_SECONDS: '2',
-        STT_TIMEOUT_SECONDS: '2',
+        // LLM_TIMEOUT_SECONDS also bounds the grammar check: generous, so a loaded CI machine's successful turns fit.
+        LLM_TIMEOUT_SECONDS: '5',
+        STT_TIMEOUT_SECONDS: '5',
         RATE_LIMIT_PER_MINUTE: '1000'
       }
     })
