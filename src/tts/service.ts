@@ -192,19 +192,25 @@ export function createTtsService(opts: TtsServiceOptions) {
         } catch (err) {
           return { ...made, storeError: err }
         }
-      })().finally(() => inFlight.delete(r.id))
+      })().finally(() => forget(r.id, flight!))
       flight = { promise, controller, waiting: 0 }
       inFlight.set(r.id, flight)
     }
-    return wait(flight, signal)
+    return wait(r.id, flight, signal)
   }
 
-  function wait(flight: Flight, signal?: AbortSignal): Promise<Made> {
+  // A flight being stopped is forgotten at once, so a caller arriving meanwhile starts afresh.
+  const forget = (id: string, flight: Flight) => inFlight.get(id) === flight && inFlight.delete(id)
+
+  function wait(id: string, flight: Flight, signal?: AbortSignal): Promise<Made> {
     flight.waiting++
     if (!signal) return flight.promise
     return new Promise<Made>((resolve, reject) => {
       const leave = () => {
-        if (--flight.waiting === 0) flight.controller.abort(signal.reason)
+        if (--flight.waiting === 0) {
+          forget(id, flight)
+          flight.controller.abort(signal.reason)
+        }
         reject(signal.reason)
       }
       signal.addEventListener('abort', leave, { once: true })
