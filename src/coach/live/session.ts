@@ -44,6 +44,12 @@ export class LiveCoachSession {
   private readonly kept: ServerEvent[] = []
   private nextSeq = 1
   private connection: LiveConnection | undefined
+  /**
+   * Whether the connection has caught up (it started the session, or resumed it). Until then kept events
+   * wait for its session.resume, which replays them in order: an answer stored between a reconnect and its
+   * resume would otherwise reach the client twice, once live and once in the replay.
+   */
+  private synced = false
   private stream: StreamSession | undefined
   private streamOpening: Promise<StreamSession> | undefined
   private pumping: Promise<void> = Promise.resolve()
@@ -70,6 +76,7 @@ export class LiveCoachSession {
   attach(connection: LiveConnection): void {
     this.connection?.close(4409, 'Replaced by a newer connection to this session.')
     this.connection = connection
+    this.synced = false
   }
 
   /** The client went away: what it committed still gets transcribed and stored; new audio waits for it to come back. */
@@ -207,6 +214,7 @@ export class LiveCoachSession {
     if (this.started) return this.refuse('already_started', 'This session has started: after a dropped connection send session.resume with last_seq.')
     const question = await this.deps.sessions.start(this.userId, this.sessionId)
     this.started = true
+    this.synced = true
     this.emit({ type: 'session.started', session_id: this.sessionId })
     await this.ask(question)
   }
@@ -220,10 +228,12 @@ export class LiveCoachSession {
       const question = await this.deps.sessions.start(this.userId, this.sessionId)
       this.nextSeq = lastSeq + 1
       this.started = true
+      this.synced = true
       this.refuse('replay_unavailable', 'The events before this connection are no longer kept; the session goes on with the pending question.')
       return this.ask(question)
     }
     for (const e of this.kept) if (e.seq > lastSeq) this.connection?.send(e)
+    this.synced = true
     // A session that finished while the client was away has nothing more to send.
     if (this.finishedAt !== undefined) this.connection?.close(1000, 'Session analysed.')
   }
@@ -312,7 +322,9 @@ export class LiveCoachSession {
   private emit(event: OutgoingEvent, keep = true): void {
     const numbered = { ...event, seq: this.nextSeq++ } as ServerEvent
     if (keep) this.kept.push(numbered)
-    this.connection?.send(numbered)
+    // Replies to this connection's own messages (errors, pongs) and partials go out at once; kept events
+    // reach a connection that has not resumed yet through the replay.
+    if (!keep || this.synced) this.connection?.send(numbered)
   }
 }
 
