@@ -18,7 +18,9 @@ export const AiReplySchema = server(
   'ai.reply',
   {
     text: Type.String({ minLength: 1 }),
-    question_id: Type.Union([Type.String(), Type.Null()], { description: 'Question bank id; null for the closing line' }),
+    question_id: Type.Union([Type.String(), Type.Null()], {
+      description: 'Question bank id; "<id>.followup" for a chat model follow-up to the answer before; null for the closing line'
+    }),
     part: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)]),
     prepare_seconds: Type.Optional(Type.Integer({ description: 'Part 2 cue card: time to prepare before talking' })),
     max_talk_seconds: Type.Optional(Type.Integer({ description: 'Part 2 cue card: the longest talk expected; the client commits by then' }))
