@@ -1,5 +1,6 @@
 import type { RawSpeech, SpeechFormat } from './types.js'
 import { runProgram } from './process.js'
+import { pcm16Wav } from '../stt/wav.js'
 
 /** OpenAI's speech endpoint answers at 24 kHz mono; so do we, whatever rate the engine spoke at. */
 export const OUTPUT_RATE = 24_000
@@ -60,22 +61,5 @@ export async function encodeSpeech(raw: RawSpeech, format: SpeechFormat, speed: 
   })
   const seconds = raw.pcm.length / 2 / raw.sampleRate
   const duration = Math.round((tempo ? seconds / speed : seconds) * 1000) / 1000
-  return { audio: format === 'wav' ? withWavHeader(encoded, OUTPUT_RATE) : encoded, contentType: CONTENT_TYPES[format], duration }
-}
-
-export function withWavHeader(pcm: Buffer, sampleRate: number): Buffer {
-  const header = Buffer.alloc(44)
-  header.write('RIFF', 0, 'latin1')
-  header.writeUInt32LE(36 + pcm.length, 4)
-  header.write('WAVEfmt ', 8, 'latin1')
-  header.writeUInt32LE(16, 16)
-  header.writeUInt16LE(1, 20)
-  header.writeUInt16LE(1, 22)
-  header.writeUInt32LE(sampleRate, 24)
-  header.writeUInt32LE(sampleRate * 2, 28)
-  header.writeUInt16LE(2, 32)
-  header.writeUInt16LE(16, 34)
-  header.write('data', 36, 'latin1')
-  header.writeUInt32LE(pcm.length, 40)
-  return Buffer.concat([header, pcm])
+  return { audio: format === 'wav' ? pcm16Wav(encoded, OUTPUT_RATE) : encoded, contentType: CONTENT_TYPES[format], duration }
 }

@@ -1,5 +1,6 @@
 import { answerOpenAiFailure, openAiError } from './openai-errors.js'
 import { sendJson, startStub, type StubServer } from './server.js'
+import { pcm16Wav } from '../../../src/stt/wav.js'
 
 /** One speech request as the stub read it. */
 export interface SpeechRequest {
@@ -30,23 +31,6 @@ export function tonePcm(seconds: number, rate = 24_000): Buffer {
   return pcm
 }
 
-export function wavOf(pcm: Buffer, rate = 24_000): Buffer {
-  const header = Buffer.alloc(44)
-  header.write('RIFF', 0, 'latin1')
-  header.writeUInt32LE(36 + pcm.length, 4)
-  header.write('WAVEfmt ', 8, 'latin1')
-  header.writeUInt32LE(16, 16)
-  header.writeUInt16LE(1, 20)
-  header.writeUInt16LE(1, 22)
-  header.writeUInt32LE(rate, 24)
-  header.writeUInt32LE(rate * 2, 28)
-  header.writeUInt16LE(2, 32)
-  header.writeUInt16LE(16, 34)
-  header.write('data', 36, 'latin1')
-  header.writeUInt32LE(pcm.length, 40)
-  return Buffer.concat([header, pcm])
-}
-
 /**
  * `POST {prefix}/audio/speech` as OpenAI and Groq speak it: a JSON body in, the audio bytes out
  * (`pcm` is raw 24 kHz 16-bit little-endian), their JSON error envelope on failure.
@@ -67,7 +51,7 @@ export async function startSpeechStub(opts: SpeechStubOptions): Promise<SpeechSt
     if (pending.kind === 'bad-request') return sendJson(res, 400, openAiError(pending.message ?? 'Invalid voice', 'invalid_request_error', null))
     const pcm = tonePcm(opts.seconds ?? 1)
     res.writeHead(200, { 'content-type': format === 'wav' ? 'audio/wav' : 'audio/pcm' })
-    res.end(format === 'wav' ? wavOf(pcm) : pcm)
+    res.end(format === 'wav' ? pcm16Wav(pcm, 24_000) : pcm)
   })
   return Object.assign(stub, { requests })
 }
