@@ -2,7 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'src/generated/', 'openapi/schema.ts', 'native/*/build/', 'data/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'src/generated/', 'openapi/schema.ts', 'native/*/build/', 'data/', 'coverage/', '.devset/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
