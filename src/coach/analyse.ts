@@ -33,7 +33,7 @@ export async function analyseAnswers(answers: LearnerAnswer[], checker: GrammarC
   }
   const features = extractFeatures(answers)
   lap('features_ms')
-  let errors = await analyseErrors(answers, checker)
+  let errors = await analyseErrors(answers, checker, firstLanguage)
   // Patterns typical of another first language are kept, but only named as such for that language.
   errors = errors.map((e) => (e.l1 && e.l1 !== firstLanguage ? { ...e, l1: undefined } : e))
   lap('errors_ms')

@@ -24,10 +24,10 @@ export const DRILLS: Record<ErrorType, DrillContent> = {
     items: ['My brother live in Tashkent.', 'There is many parks in my city.', "He don't like coffee.", 'People is very friendly here.']
   },
   tense: {
-    title: 'Past forms after "did"',
-    instruction: 'Rewrite each question or negative with the base form.',
-    example: 'Did you went there? -> Did you go there?',
-    items: ['Did she saw the film?', "I didn't bought anything.", 'Did they came late?', "We didn't went out."]
+    title: 'Past forms after "did", and the present perfect',
+    instruction: 'Correct the verb, then say the sentence aloud.',
+    example: 'Did you went there? -> Did you go there? I live here since 2015 -> I have lived here since 2015.',
+    items: ['Did she saw the film?', "I didn't bought anything.", 'I know him for ten years.', 'She works here since 2020.']
   },
   preposition: {
     title: 'Verbs and their prepositions',
@@ -36,10 +36,10 @@ export const DRILLS: Record<ErrorType, DrillContent> = {
     items: ['I am interested ___ history.', 'She is married ___ a doctor.', 'It depends ___ the weather.', 'I like listening ___ music.']
   },
   word_order: {
-    title: 'Where "very" and "really" go',
-    instruction: 'Put the intensifier in the right place and say the sentence.',
-    example: 'I very like football -> I really like football / I like football very much.',
-    items: ['I very love my city.', 'She very enjoys cooking.', 'We very liked the trip.']
+    title: 'Subject, verb, object',
+    instruction: 'Put the verb straight after the subject (and the intensifier in the right place), then say the sentence.',
+    example: 'I English study -> I study English; I very like football -> I really like football.',
+    items: ['I very love my city.', 'She very enjoys cooking.', 'We football play on Sundays.', 'My brother Russian speaks well.']
   },
   comparative: {
     title: 'Comparatives',
@@ -58,6 +58,12 @@ export const DRILLS: Record<ErrorType, DrillContent> = {
     instruction: 'Correct the verb form and say the sentence.',
     example: 'I am agree -> I agree; I have went -> I have gone.',
     items: ['I am agree with you.', 'She has went home.', 'They have ate already.']
+  },
+  plural: {
+    title: 'Plural after numbers',
+    instruction: 'Say each phrase with the plural noun, then make a sentence with it.',
+    example: 'two book -> two books; three child -> three children',
+    items: ['I have two brother.', 'We stayed there for five day.', 'Many person came.', 'She speaks three language.']
   },
   filler: {
     title: 'Silent pauses instead of "um"',

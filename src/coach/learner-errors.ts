@@ -1,6 +1,8 @@
 import { DIGIT_WORDS, FILLERS } from './lexicon.js'
 import { LOW_CONFIDENCE } from './features.js'
 import type { GrammarChecker } from './grammar.js'
+import { rulesForFirstLanguage } from './l1/index.js'
+import { startsWithVowelSound, type Rule } from './rule.js'
 import type { ErrorType, LearnerAnswer, LearnerError } from './types.js'
 
 interface Token {
@@ -9,18 +11,6 @@ interface Token {
   end: number
   confidence: number
 }
-
-interface RuleMatch {
-  from: number
-  /** exclusive */
-  to: number
-  type: ErrorType
-  correction: string
-  explanation: string
-  l1?: string
-}
-
-type Rule = (toks: string[], i: number) => RuleMatch | null
 
 const PAST_NOT_PARTICIPLE = new Set([
   'went',
@@ -58,7 +48,6 @@ const PARTICIPLE: Record<string, string> = {
   knew: 'known',
   flew: 'flown'
 }
-const VOWEL_SOUND = /^(a|e|i|o|u(?!ni|se|su|ro|ti)|hour|honest|honour)/
 const THIRD_PERSON = new Set(['he', 'she', 'it'])
 const BASE_VERBS = new Set(['go', 'have', 'do', 'like', 'want', 'live', 'work', 'study', 'play', 'think', 'know', 'need', 'make', 'take', 'love'])
 const THIRD = (v: string) => (v === 'have' ? 'has' : v === 'do' || v === 'go' ? `${v}es` : v.endsWith('y') ? `${v.slice(0, -1)}ies` : `${v}s`)
@@ -78,7 +67,7 @@ const PREPOSITIONS: Record<string, [string, string]> = {
 /** Patterns a grammar checker misses in speech, each with the correction a teacher would give. */
 const RULES: Rule[] = [
   (t, i) =>
-    t[i] === 'a' && t[i + 1] && VOWEL_SOUND.test(t[i + 1])
+    t[i] === 'a' && t[i + 1] && startsWithVowelSound(t[i + 1])
       ? { from: i, to: i + 2, type: 'article', correction: `an ${t[i + 1]}`, explanation: 'Use "an" before a vowel sound.' }
       : null,
   (t, i) =>
@@ -217,28 +206,40 @@ function toError(answer: LearnerAnswer, toks: Token[], from: number, to: number,
   return { ...m, text: span.map((s) => s.t).join(' '), start: span[0].start, end: span[span.length - 1].end, confidence, seq: answer.seq }
 }
 
-/** Rule-based errors only: fast enough (well under 50 ms) for the summary that follows the end of a session. */
-export function ruleErrors(answers: LearnerAnswer[]): LearnerError[] {
+/**
+ * Rule-based errors only: fast enough (well under 50 ms) for the summary that follows the end of a session.
+ * A learner with a first language we have rules for gets those too, unless a generic rule already found
+ * something in the same words.
+ */
+export function ruleErrors(answers: LearnerAnswer[], firstLanguage?: string | null): LearnerError[] {
+  const l1Rules = rulesForFirstLanguage(firstLanguage)
   const out: LearnerError[] = []
   for (const answer of answers) {
     const toks = tokensOf(answer)
     const t = toks.map((x) => x.t)
-    for (let i = 0; i < t.length; i++) {
-      for (const rule of RULES) {
-        const m = rule(t, i)
-        if (!m) continue
-        const e = toError(answer, toks, m.from, m.to, {
-          type: m.type,
-          correction: m.correction,
-          explanation: m.explanation,
-          source: 'rule',
-          ...(m.l1 && { l1: m.l1 })
-        })
-        if (e) out.push(e)
+    const covered: Array<[number, number]> = []
+    const apply = (rules: Rule[], skipCovered: boolean) => {
+      for (let i = 0; i < t.length; i++) {
+        for (const rule of rules) {
+          const m = rule(t, i)
+          if (!m) continue
+          if (skipCovered && covered.some(([from, to]) => m.from < to && from < m.to)) continue
+          covered.push([m.from, m.to])
+          const e = toError(answer, toks, m.from, m.to, {
+            type: m.type,
+            correction: m.correction,
+            explanation: m.explanation,
+            source: 'rule',
+            ...(m.l1 && { l1: m.l1 })
+          })
+          if (e) out.push(e)
+        }
       }
     }
+    apply(RULES, false)
+    apply(l1Rules, true)
   }
-  return out
+  return out.sort((a, b) => a.seq - b.seq || a.start - b.start)
 }
 
 function harperType(kind: string, message: string, text: string): ErrorType {
@@ -258,8 +259,8 @@ const WINDOW = 15
 const STEP = 12
 
 /** Rules plus the grammar checker; an issue both found is reported once, as the rule's. */
-export async function analyseErrors(answers: LearnerAnswer[], checker: GrammarChecker): Promise<LearnerError[]> {
-  const found = ruleErrors(answers)
+export async function analyseErrors(answers: LearnerAnswer[], checker: GrammarChecker, firstLanguage?: string | null): Promise<LearnerError[]> {
+  const found = ruleErrors(answers, firstLanguage)
   for (const answer of answers) {
     const all = tokensOf(answer)
     for (let base = 0; base < all.length; base += STEP) {

@@ -152,8 +152,11 @@ export function createSessionService(deps: SessionDeps) {
       const session = await owned(userId, id)
       if (session.status !== 'created' && session.status !== 'active') return session.summary as unknown as FastSummary
       const started = performance.now()
-      const turns = await prisma.coachTurn.findMany({ where: { sessionId: id }, orderBy: { seq: 'asc' } })
-      const summary = fastSummary(learnerAnswers(turns))
+      const [turns, profile] = await Promise.all([
+        prisma.coachTurn.findMany({ where: { sessionId: id }, orderBy: { seq: 'asc' } }),
+        prisma.coachProfile.findUnique({ where: { userId }, select: { firstLanguage: true } })
+      ])
+      const summary = fastSummary(learnerAnswers(turns), profile?.firstLanguage)
       summary.computed_ms = Math.round((performance.now() - started) * 10) / 10
       const ended = await prisma.coachSession.updateMany({
         where: { id, status: { in: ['created', 'active'] } },

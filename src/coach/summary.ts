@@ -17,9 +17,9 @@ export interface FastSummary {
 }
 
 /** What the learner sees seconds after the session ends: measured in milliseconds, rules only. */
-export function fastSummary(answers: LearnerAnswer[]): FastSummary {
+export function fastSummary(answers: LearnerAnswer[], firstLanguage?: string | null): FastSummary {
   const features = extractFeatures(answers)
-  const errors = ruleErrors(answers)
+  const errors = ruleErrors(answers, firstLanguage)
   const grammar = errors.filter((e) => !FLUENCY_TYPES.includes(e.type))
   features.errorsPer100Words = features.words ? Math.round((grammar.length * 10000) / features.words) / 100 : 0
   const counts = new Map<string, number>()

@@ -28,7 +28,7 @@ export const CRITERION_NAMES: Record<Criterion, string> = {
 }
 
 export type ErrorType =
-  'article' | 'agreement' | 'tense' | 'preposition' | 'word_order' | 'comparative' | 'pronoun' | 'verb_form' | 'filler' | 'repetition' | 'grammar'
+  'article' | 'agreement' | 'plural' | 'tense' | 'preposition' | 'word_order' | 'comparative' | 'pronoun' | 'verb_form' | 'filler' | 'repetition' | 'grammar'
 
 export interface LearnerError {
   type: ErrorType
