@@ -663,6 +663,17 @@ export interface components {
             /** @description every tag that applies */
             tags: ("client wants to buy" | "wrong number" | "needs follow-up" | "voicemail" | "complaint" | "inquiry" | "sale" | "support" | "other")[];
         };
+        AnalyticsError: {
+            details?: {
+                /** @description Stable machine-readable code */
+                code: string;
+                info?: unknown;
+            };
+            /** @description "ValidationError" for a request to fix, "InternalError" for a fault on our side */
+            error: string;
+            /** @description What went wrong and what to do about it */
+            message: string;
+        };
         ApiKey: {
             /** Format: date-time */
             created_at: string;
@@ -3710,11 +3721,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        details?: unknown;
-                        error: string;
-                        message: string;
-                    };
+                    "application/json": components["schemas"]["AnalyticsError"];
                 };
             };
             /** @description The range lies outside the file */
@@ -3785,11 +3792,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        details?: unknown;
-                        error: string;
-                        message: string;
-                    };
+                    "application/json": components["schemas"]["AnalyticsError"];
                 };
             };
             /** @description Default Response */
@@ -3798,11 +3801,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        details?: unknown;
-                        error: string;
-                        message: string;
-                    };
+                    "application/json": components["schemas"]["AnalyticsError"];
                 };
             };
             /** @description Default Response */
@@ -3811,11 +3810,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        details?: unknown;
-                        error: string;
-                        message: string;
-                    };
+                    "application/json": components["schemas"]["AnalyticsError"];
                 };
             };
             /** @description Default Response */
@@ -3824,11 +3819,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        details?: unknown;
-                        error: string;
-                        message: string;
-                    };
+                    "application/json": components["schemas"]["AnalyticsError"];
                 };
             };
             /** @description Default Response */
@@ -3837,11 +3828,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        details?: unknown;
-                        error: string;
-                        message: string;
-                    };
+                    "application/json": components["schemas"]["AnalyticsError"];
                 };
             };
         };

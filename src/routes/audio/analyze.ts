@@ -4,7 +4,7 @@ import { badRequest } from '../../errors.js'
 import { parseFields, readUpload } from '../multipart.js'
 import { security } from '../../schemas/common.js'
 
-const ValidationError = Type.Object({ error: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) })
+const ValidationError = Type.Ref('AnalyticsError')
 const AnalyzeFieldsSchema = Type.Object({
   speakers_expected: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, description: 'When you know how many people speak' }))
 })

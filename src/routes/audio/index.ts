@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { useErrorShape } from '../../plugins/app/errors.js'
 import analyzeRoute from './analyze.js'
 import repliesRoute from './replies.js'
+import { AnalyticsErrorSchema, type AnalyticsError } from '../../schemas/analytics.js'
 
 /**
  * The voice-analytics product's family: its clients read `{error: "ValidationError", message,
@@ -9,7 +10,8 @@ import repliesRoute from './replies.js'
  * always be valid.
  */
 const audioFamily: FastifyPluginAsync = async (fastify) => {
-  useErrorShape(fastify, (e) => ({
+  fastify.addSchema(AnalyticsErrorSchema)
+  useErrorShape(fastify, (e): AnalyticsError => ({
     error: e.statusCode < 500 ? 'ValidationError' : 'InternalError',
     message: e.message,
     details: { code: e.code, ...(e.details !== undefined && { info: e.details }) }

@@ -4,7 +4,7 @@ import { HttpError, notFound } from '../../errors.js'
 import { security } from '../../schemas/common.js'
 import { CONTENT_TYPES, speechKeyOfFile } from '../../tts/index.js'
 
-const ValidationError = Type.Object({ error: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) })
+const ValidationError = Type.Ref('AnalyticsError')
 const binary = Type.String({ format: 'binary' })
 
 /** One `bytes=` range (players ask for one at a time); several ranges are answered with the whole file. */
