@@ -73,6 +73,27 @@ describe('Idempotency-Key on POST /api/calls', () => {
     expect(await count()).toBe(records + 1)
   }, 60_000)
 
+  it('holds for anonymous callers too: a retry racing the first request gets a 409, never a second record', async () => {
+    const anonymous = { ownerId: null, filename: 'retry.wav', bytes: audio, options: { async: true, diarize: false, emotion: false, analyze: false } }
+    await t.app.calls.create({ ...anonymous, idempotencyKey: 'anonymous-race-1' })
+    // The second request passed its look-up before the first had inserted: only the unique index can stop it.
+    await expect(t.app.calls.create({ ...anonymous, idempotencyKey: 'anonymous-race-1' })).rejects.toMatchObject({
+      statusCode: 409,
+      code: 'idempotency_key_in_use'
+    })
+    expect(await t.app.db.prisma.callRecord.count({ where: { ownerId: null, idempotencyKey: 'anonymous-race-1' } })).toBe(1)
+
+    const racing = await Promise.all([1, 2, 3].map(() => uploadCall(base, audio, { ...fields, async: 'true' }, { 'idempotency-key': 'anonymous-race-2' })))
+    expect(racing.map((r) => r.status).every((s) => s === 202 || s === 409)).toBe(true)
+    expect(await t.app.db.prisma.callRecord.count({ where: { ownerId: null, idempotencyKey: 'anonymous-race-2' } })).toBe(1)
+
+    // Uploads without a key are not held to it, anonymous or signed in.
+    const user = await signUp(t.app)
+    const keyless = []
+    for (const ownerId of [null, null, user.userId, user.userId]) keyless.push(await t.app.calls.create({ ...anonymous, ownerId }))
+    expect(new Set(keyless.map((r) => r.id)).size).toBe(4)
+  }, 60_000)
+
   it('rejects a malformed key with a 400 that says what a key looks like', async () => {
     const res = await uploadCall(base, audio, fields, { 'idempotency-key': 'x'.repeat(300) })
     expect(res.status).toBe(400)

@@ -81,7 +81,10 @@ export function useErrorShape(scope: FastifyInstance, shape: ErrorShape) {
   scope.errorShapes.push({ prefix: scope.prefix, shape })
   scope.setErrorHandler((error: FastifyError, request, reply) => {
     const e = describeError(error, { consumes: request.routeOptions.schema?.consumes })
-    if (e.statusCode >= 500) {
+    if (e.statusCode === 503) {
+      // Overload, a dependency's outage or shutdown: the server works as designed, so no error and no Sentry event.
+      request.log.warn({ err: { message: error.message, code: e.code }, request: requestSummary(request) }, 'request refused: service unavailable')
+    } else if (e.statusCode >= 500) {
       request.log.error({ err: error, request: requestSummary(request) }, 'request failed')
       request.server.errorTracking.capture(error, { tags: { request_id: request.id, route: request.routeOptions.url, method: request.method } })
     } else request.log.info({ err: { message: error.message, code: e.code }, statusCode: e.statusCode }, 'request rejected')

@@ -4,6 +4,19 @@ import { databaseProblem } from '../../db/errors.js'
 export interface CheckResult {
   ok: boolean
   detail?: Record<string, unknown>
+  /** Why the component is not usable, for the operator: it goes to the server log, never to /ready. */
+  error?: string
+  /**
+   * What /ready, which is public, says instead: short, and naming no host, path, database or driver
+   * message. Without it /ready points to the log.
+   */
+  publicError?: string
+}
+
+/** What /ready shows of a check. */
+export interface PublicCheck {
+  ok: boolean
+  detail?: Record<string, unknown>
   error?: string
 }
 
@@ -12,7 +25,8 @@ export type ReadinessCheck = () => Promise<CheckResult>
 export interface Health {
   /** Adds a component to /ready; plugins register their own (database, redis, engines). */
   addCheck(name: string, check: ReadinessCheck): void
-  run(): Promise<{ ready: boolean; components: Record<string, CheckResult> }>
+  /** Every check, as /ready may show them; reasons that are not public are logged instead. */
+  run(): Promise<{ ready: boolean; components: Record<string, PublicCheck> }>
 }
 
 declare module 'fastify' {
@@ -26,7 +40,10 @@ const CHECK_TIMEOUT_MS = 3_000
 async function withTimeout(check: ReadinessCheck): Promise<CheckResult> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<CheckResult>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, error: `no answer within ${CHECK_TIMEOUT_MS} ms` }), CHECK_TIMEOUT_MS)
+    timer = setTimeout(() => {
+      const error = `no answer within ${CHECK_TIMEOUT_MS} ms`
+      resolve({ ok: false, error, publicError: error })
+    }, CHECK_TIMEOUT_MS)
   })
   try {
     return await Promise.race([check().catch((err: Error) => ({ ok: false, error: err.message })), timeout])
@@ -38,12 +55,25 @@ async function withTimeout(check: ReadinessCheck): Promise<CheckResult> {
 export default fp(
   async (fastify) => {
     const checks = new Map<string, ReadinessCheck>()
+    // Probes poll every few seconds: a reason is logged when it first appears or changes, not on every poll.
+    const logged = new Map<string, string>()
+    const publish = (name: string, r: CheckResult): PublicCheck => {
+      if (r.ok || r.error === undefined) {
+        logged.delete(name)
+        return { ok: r.ok, ...(r.detail && { detail: r.detail }) }
+      }
+      if (logged.get(name) !== r.error) {
+        logged.set(name, r.error)
+        fastify.log.warn({ component: name, reason: r.error }, 'readiness check failed')
+      }
+      return { ok: false, ...(r.detail && { detail: r.detail }), error: r.publicError ?? `${name} is not usable: the reason is in the server log` }
+    }
     fastify.decorate('health', {
       addCheck: (name, check) => void checks.set(name, check),
       async run() {
         const names = [...checks.keys()]
         const results = await Promise.all(names.map((n) => withTimeout(checks.get(n)!)))
-        const components = Object.fromEntries(names.map((n, i) => [n, results[i]]))
+        const components = Object.fromEntries(names.map((n, i) => [n, publish(n, results[i]!)]))
         return { ready: results.every((r) => r.ok), components }
       }
     } satisfies Health)
@@ -53,8 +83,8 @@ export default fp(
       try {
         await fastify.db.ping()
       } catch (err) {
-        // The driver's message names hosts and databases; /ready is public.
-        return { ok: false, detail, error: databaseProblem(err) }
+        // The driver's message names hosts and databases: the log gets it, /ready a safe summary.
+        return { ok: false, detail, error: (err as Error).message, publicError: databaseProblem(err) }
       }
       return { ok: true, detail }
     })
@@ -63,12 +93,12 @@ export default fp(
       // limits are gone, so the node reports itself not ready.
       const status = fastify.cache.status()
       const detail = { kind: status.kind, degraded: status.degraded }
-      if (!status.healthy) return { ok: false, detail, error: status.error }
+      if (!status.healthy) return { ok: false, detail, error: status.error, publicError: 'Redis unreachable' }
       try {
         await fastify.cache.ping()
         return { ok: true, detail }
       } catch (err) {
-        return { ok: false, detail: { ...detail, degraded: true }, error: (err as Error).message }
+        return { ok: false, detail: { ...detail, degraded: true }, error: (err as Error).message, publicError: 'Redis unreachable' }
       }
     })
     fastify.health.addCheck('queue', async () => ({ ok: true, detail: { kind: fastify.queue.kind } }))

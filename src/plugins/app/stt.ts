@@ -90,7 +90,9 @@ export default fp<SttPluginOptions>(
     fastify.health.addCheck('stt', async () => {
       const all = await stt.status()
       const def = all.find((s) => s.default)!
-      return { ok: def.available, detail: { default: def.name, engines: all }, ...(!def.available && { error: def.reason }) }
+      // An engine's reason can quote a path or a loader's message: /ready is public, so only the log gets it.
+      const engines = all.map(({ reason: _reason, ...engine }) => engine)
+      return { ok: def.available, detail: { default: def.name, engines }, ...(!def.available && { error: def.reason }) }
     })
   },
   { name: 'stt', dependencies: ['config', 'metrics', 'health'] }
