@@ -134,6 +134,7 @@ function capFilename(name: string): string {
  * the field, since JSON-schema paths mean nothing to someone filling in a form.
  */
 export function parseFields<T extends TObject>(schema: T, fields: Record<string, unknown>): Static<T> {
+  assertNumerals(schema, fields)
   const value = Value.Convert(schema, Value.Default(schema, { ...fields }))
   if (Value.Check(schema, value)) return value as Static<T>
   const [first] = Value.Errors(schema, value)
@@ -144,4 +145,24 @@ export function parseFields<T extends TObject>(schema: T, fields: Record<string,
   const field = first.instancePath.split('/')[1] ?? 'form'
   const detail = params.allowedValues ? `must be one of ${params.allowedValues.join(', ')}` : first.message
   throw badRequest(`Invalid field "${field}": ${detail}.`, 'invalid_field')
+}
+
+const NUMERALS = {
+  integer: { pattern: /^[+-]?\d+$/, says: 'an integer' },
+  number: { pattern: /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i, says: 'a number' }
+}
+
+/**
+ * TypeBox's Convert reads numbers leniently: "1.5" becomes the integer 1, "" becomes 0 and "0x10"
+ * 16. A field that is not written as a plain decimal number of the schema's type is refused instead.
+ */
+function assertNumerals(schema: TObject, fields: Record<string, unknown>) {
+  for (const [field, raw] of Object.entries(fields)) {
+    const type = (schema.properties[field] as { type?: unknown } | undefined)?.type
+    if (typeof raw !== 'string' || (type !== 'integer' && type !== 'number')) continue
+    const numeral = NUMERALS[type]
+    if (!numeral.pattern.test(raw)) {
+      throw badRequest(`Invalid field "${field}": must be ${numeral.says}; got ${JSON.stringify(raw.slice(0, 40))}.`, 'invalid_field')
+    }
+  }
 }
