@@ -2,7 +2,7 @@ import type { Static, TSchema } from 'typebox'
 import { AttemptTimeoutError, classifyError, retry, withTimeout, type RetryOptions } from '../retry.js'
 import { ChatError, toChatError } from './errors.js'
 import { checkJson } from './json.js'
-import type { ChatMessage, ChatProvider, ChatRequest } from './types.js'
+import type { ChatMessage, ChatProvider, ChatRequest, TokenUsage } from './types.js'
 
 export interface ChatClientOptions {
   provider: ChatProvider
@@ -10,6 +10,8 @@ export interface ChatClientOptions {
   timeoutMs: number
   /** backoff for 429/5xx/network failures and timeouts (default 3 attempts, 0.5 s doubling) */
   retry?: Omit<RetryOptions, 'signal' | 'classify'>
+  /** told the tokens of every answer the provider counted (retried and invalid answers included: they were billed) */
+  onUsage?: (provider: string, usage: TokenUsage) => void
 }
 
 export interface ChatCallOptions {
@@ -83,7 +85,8 @@ export function createChatClient(o: ChatClientOptions): ChatClient {
     messages,
     json,
     temperature: options.temperature,
-    maxTokens: options.maxTokens
+    maxTokens: options.maxTokens,
+    ...(o.onUsage && { onUsage: (usage: TokenUsage) => o.onUsage?.(provider.name, usage) })
   })
 
   return {

@@ -17,6 +17,14 @@ export interface ChatRequest {
   }
   temperature?: number
   maxTokens?: number
+  /** told the tokens a provider says the request used, once per response that carries a count */
+  onUsage?: (usage: TokenUsage) => void
+}
+
+/** Tokens a provider counted for one request: the prompt it read and the completion it wrote. */
+export interface TokenUsage {
+  prompt: number
+  completion: number
 }
 
 /**

@@ -58,6 +58,13 @@ describe('written feedback from a configured chat model', () => {
       expect.objectContaining({ source: 'llm', text: 'helping people with their money', correction: 'helping people manage their money' })
     )
     expect(a.errors).toContainEqual(expect.objectContaining({ type: 'verb_form', text: 'have went', correction: 'have gone' }))
+    // The operator sees what the feedback cost and how long each phase took.
+    const metrics = (await t.app.inject({ url: '/metrics' })).body
+    expect(metrics).toMatch(/^voxlens_llm_tokens_total\{provider="openai",kind="prompt"\} [1-9]\d*$/m)
+    expect(metrics).toMatch(/^voxlens_llm_tokens_total\{provider="openai",kind="completion"\} [1-9]\d*$/m)
+    for (const phase of ['summary', 'queue_wait', 'deep', 'llm']) {
+      expect(metrics).toMatch(new RegExp(`^voxlens_coach_analysis_phase_seconds_count\\{phase="${phase}"\\} 1$`, 'm'))
+    }
     // Spoken digits repeat without any hesitation.
     expect(a.errors.map((e: { type: string }) => e.type)).not.toContain('repetition')
 

@@ -1,4 +1,4 @@
-import { GoogleGenAI, type Content, type GenerateContentParameters } from '@google/genai'
+import { GoogleGenAI, type Content, type GenerateContentParameters, type GenerateContentResponseUsageMetadata } from '@google/genai'
 import { classifyGeminiError } from '../../stt/engines/gemini.js'
 import { plainSchema } from '../json.js'
 import type { ChatProvider, ChatRequest } from '../types.js'
@@ -36,6 +36,11 @@ function params(model: string, request: ChatRequest, signal: AbortSignal): Gener
   }
 }
 
+/** Gemini counts tokens on every response; a stream's last chunk carries the totals. */
+function report(request: ChatRequest, usage: GenerateContentResponseUsageMetadata | undefined) {
+  if (usage) request.onUsage?.({ prompt: usage.promptTokenCount ?? 0, completion: usage.candidatesTokenCount ?? 0 })
+}
+
 export function createGeminiChat(o: GeminiChatOptions): ChatProvider {
   const model = o.model ?? 'gemini-2.5-flash'
   let client: GoogleGenAI | undefined
@@ -49,15 +54,19 @@ export function createGeminiChat(o: GeminiChatOptions): ChatProvider {
     classify: classifyGeminiError,
     async complete(request, signal) {
       const response = await ai().models.generateContent(params(model, request, signal))
+      report(request, response.usageMetadata)
       return response.text ?? ''
     },
     async stream(request, signal) {
       const responses = await ai().models.generateContentStream(params(model, request, signal))
       return (async function* () {
+        let usage: GenerateContentResponseUsageMetadata | undefined
         for await (const response of responses) {
+          usage = response.usageMetadata ?? usage
           const delta = response.text
           if (delta) yield delta
         }
+        report(request, usage)
       })()
     }
   }

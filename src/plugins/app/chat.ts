@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import type { Config } from '../../config.js'
+import type { Metrics } from '../external/metrics.js'
 import {
   createBuiltinChat,
   createChatClient,
@@ -7,7 +8,8 @@ import {
   createGroqChat,
   createOpenAiChat,
   type ChatClient,
-  type ChatProvider
+  type ChatProvider,
+  type TokenUsage
 } from '../../chat/index.js'
 
 declare module 'fastify' {
@@ -41,13 +43,21 @@ export function chooseChatProvider(config: Config): ChatProvider {
   }
 }
 
+/** Counts the tokens providers report into `voxlens_llm_tokens_total`; for every chat client the app makes. */
+export function countTokens(metrics: Metrics) {
+  return (provider: string, usage: TokenUsage) => {
+    metrics.llmTokens.inc({ provider, kind: 'prompt' }, usage.prompt)
+    metrics.llmTokens.inc({ provider, kind: 'completion' }, usage.completion)
+  }
+}
+
 /** The chat model every feature talks to (analysis, practice, coaching), chosen once by config. */
 export default fp(
   async (fastify) => {
     const { config } = fastify
     const provider = chooseChatProvider(config)
-    fastify.decorate('chat', createChatClient({ provider, timeoutMs: config.LLM_TIMEOUT_SECONDS * 1000 }))
+    fastify.decorate('chat', createChatClient({ provider, timeoutMs: config.LLM_TIMEOUT_SECONDS * 1000, onUsage: countTokens(fastify.metrics) }))
     fastify.log.info({ provider: provider.name, model: provider.model, available: provider.available }, 'chat model ready')
   },
-  { name: 'chat', dependencies: ['config'] }
+  { name: 'chat', dependencies: ['config', 'metrics'] }
 )

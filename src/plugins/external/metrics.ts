@@ -45,6 +45,12 @@ export function createMetrics() {
       labelNames: ['provider', 'outcome'] as const,
       registers: [registry]
     }),
+    llmTokens: new Counter({
+      name: 'voxlens_llm_tokens_total',
+      help: 'Tokens chat-model providers counted, by provider and kind (prompt, completion)',
+      labelNames: ['provider', 'kind'] as const,
+      registers: [registry]
+    }),
     authFailures: new Counter({
       name: 'voxlens_auth_failures_total',
       help: 'Rejected credentials by reason',

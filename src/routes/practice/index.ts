@@ -3,6 +3,7 @@ import { Counter } from 'prom-client'
 import { cacheEnabled } from '../../config.js'
 import { createChatClient, createGeminiChat, type ChatClient } from '../../chat/index.js'
 import { HttpError } from '../../errors.js'
+import { countTokens } from '../../plugins/app/chat.js'
 import { useErrorShape } from '../../plugins/app/errors.js'
 import { StageTimeoutError } from '../../practice/errors.js'
 import { createGrammarChecker } from '../../practice/grammar.js'
@@ -88,7 +89,7 @@ function practiceChat(fastify: Parameters<FastifyPluginAsyncTypebox>[0]): ChatCl
   const { config } = fastify
   if (!config.LLM_PROVIDER && config.GEMINI_API_KEY) {
     const provider = createGeminiChat({ apiKey: config.GEMINI_API_KEY, baseUrl: config.GEMINI_BASE_URL, model: config.LLM_MODEL })
-    return createChatClient({ provider, timeoutMs: config.LLM_TIMEOUT_SECONDS * 1000 })
+    return createChatClient({ provider, timeoutMs: config.LLM_TIMEOUT_SECONDS * 1000, onUsage: countTokens(fastify.metrics) })
   }
   return fastify.chat.available ? fastify.chat : null
 }

@@ -66,6 +66,9 @@ export async function startChatCompletionsStub(opts: ChatCompletionsStubOptions)
         ...(groq && { x_groq: { id: `req_${requests.length}` } })
       })
     }
+    // With stream_options.include_usage, OpenAI sends `usage: null` on every chunk and the counts in one
+    // more chunk with no choices; Groq puts them in the last chunk's x_groq whatever the options.
+    const countUsage = !groq && body.stream_options?.include_usage === true
     const chunk = (delta: object, finish: string | null, extra: object = {}) =>
       JSON.stringify({
         id,
@@ -74,12 +77,15 @@ export async function startChatCompletionsStub(opts: ChatCompletionsStubOptions)
         model: body.model,
         system_fingerprint: 'fp_stub',
         choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+        ...(countUsage && { usage: null }),
         ...extra
       })
+    const usageChunk = JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, system_fingerprint: 'fp_stub', choices: [], usage })
     const events = [
       chunk({ role: 'assistant', content: '' }, null, groq ? { x_groq: { id: `req_${requests.length}` } } : {}),
       ...deltasOf(content).map((d) => chunk({ content: d }, null)),
       chunk({}, 'stop', groq ? { x_groq: { id: `req_${requests.length}`, usage } } : {}),
+      ...(countUsage ? [usageChunk] : []),
       '[DONE]'
     ]
     // The role chunk comes first, so a stall after n deltas has sent n + 1 events.
