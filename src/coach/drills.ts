@@ -85,6 +85,9 @@ export const DRILLS: Record<ErrorType, DrillContent> = {
   }
 }
 
+/** The drill for an error type as stored (a type no longer known gets the general one). */
+export const drillFor = (errorType: string): DrillContent => DRILLS[errorType as ErrorType] ?? DRILLS.grammar
+
 /** Review outcomes as the API names them; `quality` 0-5 (SM-2's scale) maps onto them. */
 export type DrillRating = 'again' | 'hard' | 'good' | 'easy'
 export const RATINGS: Record<DrillRating, Grade> = { again: Rating.Again, hard: Rating.Hard, good: Rating.Good, easy: Rating.Easy }

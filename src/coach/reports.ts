@@ -2,9 +2,8 @@ import type { PrismaClient } from '../generated/prisma/client.js'
 import { HttpError, notFound } from '../errors.js'
 import type { BlobStore } from '../storage/types.js'
 import type { DeepAnalysis } from './analyse.js'
-import { cardFromJson, DRILLS } from './drills.js'
+import { cardFromJson, drillFor } from './drills.js'
 import type { FastSummary } from './summary.js'
-import type { ErrorType } from './types.js'
 import type { CoachTask } from './worker.js'
 
 export interface ReportDeps {
@@ -57,7 +56,7 @@ export function createReportService(deps: ReportDeps) {
             pronunciation: result.pronunciation,
             summary: session.summary as unknown as FastSummary,
             drills: drills.map((d) => {
-              const content = DRILLS[d.errorType as ErrorType] ?? DRILLS.grammar
+              const content = drillFor(d.errorType)
               return { title: content.title, instruction: content.instruction, dueAt: cardFromJson(d.card).due }
             })
           }

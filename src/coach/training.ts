@@ -1,14 +1,13 @@
 import type { PrismaClient } from '../generated/prisma/client.js'
 import { notFound } from '../errors.js'
-import { cardFromJson, DRILLS, plan, review, stateName, type DrillRating } from './drills.js'
-import type { ErrorType } from './types.js'
+import { cardFromJson, drillFor, plan, review, stateName, type DrillRating } from './drills.js'
 
 type DrillRow = { id: string; errorType: string; card: unknown; dueAt: Date; sessionId: string | null; createdAt: Date }
 
 /** A drill as the learner sees it: what to do, and where it stands in its FSRS schedule. */
 export function taskView(d: DrillRow) {
   const card = cardFromJson(d.card)
-  const content = DRILLS[d.errorType as ErrorType] ?? DRILLS.grammar
+  const content = drillFor(d.errorType)
   return {
     id: d.id,
     error_type: d.errorType,
