@@ -36,33 +36,36 @@ function framesOf(spans: Span[]): Int32Array {
   return Int32Array.from(out)
 }
 
-/** log N(x_f; component) for every component, into `out`; returns log-sum-exp of weighted terms. */
-function componentLogs(m: Mixture, x: Float32Array, f: number, out: Float64Array, constants: Float64Array): number {
+/** A mixture in the form scoring wants: 1 / variance, and log weight + normaliser per component. */
+interface Scorer {
+  means: Float64Array
+  precisions: Float64Array
+  constants: Float64Array
+}
+
+function scorerOf(m: Mixture): Scorer {
+  return { means: m.means, precisions: m.variances.map((v) => 1 / v), constants: constantsOf(m) }
+}
+
+/** log of every weighted component density at frame `f`, into `out`; returns their log-sum-exp. */
+function componentLogs(s: Scorer, x: Float32Array, f: number, out: Float64Array): number {
   let max = -Infinity
   const o = f * DIMS
-  const precisions = precisionsOf(m)
-  for (let c = 0; c < m.weights.length; c++) {
+  const k = s.constants.length
+  for (let c = 0; c < k; c++) {
     let q = 0
     for (let d = 0; d < DIMS; d++) {
-      const v = x[o + d] - m.means[c * DIMS + d]
-      q += v * v * precisions[c * DIMS + d]
+      const v = x[o + d] - s.means[c * DIMS + d]
+      q += v * v * s.precisions[c * DIMS + d]
     }
-    const l = constants[c] - 0.5 * q
+    const l = s.constants[c] - 0.5 * q
     out[c] = l
     if (l > max) max = l
   }
   let sum = 0
-  for (let c = 0; c < m.weights.length; c++) sum += Math.exp(out[c] - max)
+  // Components e^30 times less likely than the best one change nothing; exp is the costly part here.
+  for (let c = 0; c < k; c++) if (out[c] - max > -30) sum += Math.exp(out[c] - max)
   return max + Math.log(sum)
-}
-
-const precisionCache = new WeakMap<Float64Array, Float64Array>()
-
-/** 1 / variance, computed once per set of variances (mixtures adapted from one background share them). */
-function precisionsOf(m: Mixture): Float64Array {
-  let p = precisionCache.get(m.variances)
-  if (!p) precisionCache.set(m.variances, (p = m.variances.map((v) => 1 / v)))
-  return p
 }
 
 /** log weight + Gaussian normaliser of every component. */
@@ -87,12 +90,12 @@ function trainBackground(x: Float32Array, frames: Int32Array): Mixture {
   }
   const logs = new Float64Array(k)
   for (let it = 0; it < BACKGROUND_ITERATIONS; it++) {
-    const constants = constantsOf(m)
+    const scorer = scorerOf(m)
     const n = new Float64Array(k)
     const s1 = new Float64Array(k * DIMS)
     const s2 = new Float64Array(k * DIMS)
     for (const f of frames) {
-      const total = componentLogs(m, x, f, logs, constants)
+      const total = componentLogs(scorer, x, f, logs)
       for (let c = 0; c < k; c++) {
         const r = Math.exp(logs[c] - total)
         if (r < 1e-6) continue
@@ -104,7 +107,6 @@ function trainBackground(x: Float32Array, frames: Int32Array): Mixture {
         }
       }
     }
-    // A new variance array each time: precisions are cached per array.
     const variances = new Float64Array(m.variances)
     for (let c = 0; c < k; c++) {
       m.weights[c] = n[c] / frames.length
@@ -123,12 +125,12 @@ function trainBackground(x: Float32Array, frames: Int32Array): Mixture {
 /** The background mixture fitted to `frames`: means MAP-adapted, weights re-estimated. */
 function adapt(background: Mixture, x: Float32Array, frames: Int32Array): Mixture {
   const k = background.weights.length
-  const constants = constantsOf(background)
+  const scorer = scorerOf(background)
   const logs = new Float64Array(k)
   const n = new Float64Array(k)
   const s1 = new Float64Array(k * DIMS)
   for (const f of frames) {
-    const total = componentLogs(background, x, f, logs, constants)
+    const total = componentLogs(scorer, x, f, logs)
     for (let c = 0; c < k; c++) {
       const r = Math.exp(logs[c] - total)
       n[c] += r
@@ -179,7 +181,7 @@ export function resegment(x: Float32Array, regions: Span[], pieces: (Span & { la
 /** Viterbi over each region: per-frame mixture log-likelihoods, minus the penalty at every switch. */
 function decode(x: Float32Array, regions: Span[], models: Mixture[], penalty: number): (Span & { label: number })[] {
   const k = models.length
-  const constants = models.map(constantsOf)
+  const scorers = models.map(scorerOf)
   const logs = new Float64Array(COMPONENTS)
   const out: (Span & { label: number })[] = []
   for (const r of regions) {
@@ -196,7 +198,7 @@ function decode(x: Float32Array, regions: Span[], models: Mixture[], penalty: nu
         const move = score[best] - penalty
         const from = t > 0 && move > stay ? best : s
         back[t * k + s] = from
-        next[s] = (from === s ? stay : move) + componentLogs(models[s], x, r.start + t, logs, constants[s])
+        next[s] = (from === s ? stay : move) + componentLogs(scorers[s], x, r.start + t, logs)
       }
       ;[score, next] = [next, score]
     }
