@@ -20,6 +20,7 @@ describe('patterns typical of Uzbek speakers', () => {
       ['article', 'is teacher', 'is a teacher']
     ])
     expect(found('i english study every day')).toEqual([['word_order', 'i english study', 'I study English']])
+    expect(found('she her sister visits often')).toEqual([['word_order', 'she her sister visits', 'she visits her sister']])
     expect(found('every morning i go school by bus')).toEqual([['preposition', 'go school', 'go to school']])
     expect(found('it depends from the weather')).toEqual([['preposition', 'depends from', 'depends on']])
     expect(found('at the morning i went samarkand')).toEqual([

@@ -53,8 +53,11 @@ const VERBS = word('study studies play plays like likes love loves learn learns 
 
 const verbLast: Rule = (t, i) => {
   if (!SUBJECTS.has(t[i])) return null
-  const objectEnd = OBJECTS.has(t[i + 1]) ? i + 2 : POSSESSIVES.has(t[i + 1]) && OBJECT_NOUNS.has(t[i + 2]) ? i + 3 : 0
-  if (!objectEnd || !VERBS.has(t[objectEnd])) return null
+  // "I English study", "I my family love": a one-word object, or a possessive and its noun, then the verb.
+  const objectEnd = [i + 2, i + 3].find(
+    (end) => VERBS.has(t[end]) && (end === i + 2 ? OBJECTS.has(t[i + 1]) : POSSESSIVES.has(t[i + 1]) && OBJECT_NOUNS.has(t[i + 2]))
+  )
+  if (!objectEnd) return null
   return {
     from: i,
     to: objectEnd + 1,
