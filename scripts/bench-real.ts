@@ -5,6 +5,8 @@
  *
  *   npm run bench:real                      every section
  *   npm run bench:real -- diarization       one section (diarization | wer)
+ *   npm run bench:real -- diarization --verbose   every call, and for calls above 5% DER the seconds of
+ *                                                 each real speaker under each label found
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -92,6 +94,23 @@ function realCalls(devset: ReturnType<typeof loadDevset>): Call[] {
   }))
 }
 
+/** Seconds of each reference speaker's talk under each found label: shows which voice was split or merged. */
+function whoWentWhere(reference: Call['reference'], found: { speaker: string; start: number; end: number }[]): string {
+  const labels = [...new Set(found.map((t) => t.speaker))].sort()
+  return [...new Set(reference.map((t) => t.speaker))]
+    .map((who) => {
+      const cells = labels.map((label) => {
+        let overlap = 0
+        for (const r of reference.filter((t) => t.speaker === who)) {
+          for (const h of found.filter((t) => t.speaker === label)) overlap += Math.max(0, Math.min(r.end, h.end) - Math.max(r.start, h.start))
+        }
+        return `${label} ${overlap.toFixed(1)}s`
+      })
+      return `      ${who.padEnd(24)} ${cells.join('  ')}`
+    })
+    .join('\n')
+}
+
 async function scoreCalls(engine: DiarizationEngine, calls: Call[], verbose: boolean): Promise<Map<string, Tally>> {
   const groups = new Map<string, Tally>()
   for (const c of calls) {
@@ -104,6 +123,7 @@ async function scoreCalls(engine: DiarizationEngine, calls: Call[], verbose: boo
       console.log(
         `  ${c.source.padEnd(9)} ${c.split.padEnd(7)} ${c.channel.padEnd(9)} ${c.name.padEnd(40)} ${`${found}/${c.speakers}`.padStart(5)} DER ${pct(der.rate).padStart(6)} conf ${pct(der.confusion / der.scored).padStart(6)}`
       )
+      if (der.rate > 0.05) console.log(whoWentWhere(c.reference, result.turns))
     }
     const key = `${c.source}|${c.split}|${c.channel}|${c.speakers}`
     const t = groups.get(key) ?? { calls: 0, countRight: 0, scored: 0, missed: 0, falseAlarm: 0, confusion: 0, audio: 0, seconds: 0 }
