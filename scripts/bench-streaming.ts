@@ -1,10 +1,12 @@
 /**
  * Live-transcription benchmark: plays synthesized recordings into the Deepgram-compatible
  * WebSocket at real-time pace (20 ms frames) and measures, per engine that can run here:
- *   - first-partial latency from the speech onset in the audio, final latency from the speech end
- *     (p50 / p95 over every utterance),
+ *   - first-partial latency from the speech onset in the audio, final latency from the speech end and
+ *     from the endpoint (the moment the server's VAD has heard enough silence and commits the
+ *     utterance: speech end + the endpointing silence), p50 / p95 over every utterance,
  *   - WER of the streamed finals and of the same files transcribed whole (POST /v1/listen), both
- *     against the script, so the streaming cost in accuracy is their difference,
+ *     against the script, so the streaming cost in accuracy is their difference; the same on the real
+ *     recordings of .devset/ when it is built (scripts/streaming-devset.ts),
  *   - server CPU seconds per audio second, streamed and whole-file (the baseline, same run),
  *   - concurrent real-time streams sustained before the p95 first-partial latency passes 1 s.
  * The server runs in this process (its worker threads count in process CPU time); the client side
@@ -18,6 +20,7 @@ import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { wordErrors } from '../src/stt/wer.js'
 import { concatWavs, makeNoise, synthesize, type Voice } from '../test/fixtures/speech.js'
+import { realRecordings } from './streaming-devset.js'
 
 const sentences = [
   'Thank you for calling customer support, my name is Sarah.',
@@ -123,6 +126,8 @@ async function buildStreams(): Promise<StreamAudio[]> {
 interface StreamResult {
   firstPartial: number[]
   final: number[]
+  /** final latency from the endpoint (commit) */
+  finalAfterCommit: number[]
   finals: string[]
   spoken: Spoken[]
   closeCode: number
@@ -137,29 +142,43 @@ interface Protocol {
   start(ws: WebSocket): Promise<void>
   frame(pcm: Buffer): string | Buffer
   end(ws: WebSocket): void
-  /** text and audio span (seconds) of a partial or final, or null for other messages */
-  read(message: any): { kind: 'partial' | 'final'; text: string; start: number; end: number } | null
+  /**
+   * text and audio span (seconds) of a partial or final, or null for other messages; a final's
+   * `committedAt` is where the utterance was cut (stream seconds)
+   */
+  read(message: any): { kind: 'partial' | 'final'; text: string; start: number; end: number; committedAt?: number } | null
 }
+
+/**
+ * Deepgram's own default endpointing is 10 ms (the server takes at least 100); 300 ms is what its docs
+ * suggest for conversation and what many users set.
+ */
+const DEEPGRAM_ENDPOINTING_MS = 300
+// OpenAI's server_vad default.
+const OPENAI_SILENCE_MS = 500
 
 const deepgram: Protocol = {
   name: 'deepgram (/v1/listen)',
-  note: 'partials are interim results while the speaker talks',
-  url: (wsBase, engine) => `${wsBase}/v1/listen?model=${engine}&encoding=linear16&sample_rate=16000&channels=1&interim_results=true&endpointing=500`,
+  note: `partials are interim results while the speaker talks; endpointing=${DEEPGRAM_ENDPOINTING_MS}`,
+  url: (wsBase, engine) =>
+    `${wsBase}/v1/listen?model=${engine}&encoding=linear16&sample_rate=16000&channels=1&interim_results=true&endpointing=${DEEPGRAM_ENDPOINTING_MS}`,
   start: async () => undefined,
   frame: (pcm) => pcm,
   end: (ws) => ws.send(JSON.stringify({ type: 'CloseStream' })),
   read: (m) => {
     if (m.type !== 'Results' || !m.channel.alternatives[0].transcript) return null
-    return { kind: m.is_final ? 'final' : 'partial', text: m.channel.alternatives[0].transcript, start: m.start, end: m.start + m.duration }
+    const end = m.start + m.duration
+    return { kind: m.is_final ? 'final' : 'partial', text: m.channel.alternatives[0].transcript, start: m.start, end, committedAt: end }
   }
 }
 
 /** OpenAI Realtime streams an item's deltas once it is committed, so its "first partial" is the first delta. */
 function openAi(): Protocol {
   const itemStart = new Map<string, number>()
+  const itemEnd = new Map<string, number>()
   return {
     name: 'openai realtime (/v1/realtime)',
-    note: 'partials are the first transcription delta, sent once the VAD commits the item',
+    note: `partials are the first transcription delta, sent once the VAD commits the item; silence_duration_ms=${OPENAI_SILENCE_MS}`,
     url: (wsBase, engine) => `${wsBase}/v1/realtime?intent=transcription&model=${engine}`,
     // The session is configured once the server has created it; audio waits for session.updated.
     start: (ws) =>
@@ -171,7 +190,7 @@ function openAi(): Protocol {
             audio: {
               input: {
                 format: { type: 'audio/pcm', rate: 16000 },
-                turn_detection: { type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 500 }
+                turn_detection: { type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: OPENAI_SILENCE_MS }
               }
             }
           }
@@ -191,10 +210,13 @@ function openAi(): Protocol {
     end: (ws) => setTimeout(() => ws.close(1000), 10_000).unref(),
     read: (m) => {
       if (m.type === 'input_audio_buffer.speech_started') itemStart.set(m.item_id, m.audio_start_ms / 1000)
+      if (m.type === 'input_audio_buffer.speech_stopped') itemEnd.set(m.item_id, m.audio_end_ms / 1000)
       const at = itemStart.get(m.item_id)
       if (at === undefined) return null
       if (m.type === 'conversation.item.input_audio_transcription.delta') return { kind: 'partial', text: m.delta, start: at, end: at }
-      if (m.type === 'conversation.item.input_audio_transcription.completed') return { kind: 'final', text: m.transcript, start: at, end: at }
+      if (m.type === 'conversation.item.input_audio_transcription.completed') {
+        return { kind: 'final', text: m.transcript, start: at, end: at, committedAt: itemEnd.get(m.item_id) }
+      }
       return null
     }
   }
@@ -203,7 +225,7 @@ function openAi(): Protocol {
 /** Plays one stream in real time into a protocol's socket and times each utterance's first partial and final. */
 function play(protocol: Protocol, wsBase: string, engine: string, audio: StreamAudio): Promise<StreamResult> {
   const ws = new WebSocket(protocol.url(wsBase, engine))
-  const result: StreamResult = { firstPartial: [], final: [], finals: [], spoken: audio.spoken, closeCode: 0 }
+  const result: StreamResult = { firstPartial: [], final: [], finalAfterCommit: [], finals: [], spoken: audio.spoken, closeCode: 0 }
   let t0 = 0
   const audioNow = () => (performance.now() - t0) / 1000
   // A message belongs to the utterance its audio overlaps, else to the one starting nearest.
@@ -223,6 +245,7 @@ function play(protocol: Protocol, wsBase: string, engine: string, audio: StreamA
     if (m.kind === 'partial') result.firstPartial[i] ??= audioNow() - audio.spoken[i]!.onset
     else {
       result.final[i] ??= audioNow() - audio.spoken[i]!.end
+      if (m.committedAt !== undefined) result.finalAfterCommit[i] ??= audioNow() - m.committedAt
       result.finals.push(m.text)
     }
   })
@@ -303,6 +326,7 @@ async function main() {
     const reference = streams.map((s) => s.spoken.map((u) => u.text).join(' ')).join(' ')
     const wholeWer = wordErrors(reference, whole.join(' ')).wer
     console.log(`  engine ${engine}: whole files (POST /v1/listen) WER ${(wholeWer * 100).toFixed(1)}%, CPU s per audio s ${wholeCpu.toFixed(3)}`)
+    if (engine === 'sphinx') await realRecordings(app.stt.resolve(engine))
 
     for (const protocol of [deepgram, openAi()]) {
       if (!(await reachable(protocol, wsBase, engine))) {
@@ -316,6 +340,7 @@ async function main() {
       const streamCpu = (cpuSeconds() - cpu0) / audioSeconds
       const firstPartial = runs.flatMap((r) => r.spoken.map((_, i) => r.firstPartial[i] ?? Infinity))
       const final = runs.flatMap((r) => r.spoken.map((_, i) => r.final[i] ?? Infinity))
+      const afterCommit = runs.flatMap((r) => r.spoken.map((_, i) => r.finalAfterCommit[i] ?? Infinity))
       const streamedWer = wordErrors(reference, runs.map((r) => r.finals.join(' ')).join(' ')).wer
       const missing = (xs: number[]) => xs.filter((x) => !Number.isFinite(x)).length
 
@@ -324,6 +349,9 @@ async function main() {
         `    first partial after speech onset: p50 ${ms(pct(firstPartial, 50))}  p95 ${ms(pct(firstPartial, 95))}  (n=${firstPartial.length}, none: ${missing(firstPartial)})`
       )
       console.log(`    final after speech end:           p50 ${ms(pct(final, 50))}  p95 ${ms(pct(final, 95))}  (n=${final.length}, none: ${missing(final)})`)
+      console.log(
+        `    final after the endpoint/commit:  p50 ${ms(pct(afterCommit, 50))}  p95 ${ms(pct(afterCommit, 95))}  (n=${afterCommit.length}, none: ${missing(afterCommit)})`
+      )
       console.log(
         `    WER vs script: streamed finals ${(streamedWer * 100).toFixed(1)}%, whole files ${(wholeWer * 100).toFixed(1)}%  (difference ${((streamedWer - wholeWer) * 100).toFixed(1)} points)`
       )

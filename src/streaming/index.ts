@@ -71,11 +71,11 @@ export interface StreamSettings {
   /** false: no partial events, even from engines that can give them (default true) */
   partials?: boolean
   /**
-   * true: an incremental engine's final is its live result, ready as soon as the utterance ends. By default
-   * each utterance is transcribed whole for its final, as an upload would be: sphinx's live decoder
-   * normalises audio by its model's initial cepstral mean and misses about twice as many words (word
-   * error rate 0.31 against 0.13 whole on synthetic voices), at the cost of decoding the utterance again.
-   * Ignored for 8 kHz audio, which is always transcribed whole.
+   * true (default): an incremental engine gives the final itself, ready as soon as the utterance ends.
+   * sphinx learns the stream's channel (its cepstral mean) from the speech of each utterance and starts
+   * the next utterance's live decoder from it, so that live result is as accurate as a whole decode;
+   * the first utterance, heard before any channel is known, is decoded again whole on the same thread.
+   * false: every utterance is transcribed whole for its final, as an upload is (engine.transcribe).
    */
   liveFinals?: boolean
 }

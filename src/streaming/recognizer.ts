@@ -12,12 +12,15 @@ export interface RecognizerOptions {
   language?: string
   onPartial?: (text: string) => void
   /**
-   * Transcribe the utterance whole for its final even when the engine decodes incrementally: sphinx's
-   * live decoder normalises cepstra by its wideband model's initial mean, which costs accuracy on every
-   * voice and leaves telephone (8 kHz) audio almost unrecognised; a whole utterance is normalised by its
-   * own mean.
+   * Transcribe the utterance whole (engine.transcribe, as an upload) for its final even when the engine
+   * decodes incrementally. Otherwise an incremental engine gives the final itself: sphinx's live result,
+   * once it has learned the stream's channel from an earlier utterance.
    */
   wholeClipFinal?: boolean
+  /** the same object for every utterance of a stream, see StreamOptions.channel */
+  channel?: object
+  /** the client sends 8 kHz audio */
+  narrowband?: boolean
 }
 
 /** Engines with an incremental decoder stream partial text; the others transcribe each utterance whole. */
@@ -28,7 +31,10 @@ export const givesPartials = (engine: SttEngine) => typeof engine.stream === 'fu
  * stream that is mostly silence holds no decoder thread between turns.
  */
 export function openRecognizer(engine: SttEngine, opts: RecognizerOptions): UtteranceRecognizer {
-  const live = engine.stream && (opts.onPartial || !opts.wholeClipFinal) ? engine.stream({ language: opts.language, wordTimestamps: true }) : undefined
+  const live =
+    engine.stream && (opts.onPartial || !opts.wholeClipFinal)
+      ? engine.stream({ language: opts.language, wordTimestamps: true, channel: opts.channel, narrowband: opts.narrowband })
+      : undefined
   if (live && opts.onPartial) live.onPartial(opts.onPartial)
   if (live && !opts.wholeClipFinal) return { write: (samples) => live.write(samples), finish: () => live.end(), abort: () => live.abort() }
 

@@ -60,6 +60,8 @@ export class Session implements StreamSession {
   /** the whole stream at 16 kHz, as 16-bit samples, when it is recorded */
   private readonly recorded: Int16Array[] | undefined
   private readonly transcript: string[] = []
+  /** stands for this stream's channel to the engine, which learns it across utterances; new with a new format */
+  private channel = {}
   settings: StreamSettings
 
   constructor(
@@ -74,7 +76,7 @@ export class Session implements StreamSession {
       format: options.format,
       turnDetection: options.turnDetection,
       partials: options.partials ?? true,
-      liveFinals: options.liveFinals ?? false
+      liveFinals: options.liveFinals ?? true
     }
     this.input = new AudioInput(options.format)
     this.endpointer = options.turnDetection ? new Endpointer(options.turnDetection) : undefined
@@ -111,6 +113,7 @@ export class Session implements StreamSession {
     if (changes.engine !== undefined && changes.engine !== this.engineInUse.name) this.engineInUse = this.deps.resolveEngine(changes.engine)
     if (changes.format && (changes.format.encoding !== this.settings.format.encoding || changes.format.sampleRate !== this.settings.format.sampleRate)) {
       this.input = new AudioInput(changes.format)
+      this.channel = {}
     }
     if (changes.turnDetection !== undefined) {
       if (changes.turnDetection === null) this.endpointer = undefined
@@ -318,7 +321,9 @@ export class Session implements StreamSession {
       u.recognizer = openRecognizer(this.engineInUse, {
         language: this.settings.language,
         onPartial: wantPartials ? (text) => this.partial(u, text) : undefined,
-        wholeClipFinal: !this.settings.liveFinals || this.settings.format.sampleRate === 8000
+        wholeClipFinal: !this.settings.liveFinals,
+        channel: this.channel,
+        narrowband: this.settings.format.sampleRate === 8000
       })
     } catch (err) {
       this.events.push({ type: 'error', utterance: u.id, ...describe(err) })

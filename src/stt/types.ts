@@ -45,6 +45,18 @@ export interface PcmAudio {
   sampleRate: 16000
 }
 
+/** Options of one live utterance. */
+export interface StreamOptions extends TranscribeOptions {
+  /**
+   * Any object that stands for the stream the utterance belongs to, the same for all its utterances:
+   * an engine may learn the stream's channel (line, microphone, speaker) from earlier utterances
+   * and recognise later ones better.
+   */
+  channel?: object
+  /** the client's audio was 8 kHz (a phone line) before it was resampled to 16 kHz */
+  narrowband?: boolean
+}
+
 /** Live recognition: feed audio as it arrives, read partial text, then finish. */
 export interface IncrementalSession {
   /** queues 16 kHz float32 audio; the chunk is copied, so callers may reuse its buffer */
@@ -64,6 +76,6 @@ export interface SttEngine {
   /** loads models ahead of the first request */
   warm?(): Promise<void>
   transcribe(audio: PcmAudio, opts?: TranscribeOptions): Promise<Transcript>
-  stream?(opts?: TranscribeOptions): IncrementalSession
+  stream?(opts?: StreamOptions): IncrementalSession
   close(): Promise<void>
 }

@@ -13,6 +13,8 @@ export interface WorkerPoolOptions {
   threads: number
   /** threads started at once and kept while idle (a model-loading pool keeps them all) */
   keep?: number
+  /** how long a thread above `keep` waits for work before it exits; default IDLE_TIMEOUT_MS */
+  idleMs?: number
   /** read in the worker with `workerData` from 'piscina' */
   workerData?: unknown
   /** told about a thread that failed outside any task (piscina starts a new one) */
@@ -47,7 +49,7 @@ export function createWorkerPool(opts: WorkerPoolOptions): Piscina {
     filename: fileURLToPath(entry),
     maxThreads: threads,
     minThreads: Math.min(threads, opts.keep ?? 0),
-    idleTimeout: IDLE_TIMEOUT_MS,
+    idleTimeout: opts.idleMs ?? IDLE_TIMEOUT_MS,
     // Tasks wait in the pool's queue rather than a second queue inside each thread, so a job
     // never sits behind a slow one while another thread is free.
     concurrentTasksPerWorker: 1,

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { estimateBandwidth } from '../../audio/bandwidth.js'
 import { HttpError } from '../../errors.js'
-import type { IncrementalSession, PcmAudio, SttEngine, TranscribeOptions, Transcript } from '../types.js'
-import { cepstralMeans } from './cmn.js'
+import type { IncrementalSession, PcmAudio, StreamOptions, SttEngine, TranscribeOptions, Transcript } from '../types.js'
+import { ChannelMean, cepstralMeans } from './cmn.js'
 import { DEFAULT_DECODER_ARGS, DEFAULT_TELEPHONE_MLLR, INSTALL_HINT, decoderArgs, loadAddon, missingModel, type ModelPaths } from './native.js'
 import { engineStopped, type PoolLogger } from '../../workers/pool.js'
 import { DecoderPool } from './pool.js'
@@ -13,6 +13,13 @@ import { toTranscript, type DecodedSpan } from './transcript.js'
 export interface SphinxEngineOptions extends ModelPaths {
   /** decoder threads, each holding its own copy of the model (~90 MB with en-us); default: one per core */
   poolSize?: number
+  /**
+   * decoder threads for live streams, apart from the upload pool so uploads never hold streams back:
+   * one per utterance being spoken at the same moment, each with its own copy of the model (~100 MB).
+   * The first starts with the first stream (or warm()) and stays; the others start as streams need them
+   * and end after STREAM_DECODER_IDLE_MS without work. Default 8.
+   */
+  streamDecoders?: number
   /** extra PocketSphinx arguments, e.g. ['-beam', '1e-60'] */
   decoderArgs?: string[]
   vad?: VadOptions
@@ -26,6 +33,10 @@ export interface SphinxEngineOptions extends ModelPaths {
 }
 
 const SAMPLE_RATE = 16000
+export const DEFAULT_STREAM_DECODERS = 8
+// A stream decoder thread stays this long after its last utterance: long enough to cover the pauses of
+// a conversation, short enough that a quiet server gives the memory back within a minute.
+const STREAM_DECODER_IDLE_MS = 60_000
 
 /** Errors carry an HTTP status and a stable code so the API can render them. */
 function engineError(message: string, code: string, statusCode: number): Error {
@@ -42,7 +53,11 @@ function checkLanguage(language: string | undefined): void {
 export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
   const poolSize = Math.max(1, opts.poolSize ?? availableParallelism())
   const telephoneMllr = opts.telephoneMllr ?? (existsSync(DEFAULT_TELEPHONE_MLLR) ? DEFAULT_TELEPHONE_MLLR : false)
+  const streamDecoders = Math.max(1, opts.streamDecoders ?? DEFAULT_STREAM_DECODERS)
   let pool: DecoderPool | undefined
+  let streamPool: DecoderPool | undefined
+  // What each live stream has taught about its channel, kept as long as the stream's key object lives.
+  const channels = new WeakMap<object, ChannelMean>()
   let startError: Error | undefined
   let closed = false
 
@@ -58,13 +73,15 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
     return { ok: true }
   }
 
+  const workerConfig = () => ({ args: decoderArgs(opts, [...DEFAULT_DECODER_ARGS, ...(opts.decoderArgs ?? [])]) })
+
   /** Starts the workers on first use; a server without PocketSphinx still boots. */
   async function ready(): Promise<DecoderPool> {
     // A request that arrives while the server shuts down must not start a new pool nobody closes.
     if (closed) throw engineStopped('sphinx speech engine')
     const status = await check()
     if (!status.ok) throw engineError(status.reason ?? 'sphinx engine unavailable', 'engine_unavailable', 503)
-    pool ??= new DecoderPool(poolSize, { args: decoderArgs(opts, [...DEFAULT_DECODER_ARGS, ...(opts.decoderArgs ?? [])]) }, opts.logger)
+    pool ??= new DecoderPool(poolSize, workerConfig(), opts.logger)
     try {
       await pool.ready
     } catch (err) {
@@ -77,11 +94,22 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
     return pool
   }
 
+  /** The stream pool starts with the first stream or warm(), with one thread that loads the model at once. */
+  async function streamDecoderPool(): Promise<DecoderPool> {
+    if (closed) throw engineStopped('sphinx speech engine')
+    const status = await check()
+    if (!status.ok) throw engineError(status.reason ?? 'sphinx engine unavailable', 'engine_unavailable', 503)
+    streamPool ??= new DecoderPool(streamDecoders, workerConfig(), opts.logger, { idleMs: STREAM_DECODER_IDLE_MS })
+    return streamPool
+  }
+
   return {
     name: 'sphinx',
     available: check,
     async warm() {
       await ready()
+      const streams = await streamDecoderPool()
+      await streams.ready
     },
 
     async transcribe(audio: PcmAudio, options: TranscribeOptions = {}): Promise<Transcript> {
@@ -115,11 +143,17 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
       return toTranscript(decoded, samples.length / SAMPLE_RATE, options.wordTimestamps !== false)
     },
 
-    stream(options: TranscribeOptions = {}): IncrementalSession {
+    stream(options: StreamOptions = {}): IncrementalSession {
       checkLanguage(options.language)
       const listeners: Array<(text: string) => void> = []
       let samplesWritten = 0
-      const lease = ready().then((decoders) => decoders.lease((text) => listeners.forEach((cb) => cb(text))))
+      const channel = options.channel && (channels.get(options.channel) ?? new ChannelMean())
+      if (options.channel && channel) channels.set(options.channel, channel)
+      // Until the stream's channel is known the live decoder starts from the model's mean, and the
+      // final is the utterance decoded again by its own mean; from then on the live result is the final.
+      const cmn = channel?.mean
+      const mllr = options.narrowband && telephoneMllr ? telephoneMllr : undefined
+      const lease = streamDecoderPool().then((decoders) => decoders.lease((text) => listeners.forEach((cb) => cb(text)), { cmn, mllr }))
       // A failure surfaces from end(); until then writes are dropped.
       lease.catch(() => undefined)
       const abort = () =>
@@ -142,8 +176,9 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
         },
         async end() {
           options.signal?.removeEventListener('abort', abort)
-          const result = await (await lease).end()
-          return toTranscript([{ offset: 0, result }], samplesWritten / SAMPLE_RATE, options.wordTimestamps !== false)
+          const { decoded, speech } = await (await lease).end(!cmn)
+          channel?.add(speech)
+          return toTranscript(decoded, samplesWritten / SAMPLE_RATE, options.wordTimestamps !== false)
         },
         abort
       }
@@ -151,9 +186,10 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
 
     async close() {
       closed = true
-      const p = pool
+      const pools = [pool, streamPool]
       pool = undefined
-      await p?.close()
+      streamPool = undefined
+      await Promise.all(pools.map((p) => p?.close()))
     }
   }
 }

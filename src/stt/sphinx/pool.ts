@@ -2,14 +2,15 @@ import { MessageChannel } from 'node:worker_threads'
 import type { Piscina } from 'piscina'
 import { closeWorkerPool, createWorkerPool, forWorker, runTask, type PoolLogger } from '../../workers/pool.js'
 import type { NativeResult } from './native.js'
-import type { DecoderOutput, DecoderTask, StreamInput, StreamOutput, WorkerConfig } from './protocol.js'
+import type { DecoderOutput, DecoderTask, StreamInput, StreamOutput, StreamResult, WorkerConfig } from './protocol.js'
 
 const ENGINE = 'sphinx speech engine'
 
 /** A decoder thread held for one streaming utterance. */
 export interface DecoderLease {
   write(samples: Float32Array): void
-  end(): Promise<NativeResult>
+  /** `redecode`: decode the utterance again whole for the final, normalised by its own mean */
+  end(redecode: boolean): Promise<StreamResult>
   /** ends the utterance, discards its result and returns the thread to the pool */
   release(): void
 }
@@ -23,13 +24,23 @@ export interface DecoderLease {
 export class DecoderPool {
   readonly ready: Promise<void>
   private readonly pool: Piscina<DecoderTask, DecoderOutput>
+  private readonly kept: number
 
-  constructor(
-    private readonly size: number,
-    config: WorkerConfig,
-    logger?: PoolLogger
-  ) {
-    this.pool = createWorkerPool({ entry: new URL('./worker.js', import.meta.url), threads: size, keep: size, workerData: config, logger })
+  /**
+   * All `size` threads start at once, load their model and stay. With `elastic`, one thread does that
+   * and the others start when tasks wait for one (loading the model on their first task) and exit after
+   * `idleMs` without work.
+   */
+  constructor(size: number, config: WorkerConfig, logger?: PoolLogger, elastic?: { idleMs: number }) {
+    this.kept = elastic ? 1 : size
+    this.pool = createWorkerPool({
+      entry: new URL('./worker.js', import.meta.url),
+      threads: size,
+      keep: this.kept,
+      idleMs: elastic?.idleMs,
+      workerData: config,
+      logger
+    })
     this.ready = this.load()
     // Callers observe failures through `ready`; this keeps an unobserved rejection quiet.
     this.ready.catch(() => undefined)
@@ -54,11 +65,11 @@ export class DecoderPool {
    * Queues a streaming utterance. Writes go straight onto its port and wait there until a thread
    * takes the task, so a caller never waits for a free thread before sending audio.
    */
-  lease(onPartial: (text: string) => void): DecoderLease {
+  lease(onPartial: (text: string) => void, decodeWith: { cmn?: Float32Array; mllr?: string } = {}): DecoderLease {
     const { port1, port2 } = new MessageChannel()
     port1.on('message', (msg: StreamOutput) => onPartial(msg.text))
     // No abort signal here: release() ends the utterance and keeps the thread and its model.
-    const task = runTask<NativeResult | null>(this.pool, ENGINE, { op: 'stream', port: port2 }, { transferList: [port2] })
+    const task = runTask<StreamResult | null>(this.pool, ENGINE, { op: 'stream', port: port2, ...decodeWith }, { transferList: [port2] })
     let ended = false
     const finish = (msg: StreamInput) => {
       if (!ended) port1.postMessage(msg)
@@ -69,7 +80,7 @@ export class DecoderPool {
       write: (samples) => {
         if (!ended) port1.postMessage({ op: 'chunk', samples } satisfies StreamInput, [samples.buffer as ArrayBuffer])
       },
-      end: async () => (await finish({ op: 'end' })) as NativeResult,
+      end: async (redecode) => (await finish({ op: 'end', redecode })) as StreamResult,
       release: () => void finish({ op: 'release' }).catch(() => undefined)
     }
   }
@@ -79,9 +90,9 @@ export class DecoderPool {
     await closeWorkerPool(this.pool)
   }
 
-  /** One load task per thread, held until all have one, so every thread has its model before real work. */
+  /** One load task per kept thread, held until all have one, so every such thread has its model before real work. */
   private async load(): Promise<void> {
     const barrier = new SharedArrayBuffer(4)
-    await Promise.all(Array.from({ length: this.size }, () => runTask(this.pool, ENGINE, { op: 'load', barrier, threads: this.size })))
+    await Promise.all(Array.from({ length: this.kept }, () => runTask(this.pool, ENGINE, { op: 'load', barrier, threads: this.kept })))
   }
 }

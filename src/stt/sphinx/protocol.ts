@@ -1,5 +1,6 @@
 import type { MessagePort } from 'node:worker_threads'
 import type { NativeResult } from './native.js'
+import type { DecodedSpan } from './transcript.js'
 
 /** Tasks the engine posts to a decoder thread. */
 export type DecoderTask =
@@ -8,17 +9,37 @@ export type DecoderTask =
   /** `mllr`: a transform file to decode with (the telephone adaptation); absent, the model as trained */
   | { op: 'decode'; samples: Float32Array; cmn?: Float32Array; mllr?: string }
   | { op: 'cepstra'; samples: Float32Array }
-  /** one live utterance, fed through `port` until it ends or is released */
-  | { op: 'stream'; port: MessagePort }
+  /**
+   * one live utterance, fed through `port` until it ends or is released; normalised from the start by
+   * `cmn` (the stream's channel mean) when given, else by the model's initial mean; `mllr` as for decode
+   */
+  | { op: 'stream'; port: MessagePort; cmn?: Float32Array; mllr?: string }
 
 /** Messages on a stream's port, from the engine. */
-export type StreamInput = { op: 'chunk'; samples: Float32Array } | { op: 'end' } | { op: 'release' }
+export type StreamInput =
+  | { op: 'chunk'; samples: Float32Array }
+  /** `redecode`: the final is the utterance decoded again whole, normalised by its own speech's mean */
+  | { op: 'end'; redecode: boolean }
+  | { op: 'release' }
 
 /** Messages on a stream's port, from the thread. */
 export type StreamOutput = { op: 'partial'; text: string }
 
+/** Sum of the cepstra (13 values) of an utterance's speech frames, and how many frames they are. */
+export interface CepstralSum {
+  sum: Float64Array
+  frames: number
+}
+
+/** What a live utterance leaves: its final, and what it taught about the stream's channel. */
+export interface StreamResult {
+  /** the live result, or the utterance's speech spans decoded again whole */
+  decoded: DecodedSpan[]
+  speech: CepstralSum
+}
+
 /** What a task resolves to. */
-export type DecoderOutput = NativeResult | Float32Array | null
+export type DecoderOutput = NativeResult | StreamResult | Float32Array | null
 
 export interface WorkerConfig {
   args: string[]

@@ -1,7 +1,11 @@
 import type { MessagePort } from 'node:worker_threads'
 import { move, workerData } from 'piscina'
 import { loadAddon, type NativeDecoder, type NativeResult } from './native.js'
-import type { DecoderOutput, DecoderTask, StreamInput, StreamOutput, WorkerConfig } from './protocol.js'
+import type { DecoderOutput, DecoderTask, StreamInput, StreamOutput, StreamResult, WorkerConfig } from './protocol.js'
+import { findSpeech } from './segment.js'
+import { CEPSTRUM_LENGTH, cepstralMeans } from './cmn.js'
+
+const SAMPLE_RATE = 16000
 
 // One decoder per thread: the model is loaded by the first task and reused by every later one.
 let decoder: NativeDecoder | undefined
@@ -36,15 +40,56 @@ function gather(barrier: SharedArrayBuffer, threads: number): void {
   }
 }
 
-/** Decodes chunks as they arrive on `port`, posting partial hypotheses, until the engine ends or releases it. */
-function stream(d: NativeDecoder, port: MessagePort): Promise<NativeResult | null> {
-  d.start()
+/**
+ * What a finished live utterance leaves: its cepstra summed over its speech (silence left out: it drags
+ * c0 down, see cmn.ts) and, when `redecode`, its speech spans decoded again whole, each normalised as an
+ * upload's spans are, instead of the live result.
+ */
+function finishUtterance(d: NativeDecoder, samples: Float32Array, live: NativeResult, redecode: boolean): StreamResult {
+  const spans = findSpeech(samples, { sampleRate: SAMPLE_RATE })
+  const cepstra = spans.map((span) => d.cepstra(samples.subarray(span.start, span.end)))
+  const sum = new Float64Array(CEPSTRUM_LENGTH)
+  let frames = 0
+  for (const c of cepstra) {
+    const count = Math.floor(c.length / CEPSTRUM_LENGTH)
+    for (let i = 0; i < count * CEPSTRUM_LENGTH; i++) sum[i % CEPSTRUM_LENGTH] += c[i]
+    frames += count
+  }
+  if (!redecode || spans.length === 0) return { decoded: [{ offset: 0, result: live }], speech: { sum, frames } }
+  const means = cepstralMeans(cepstra)
+  const decoded = spans.map((span, i) => {
+    d.start(means[i])
+    d.process(samples.subarray(span.start, span.end), true)
+    return { offset: span.start / SAMPLE_RATE, result: d.end() }
+  })
+  return { decoded, speech: { sum, frames } }
+}
+
+function concat(chunks: Float32Array[]): Float32Array {
+  const out = new Float32Array(chunks.reduce((n, c) => n + c.length, 0))
+  let offset = 0
+  for (const c of chunks) {
+    out.set(c, offset)
+    offset += c.length
+  }
+  return out
+}
+
+/**
+ * Decodes chunks as they arrive on `port`, posting partial hypotheses, until the engine ends or releases
+ * it. The utterance's audio is kept (the session caps its length) for the cepstra of its speech, which
+ * the engine pools into the stream's channel mean, and for a whole decode when the engine asks for one.
+ */
+function stream(d: NativeDecoder, port: MessagePort, cmn: Float32Array | undefined): Promise<StreamResult | null> {
+  d.start(cmn)
+  const chunks: Float32Array[] = []
   let lastPartial = ''
   let failure: Error | undefined
   return new Promise((resolve, reject) => {
     port.on('message', (msg: StreamInput) => {
       if (msg.op === 'chunk') {
         if (failure) return
+        chunks.push(msg.samples)
         try {
           const text = d.process(msg.samples)
           if (text !== lastPartial) {
@@ -59,10 +104,10 @@ function stream(d: NativeDecoder, port: MessagePort): Promise<NativeResult | nul
       }
       port.close()
       try {
-        const result = d.end()
-        if (msg.op === 'release') resolve(null)
-        else if (failure) reject(failure)
-        else resolve(result)
+        const live = d.end()
+        if (msg.op === 'release') return resolve(null)
+        if (failure) return reject(failure)
+        resolve(finishUtterance(d, concat(chunks), live, msg.redecode))
       } catch (err) {
         reject(failure ?? err)
       }
@@ -86,7 +131,7 @@ export default async function run(task: DecoderTask): Promise<DecoderOutput> {
     case 'cepstra':
       return move(d.cepstra(task.samples)) as Float32Array
     case 'stream':
-      adaptTo(d, undefined)
-      return stream(d, task.port)
+      adaptTo(d, task.mllr)
+      return stream(d, task.port, task.cmn)
   }
 }
