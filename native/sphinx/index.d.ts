@@ -42,7 +42,10 @@ export declare class Decoder {
   adapt(mllrPath?: string): void
   /** decodes the next utterances against a JSGF grammar (forced alignment with wide beams); not inside an utterance */
   useGrammar(jsgf: string): void
-  /** decodes the next utterances as a free phone loop weighted by a phone language model */
+  /**
+   * decodes the next utterances as a free loop of context-independent phones weighted by a phone language
+   * model; the loop is built on the first call and kept, so later paths are ignored
+   */
   usePhoneLoop(lmPath: string): void
   /** adds a pronunciation to the dictionary; false when the word was already there */
   addWord(word: string, phones: string): boolean
