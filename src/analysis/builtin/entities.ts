@@ -1,4 +1,4 @@
-import nlp from 'compromise'
+import { nlp } from './nlp.js'
 import type { Entity, EntityType } from '../types.js'
 
 const DIGIT: Record<string, string> = {

@@ -1,4 +1,4 @@
-import nlp from 'compromise'
+import { nlp } from './nlp.js'
 import { properCase, QUESTION, splitRunOn } from './text.js'
 
 const FILLERS: RegExp[] = [
