@@ -3,7 +3,8 @@
  *
  * Order of work: sniff the container, read its header and reject empty, foreign, truncated or over-long
  * files before decoding anything; then decode in blocks straight into the 16 kHz output, so a long
- * recording exists only twice in memory: the uploaded bytes and the 16 kHz result.
+ * recording exists only twice in memory: the uploaded bytes and the 16 kHz result, or only once when
+ * it is decoded from a file (decodeAudioFile).
  *
  * Truncation policy: when a header proves that data is missing (WAV data size, MP3 VBR byte count, FLAC
  * sample count, Ogg without its final page, MP4 with a cut-off box) the file is rejected as corrupt_audio
@@ -12,6 +13,7 @@
  * WebM from MediaRecorder) are decoded to their end.
  */
 import decode from 'audio-decode'
+import { open, readFile, type FileHandle } from 'node:fs/promises'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { describeNonAudio, detectAudio, type DetectedAudio } from './detect.js'
 import { AudioError, audioErrors } from './errors.js'
@@ -70,23 +72,55 @@ const BLOCK_BYTES = 256 * 1024
 // Long decodes hand the event loop back this often so a server keeps answering other requests.
 const YIELD_EVERY_MS = 25
 
-/** A fresh, aligned copy: Buffer#slice would return a view into Node's shared pool instead. */
-function copy(bytes: Uint8Array, start: number, end: number): Uint8Array {
-  return new Uint8Array(bytes.subarray(start, end))
+/**
+ * A recording as the decoders read it: in memory, or in a file read block by block so that a long
+ * upload is never held whole beside its decoded samples.
+ */
+interface AudioBytes {
+  /** bytes in all */
+  length: number
+  /** the first bytes, enough to sniff and probe (all of them when the recording is in memory) */
+  head: Uint8Array
+  /** a fresh, aligned copy of [start, end): Buffer#slice would return a view into Node's shared pool instead */
+  read(start: number, end: number): Promise<Uint8Array>
+  /** every byte at once, for ffmpeg */
+  all(): Promise<Uint8Array>
 }
 
+function inMemory(bytes: Uint8Array): AudioBytes {
+  return {
+    length: bytes.length,
+    head: bytes,
+    read: async (start, end) => new Uint8Array(bytes.subarray(start, end)),
+    all: async () => bytes
+  }
+}
+
+async function readRange(file: FileHandle, start: number, end: number): Promise<Uint8Array> {
+  const block = new Uint8Array(Math.max(0, end - start))
+  for (let got = 0; got < block.length;) {
+    const { bytesRead } = await file.read(block, got, block.length - got, start + got)
+    if (bytesRead === 0) return block.subarray(0, got)
+    got += bytesRead
+  }
+  return block
+}
+
+// WAV and FLAC state everything the probe reads in their first bytes; other containers are read whole.
+const HEAD_BYTES = 1024 * 1024
+
 /**
- * Feeds the file to a streaming decoder block by block. Each block is copied into a fresh buffer because
- * the WAV decoder views samples as typed arrays, which must start at an aligned offset; a WAV file's header
- * is fed on its own for the same reason (its data often starts at an odd multiple of 2).
+ * Feeds the file to a streaming decoder block by block, `length` bytes in all. Each block is a fresh buffer
+ * because the WAV decoder views samples as typed arrays, which must start at an aligned offset; a WAV file's
+ * header is fed on its own for the same reason (its data often starts at an odd multiple of 2).
  */
-async function decodeInProcess(bytes: Uint8Array, format: InProcessFormat, out: Mono16kWriter, headerBytes = 0): Promise<void> {
+async function decodeInProcess(bytes: AudioBytes, length: number, format: InProcessFormat, out: Mono16kWriter, headerBytes = 0): Promise<void> {
   const decoder = await decode[format]()
   try {
     let lastYield = performance.now()
-    if (headerBytes > 0) await decoder(copy(bytes, 0, headerBytes))
-    for (let offset = headerBytes; offset < bytes.length; offset += BLOCK_BYTES) {
-      const block = await decoder(copy(bytes, offset, offset + BLOCK_BYTES))
+    if (headerBytes > 0) await decoder(await bytes.read(0, headerBytes))
+    for (let offset = headerBytes; offset < length; offset += BLOCK_BYTES) {
+      const block = await decoder(await bytes.read(offset, Math.min(length, offset + BLOCK_BYTES)))
       out.write(block.channelData, block.sampleRate)
       if (performance.now() - lastYield > YIELD_EVERY_MS) {
         await yieldToEventLoop()
@@ -113,13 +147,13 @@ function checkHeader(header: HeaderInfo, format: string, limits: DecodeLimits): 
 type StreamInfo = { codec?: string; sampleRate?: number; channels?: number }
 
 /** Chooses the decoder (in-process or ffmpeg, with the other as fallback) and fills out. */
-async function decodeInto(out: Mono16kWriter, bytes: Uint8Array, detected: DetectedAudio, header: HeaderInfo, limits: DecodeLimits): Promise<StreamInfo> {
+async function decodeInto(out: Mono16kWriter, bytes: AudioBytes, detected: DetectedAudio, header: HeaderInfo, limits: DecodeLimits): Promise<StreamInfo> {
   const format = detected.container
   const local = inProcessFormat(detected)
   // WAV: stop at the end of the data chunk (trailing metadata chunks are not audio).
   const wav = 'dataOffset' in header ? (header as WavHeader) : undefined
-  const payload = wav ? bytes.subarray(0, wav.dataOffset + wav.dataBytes) : bytes
-  const viaFfmpeg = () => decodeWithFfmpeg(bytes, out, { ...limits, format, needsSeekableInput: format === 'mp4' })
+  const payload = wav ? wav.dataOffset + wav.dataBytes : bytes.length
+  const viaFfmpeg = async () => decodeWithFfmpeg(await bytes.all(), out, { ...limits, format, needsSeekableInput: format === 'mp4' })
   const asAudioError = (err: unknown, ffmpegMissing: boolean): AudioError => {
     if (err instanceof AudioError) return err
     if (ffmpegMissing && /unsupported/i.test(describeFailure(err))) {
@@ -137,14 +171,14 @@ async function decodeInto(out: Mono16kWriter, bytes: Uint8Array, detected: Detec
       // Without ffmpeg, the in-process decoder is still worth a try before giving up.
       if (!isFfmpegMissing(err) || !local) throw err
       out.reset()
-      await decodeInProcess(payload, local, out).catch((cause) => {
+      await decodeInProcess(bytes, payload, local, out).catch((cause) => {
         throw asAudioError(cause, false)
       })
       return {}
     }
   }
   try {
-    await decodeInProcess(payload, local, out, wav?.dataOffset)
+    await decodeInProcess(bytes, payload, local, out, wav?.dataOffset)
     if (out.samplesWritten === 0 && (header.duration ?? 1) > 0) throw new Error('no audio frames could be decoded')
     return {}
   } catch (err) {
@@ -159,14 +193,41 @@ async function decodeInto(out: Mono16kWriter, bytes: Uint8Array, detected: Detec
 
 export async function decodeAudio(input: Buffer | Uint8Array, limits: DecodeLimits): Promise<DecodedAudio> {
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input)
-  const minSeconds = limits.minSeconds ?? 0.1
   if (bytes.length === 0) throw audioErrors.empty()
   if (limits.maxBytes !== undefined && bytes.length > limits.maxBytes) throw audioErrors.tooLarge(bytes.length, limits.maxBytes)
-
   const detected = detectAudio(bytes)
   if (!detected) throw audioErrors.notAudio(describeNonAudio(bytes))
+  return decodeDetected(inMemory(bytes), detected, limits)
+}
+
+/**
+ * The recording in the file at `path`, decoded as decodeAudio does. A WAV or FLAC file is read block by
+ * block as it decodes, so memory holds its 16 kHz samples and never the file itself (58 MB for a
+ * 30-minute 16 kHz WAV); other containers are read whole first.
+ */
+export async function decodeAudioFile(path: string, limits: DecodeLimits): Promise<DecodedAudio> {
+  const file = await open(path)
+  try {
+    const { size } = await file.stat()
+    if (size <= HEAD_BYTES) return await decodeAudio(await readRange(file, 0, size), limits)
+    const head = await readRange(file, 0, HEAD_BYTES)
+    const detected = detectAudio(head)
+    // A header this function cannot read from the first bytes gets decodeAudio's answer on the whole file.
+    if ((detected?.container !== 'wav' && detected?.container !== 'flac') || typeof probeHeader(head, detected, size) === 'string') {
+      return await decodeAudio(await readFile(path), limits)
+    }
+    if (limits.maxBytes !== undefined && size > limits.maxBytes) throw audioErrors.tooLarge(size, limits.maxBytes)
+    const bytes: AudioBytes = { length: size, head, read: (start, end) => readRange(file, start, end), all: () => readFile(path) }
+    return await decodeDetected(bytes, detected, limits)
+  } finally {
+    await file.close()
+  }
+}
+
+async function decodeDetected(bytes: AudioBytes, detected: DetectedAudio, limits: DecodeLimits): Promise<DecodedAudio> {
+  const minSeconds = limits.minSeconds ?? 0.1
   const format = detected.container
-  const header = probeHeader(bytes, detected)
+  const header = probeHeader(bytes.head, detected, bytes.length)
   if (typeof header === 'string') throw audioErrors.corrupt(format, header)
   checkHeader(header, format, limits)
 

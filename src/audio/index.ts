@@ -1,4 +1,4 @@
-export { decodeAudio, type DecodeLimits, type DecodedAudio } from './decode.js'
+export { decodeAudio, decodeAudioFile, type DecodeLimits, type DecodedAudio } from './decode.js'
 export { detectAudio, describeNonAudio, type AudioCodec, type AudioContainer, type DetectedAudio } from './detect.js'
 export { AudioError, audioErrors, formatDuration, type AudioErrorCode } from './errors.js'
 export { Resampler, resample, downmix } from './resample.js'

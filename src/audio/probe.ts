@@ -31,7 +31,8 @@ export interface WavHeader extends HeaderInfo {
   dataBytes: number
 }
 
-export function probeWav(bytes: Uint8Array): WavHeader | string {
+/** `fileLength`: the whole file's size when `bytes` holds only its first part. */
+export function probeWav(bytes: Uint8Array, fileLength = bytes.length): WavHeader | string {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   let pos = 12
   let fmt: { tag: number; channels: number; rate: number; byteRate: number; bits: number } | undefined
@@ -55,7 +56,7 @@ export function probeWav(bytes: Uint8Array): WavHeader | string {
     } else if (id === 'data') {
       if (!fmt) return 'the data chunk comes before the format chunk'
       if (!fmt.channels || !fmt.rate || !fmt.byteRate) return 'the format chunk is invalid'
-      const present = bytes.length - body
+      const present = fileLength - body
       // 0 and 0xFFFFFFFF are what streaming recorders write before they know the length: read to the end.
       let declared = size === 0xffffffff && rf64DataSize !== undefined ? rf64DataSize : size
       if (declared === 0 || declared === 0xffffffff) declared = present
@@ -218,10 +219,11 @@ function findChild(bytes: Uint8Array, start: number, end: number, type: string):
   return -1
 }
 
-export function probeHeader(bytes: Uint8Array, detected: DetectedAudio): HeaderInfo | string {
+/** `fileLength`: the whole file's size when `bytes` holds only its first part (WAV and FLAC need no more). */
+export function probeHeader(bytes: Uint8Array, detected: DetectedAudio, fileLength = bytes.length): HeaderInfo | string {
   switch (detected.container) {
     case 'wav':
-      return probeWav(bytes)
+      return probeWav(bytes, fileLength)
     case 'flac':
       return probeFlac(bytes)
     case 'mp3':

@@ -1,13 +1,16 @@
 import type { MultipartFile } from '@fastify/multipart'
 import type { FastifyRequest } from 'fastify'
+import { createWriteStream } from 'node:fs'
+import { join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
 import type { Static, TObject } from 'typebox'
 import { Value } from 'typebox/value'
 import { badRequest, HttpError, payloadTooLarge } from '../errors.js'
 import { FORM_LIMITS } from '../plugins/external/multipart.js'
 
-export interface Upload {
+export interface Upload<File = { buffer: Buffer }> {
   /** the uploaded file, or null when the field is absent */
-  file: { buffer: Buffer; filename: string; field: string } | null
+  file: (File & { filename: string; field: string }) | null
   /** text fields; a repeated field (or one named `x[]`) collects into an array */
   fields: Record<string, string | string[]>
 }
@@ -18,10 +21,33 @@ export interface Upload {
  * (see readFile).
  */
 export async function readUpload(request: FastifyRequest, fileField: string, maxUploadMb: number): Promise<Upload> {
+  return readForm(request, fileField, maxUploadMb, async (part, capacity) => ({ buffer: await readFile(part, capacity, maxUploadMb) }))
+}
+
+/**
+ * readUpload for a file that is only read once from start to end (a recording to transcribe): it is
+ * written to `dir` as it arrives, so a long upload takes disk, not memory, until it is decoded.
+ */
+export async function readUploadToDisk(request: FastifyRequest, fileField: string, maxUploadMb: number, dir: string): Promise<Upload<{ path: string }>> {
+  return readForm(request, fileField, maxUploadMb, async (part) => {
+    const path = join(dir, 'upload')
+    await pipeline(part.file, createWriteStream(path))
+    if (part.file.truncated) throw fileTooLarge(maxUploadMb)
+    return { path }
+  })
+}
+
+/** `take` keeps the wanted file part; `capacity` bounds its size when the body declares its length. */
+async function readForm<File>(
+  request: FastifyRequest,
+  fileField: string,
+  maxUploadMb: number,
+  take: (part: MultipartFile, capacity: number | undefined) => Promise<File>
+): Promise<Upload<File>> {
   if (!request.isMultipart()) {
     throw badRequest(`Send multipart/form-data with the audio in a "${fileField}" field.`, 'not_multipart')
   }
-  const upload: Upload = { file: null, fields: {} }
+  const upload: Upload<File> = { file: null, fields: {} }
   const maxBytes = Math.floor(maxUploadMb * 1024 * 1024)
   try {
     for await (const part of request.parts()) {
@@ -33,8 +59,8 @@ export async function readUpload(request: FastifyRequest, fileField: string, max
         const declared = Number(request.headers['content-length'])
         // The body holds the file and more, so its declared length bounds the file's.
         const capacity = Number.isSafeInteger(declared) && declared > 0 ? Math.min(declared, maxBytes) : undefined
-        const buffer = await readFile(part, capacity, maxUploadMb)
-        upload.file = { buffer, filename: capFilename(part.filename || 'upload'), field: part.fieldname }
+        const file = await take(part, capacity)
+        upload.file = { ...file, filename: capFilename(part.filename || 'upload'), field: part.fieldname }
       } else {
         if (part.valueTruncated) {
           throw badRequest(
@@ -105,7 +131,7 @@ function fileTooLarge(maxUploadMb: number): HttpError {
  * The file's bytes, to be taken once: the upload keeps no reference to them afterwards, so whoever
  * takes them decides how long they live (see SpeechService.transcribeFile).
  */
-export function handOverFile(file: NonNullable<Upload['file']>): () => Buffer {
+export function handOverFile(file: { buffer: Buffer }): () => Buffer {
   return () => {
     const { buffer } = file
     file.buffer = Buffer.alloc(0)

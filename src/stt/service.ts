@@ -1,4 +1,4 @@
-import { decodeAudio, type DecodedAudio } from '../audio/index.js'
+import { decodeAudio, decodeAudioFile, type DecodedAudio } from '../audio/index.js'
 import { HttpError } from '../errors.js'
 import type { SttEngine, TranscribeOptions, Transcript } from './types.js'
 
@@ -68,10 +68,14 @@ export function createSpeechService(opts: { engines: SttEngine[]; defaultEngine:
     )
   }
 
-  /** Decodes an upload to 16 kHz mono; throws AudioError (4xx) for anything that is not usable audio. */
-  async function decode(bytes: Uint8Array, engineName?: string): Promise<DecodedAudio> {
+  /**
+   * Decodes an upload to 16 kHz mono; throws AudioError (4xx) for anything that is not usable audio.
+   * An upload saved to a file (`{ path }`) is read as it decodes instead of being held in memory.
+   */
+  async function decode(upload: Uint8Array | { path: string }, engineName?: string): Promise<DecodedAudio> {
     const t0 = performance.now()
-    const decoded = await decodeAudio(bytes, { maxSeconds: opts.maxAudioSeconds })
+    const limits = { maxSeconds: opts.maxAudioSeconds }
+    const decoded = upload instanceof Uint8Array ? await decodeAudio(upload, limits) : await decodeAudioFile(upload.path, limits)
     opts.observe?.('decode', resolve(engineName).name, (performance.now() - t0) / 1000)
     return decoded
   }
@@ -99,9 +103,10 @@ export function createSpeechService(opts: { engines: SttEngine[]; defaultEngine:
   /**
    * `upload` may be a function that hands the bytes over once: a caller that holds the bytes itself
    * keeps them alive until the transcription ends, beside the decoded audio (55 MB more for a
-   * 30-minute WAV), while bytes handed over are freed as soon as they are decoded.
+   * 30-minute WAV), while bytes handed over are freed as soon as they are decoded. An upload saved
+   * to a file (`{ path }`) never sits in memory at all.
    */
-  async function transcribeFile(upload: Uint8Array | (() => Uint8Array), o: TranscribeFileOptions = {}): Promise<TranscribedFile> {
+  async function transcribeFile(upload: Uint8Array | (() => Uint8Array) | { path: string }, o: TranscribeFileOptions = {}): Promise<TranscribedFile> {
     const engine = resolve(o.engine)
     // Refuse before decoding when the engine cannot run at all.
     const ready = await engine.available()

@@ -1,7 +1,11 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
 import { badRequest } from '../../errors.js'
-import { handOverFile, parseFields, readUpload } from '../multipart.js'
+import { parseFields, readUploadToDisk } from '../multipart.js'
 import { useErrorShape } from '../../plugins/app/errors.js'
 import { toSrt, toVerboseJson, toVtt } from '../../stt/formats.js'
 import { isOpenAiModel } from '../../stt/service.js'
@@ -36,6 +40,29 @@ const openAiFamily: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addHook('onRequest', fastify.authenticate({ required, foreignSecretsAreAnonymous: !required }))
   const { stt, config, metrics } = fastify
 
+  async function transcribeUpload(request: FastifyRequest, dir: string) {
+    const upload = await readUploadToDisk(request, 'file', config.MAX_UPLOAD_MB, dir)
+    if (!upload.file) throw badRequest('No audio: send the recording in a multipart field named "file".', 'missing_file')
+    const form = parseForm(upload.fields)
+    const granularities = form['timestamp_granularities[]'] ?? []
+    const wantWords = granularities.includes('word')
+    const { path } = upload.file
+    const file = await fastify.inflight.run((signal) =>
+      stt.transcribeFile(
+        { path },
+        {
+          // OpenAI clients send OpenAI's model names; those mean our default engine.
+          engine: isOpenAiModel(form.model) ? undefined : form.model,
+          language: form.language,
+          prompt: form.prompt,
+          wordTimestamps: wantWords,
+          signal
+        }
+      )
+    )
+    return { file, form, granularities, wantWords }
+  }
+
   fastify.post(
     '/audio/transcriptions',
     {
@@ -62,25 +89,12 @@ const openAiFamily: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     },
     async (request, reply) => {
-      const upload = await readUpload(request, 'file', config.MAX_UPLOAD_MB)
-      if (!upload.file) throw badRequest('No audio: send the recording in a multipart field named "file".', 'missing_file')
-      const form = parseForm(upload.fields)
-      const granularities = form['timestamp_granularities[]'] ?? []
-      const wantWords = granularities.includes('word')
-
-      // Handed over, not held: the upload is freed once decoded instead of living through the transcription.
-      const file = handOverFile(upload.file)
-      const result = await fastify.inflight.run((signal) =>
-        stt.transcribeFile(file, {
-          // OpenAI clients send OpenAI's model names; those mean our default engine.
-          engine: isOpenAiModel(form.model) ? undefined : form.model,
-          language: form.language,
-          prompt: form.prompt,
-          wordTimestamps: wantWords,
-          signal
-        })
-      )
-      const { transcript, engine, timings } = result
+      // The recording goes to a file as it arrives and is decoded from there: memory never holds
+      // the upload beside its decoded samples (58 MB for a 30-minute 16 kHz WAV).
+      const dir = await mkdtemp(join(tmpdir(), 'voxlens-upload-'))
+      const result = await transcribeUpload(request, dir).finally(() => rm(dir, { recursive: true, force: true }))
+      const { transcript, engine, timings } = result.file
+      const { form, granularities, wantWords } = result
       metrics.audioSeconds.inc({ engine }, transcript.duration)
       request.log.info(
         { engine, audio_seconds: transcript.duration, rtf: transcript.duration > 0 ? timings.stt / 1000 / transcript.duration : null, timings },
