@@ -49,7 +49,6 @@ export const app = fp<AppOptions>(
     await fastify.register(helmet)
     await fastify.register(cors)
     await fastify.register(rateLimit)
-    await fastify.register(multipart)
     // Before websocket: at shutdown live streams deliver their finals before remaining sockets are dropped.
     await fastify.register(streaming)
     await fastify.register(websocket)
@@ -78,15 +77,20 @@ export const app = fp<AppOptions>(
 
     // Each API family is one scope with its own error shape, 404 shape and auth policy.
     await fastify.register(systemRoutes)
-    await fastify.register(apiFamily, { prefix: '/api' })
-    await fastify.register(deepgramFamily, { prefix: '/v1/listen' })
-    await fastify.register(realtimeFamily, { prefix: '/v1/realtime' })
-    await fastify.register(openAiFamily, { prefix: '/v1' })
-    await fastify.register(uploadFamily, { prefix: '/upload' })
-    await fastify.register(audioFamily, { prefix: '/audio' })
-    await fastify.register(coachFamily, { prefix: '/api/v1' })
-    await fastify.register(practiceFamily, { prefix: '/api/v1/ai' })
-    await fastify.register(coachLiveFamily, { prefix: '/ws' })
+    // The product families share one scope for form parsing: @fastify/multipart adds two async hooks
+    // to every request in its scope, which the probes and /metrics have no use for.
+    await fastify.register(async (families) => {
+      await families.register(multipart)
+      await families.register(apiFamily, { prefix: '/api' })
+      await families.register(deepgramFamily, { prefix: '/v1/listen' })
+      await families.register(realtimeFamily, { prefix: '/v1/realtime' })
+      await families.register(openAiFamily, { prefix: '/v1' })
+      await families.register(uploadFamily, { prefix: '/upload' })
+      await families.register(audioFamily, { prefix: '/audio' })
+      await families.register(coachFamily, { prefix: '/api/v1' })
+      await families.register(practiceFamily, { prefix: '/api/v1/ai' })
+      await families.register(coachLiveFamily, { prefix: '/ws' })
+    })
   },
   { name: 'voxlens' }
 )

@@ -16,12 +16,19 @@ const ReadinessSchema = Type.Object(
   { $id: 'Readiness' }
 )
 
-/** Probes and metrics. None of these routes are rate-limited; only /metrics can be protected (METRICS_TOKEN). */
+/**
+ * Probes and metrics. None of these routes are rate-limited (an orchestrator polling from one address
+ * must never be refused); only /metrics can be protected (METRICS_TOKEN). They sit outside the product
+ * families' scope, so form parsing and the families' auth hooks do not run for them.
+ */
 const systemRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addSchema(ReadinessSchema)
   // Probes answer as they always do while the API families shed load (plugins/external/under-pressure.ts).
+  // Orchestrators and scrapers poll these every few seconds: their requests are not logged one by one
+  // (anything at warn and above still is).
   fastify.addHook('onRoute', (route) => {
     route.config = { ...route.config, loadShedding: false }
+    route.logLevel ??= 'warn'
   })
 
   fastify.get(
