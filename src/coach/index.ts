@@ -51,7 +51,8 @@ export function createCoach(deps: CoachDeps) {
       storage: deps.storage,
       runTask: deps.runTask,
       enqueue: deps.enqueue.report,
-      ttlSeconds: deps.reportTtlSeconds
+      ttlSeconds: deps.reportTtlSeconds,
+      observe: deps.observe
     })
   }
 }

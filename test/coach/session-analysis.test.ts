@@ -143,6 +143,9 @@ describe('a speaking session from generated speech to analysis, report and drill
       expect(stdout).toContain(`Overall band ${analysis.overall.toFixed(1)}`)
       for (const c of analysis.criteria) expect(stdout).toContain(`${c.name}: band ${c.band.toFixed(1)}`)
       expect(stdout).toContain('Your drills')
+      // The operator sees how long the report took, beside the analysis phases.
+      const metrics = (await t.app.inject({ url: '/metrics' })).body
+      expect(metrics).toMatch(/^voxlens_coach_analysis_phase_seconds_count\{phase="report"\} 1$/m)
     } finally {
       await rm(dir, { recursive: true, force: true })
     }

@@ -18,7 +18,7 @@ export default fp(
     const { config, metrics, queue } = fastify
     const phase = new Histogram({
       name: 'voxlens_coach_analysis_phase_seconds',
-      help: 'Speaking-coach analysis time by phase (summary, queue_wait, deep, llm)',
+      help: 'Speaking-coach analysis time by phase (summary, queue_wait, deep, llm, report)',
       labelNames: ['phase'] as const,
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [metrics.registry]
