@@ -2,10 +2,11 @@
  * npm run bench:load — throughput and p99 latency of GET /health and GET /api/calls (a default page
  * of 100 out of 1,000 stored records of a few minutes' talk each) at 10, 50 and 200 connections, on
  * embedded PGlite and, when DATABASE_URL is set, on Postgres (in a database of its own, dropped at
- * the end). A bare Fastify hello-world measured in the same run is the baseline for /health.
+ * the end). A bare Fastify hello-world is the baseline for /health, measured right before each
+ * /health point at the same connection count (the machine's load may change during a run).
  * 5xx other than 503 must be zero; 503s (load shedding, busy pool) are allowed and counted apart.
  * Goals: /health at >= 80 % of the bare server's throughput; /api/calls p99 < 50 ms at 50
- * connections on Postgres.
+ * connections on Postgres. The run ends with one `GOAL ... met / NOT met` line per goal and mode.
  *
  * autocannon runs in a child process so the client does not share the server's event loop; both
  * only ever talk to 127.0.0.1, for a bounded time per point.
@@ -164,20 +165,35 @@ async function listen(app: FastifyInstance): Promise<string> {
 const fmt = (p: Point) =>
   `${p.rps.toFixed(0).padStart(6)} req/s  p50 ${String(p.p50).padStart(4)} ms  p99 ${String(p.p99).padStart(5)} ms  2xx ${p.ok}  503 ${p.shed}  other 5xx ${p.errors}${p.other ? `  other ${p.other}` : ''}`
 
-async function bareBaseline(): Promise<Map<number, Point>> {
+/**
+ * The bare hello-world, kept listening for the whole run: each /health point is measured right after
+ * a bare point at the same connection count, so a machine whose load changes during the run still
+ * compares like with like.
+ */
+async function bareServer(): Promise<{ measure(c: number): Promise<Point>; close(): Promise<void> }> {
   const bare = Fastify()
   bare.get('/health', async () => ({ status: 'ok' }))
   const url = await listen(bare)
-  const points = new Map<number, Point>()
-  for (const c of CONNECTIONS) {
-    points.set(c, await load(`${url}/health`, c))
-    console.log(`  bare hello-world  /health     c=${String(c).padStart(3)}  ${fmt(points.get(c)!)}`)
+  return {
+    async measure(c) {
+      const p = await load(`${url}/health`, c)
+      console.log(`  bare      /health     c=${String(c).padStart(3)}  ${fmt(p)}`)
+      return p
+    },
+    close: () => bare.close()
   }
-  await bare.close()
-  return points
 }
 
-async function benchMode(mode: 'embedded' | 'postgres', baseline: Map<number, Point>) {
+interface Goals {
+  mode: 'embedded' | 'postgres'
+  /** /health throughput as a share of the bare server's, at 50 connections */
+  healthShare?: number
+  /** /api/calls p99 at 50 connections, ms */
+  callsP99?: number
+  errors: number
+}
+
+async function benchMode(mode: 'embedded' | 'postgres', bare: Awaited<ReturnType<typeof bareServer>>): Promise<Goals> {
   let dataDir: string | undefined
   let dropDatabase: (() => Promise<void>) | undefined
   let databaseUrl: string | undefined
@@ -211,8 +227,13 @@ async function benchMode(mode: 'embedded' | 'postgres', baseline: Map<number, Po
     // Embedded inserts run on the event loop; let load shedding see a calm window before measuring.
     await new Promise((r) => setTimeout(r, 1_500))
     const url = await listen(app)
-    const bytes = async (path: string) => {
-      const res = await fetch(`${url}${path}`)
+    const bytes = async (path: string): Promise<number> => {
+      let res = await fetch(`${url}${path}`)
+      // A busy machine can trip load shedding even here: wait as asked, a few times.
+      for (let tries = 0; res.status === 503 && tries < 5; tries++) {
+        await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000))
+        res = await fetch(`${url}${path}`)
+      }
       if (!res.ok) throw new Error(`GET ${path} answered ${res.status}: ${await res.text()}`)
       return Buffer.byteLength(await res.text())
     }
@@ -227,11 +248,14 @@ async function benchMode(mode: 'embedded' | 'postgres', baseline: Map<number, Po
       await profiler.post('Profiler.enable')
       await profiler.post('Profiler.start')
     }
+    const shares = new Map<number, number>()
     for (const path of PATHS) {
       for (const c of CONNECTIONS) {
+        const baseline = path === '/health' ? await bare.measure(c) : undefined
         const p = await load(`${url}${path}`, c)
         results.push({ path, c, p })
-        const ratio = path === '/health' ? `  (${((p.rps / baseline.get(c)!.rps) * 100).toFixed(0)} % of bare)` : ''
+        if (baseline) shares.set(c, p.rps / baseline.rps)
+        const ratio = baseline ? `  (${((p.rps / baseline.rps) * 100).toFixed(0)} % of bare)` : ''
         console.log(`  ${mode.padEnd(8)}  ${path.padEnd(11)} c=${String(c).padStart(3)}  ${fmt(p)}${ratio}`)
       }
     }
@@ -240,16 +264,8 @@ async function benchMode(mode: 'embedded' | 'postgres', baseline: Map<number, Po
       await writeFile(`${PROFILE}-${mode}.cpuprofile`, JSON.stringify(profile))
       profiler.disconnect()
     }
-    const health50 = results.find((r) => r.path === '/health' && r.c === 50)?.p
     const calls50 = results.find((r) => r.path === '/api/calls' && r.c === 50)?.p
-    const errors = results.reduce((n, r) => n + r.p.errors, 0)
-    console.log(
-      `  ${mode}: ` +
-        (health50 ? `/health at c=50 is ${((health50.rps / baseline.get(50)!.rps) * 100).toFixed(0)} % of bare hello-world (goal >= 80 %); ` : '') +
-        (calls50 ? `/api/calls p99 at c=50 is ${calls50.p99} ms${mode === 'postgres' ? ' (goal < 50 ms)' : ''}; ` : '') +
-        `5xx other than 503: ${errors} (must be 0)`
-    )
-    return errors
+    return { mode, healthShare: shares.get(50), callsP99: calls50?.p99, errors: results.reduce((n, r) => n + r.p.errors, 0) }
   } finally {
     await app.close()
     await dropDatabase?.()
@@ -260,8 +276,27 @@ async function benchMode(mode: 'embedded' | 'postgres', baseline: Map<number, Po
 console.log(
   `bench:load — ${SECONDS} s per point, connections ${CONNECTIONS.join('/')}, ${RECORDS} records; server in this process, autocannon in a child process, 127.0.0.1 only`
 )
-const baseline = PATHS.includes('/health') ? await bareBaseline() : new Map<number, Point>()
-let errors = MODE === 'postgres' ? 0 : await benchMode('embedded', baseline)
-if (process.env.DATABASE_URL && MODE !== 'embedded') errors += await benchMode('postgres', baseline)
-else if (MODE !== 'embedded') console.log('\npostgres: skipped (set DATABASE_URL to measure it)')
-process.exit(errors ? 1 : 0)
+const bare = await bareServer()
+const measured: Goals[] = []
+try {
+  if (MODE !== 'postgres') measured.push(await benchMode('embedded', bare))
+  if (process.env.DATABASE_URL && MODE !== 'embedded') measured.push(await benchMode('postgres', bare))
+  else if (MODE !== 'embedded') console.log('\npostgres: skipped (set DATABASE_URL to measure it)')
+} finally {
+  await bare.close()
+}
+
+// The goals, one line each, judged at 50 connections; the /api/calls latency goal is set for Postgres.
+const verdict = (met: boolean) => (met ? 'met' : 'NOT met')
+console.log('\ngoals (c=50; timings from a loaded machine are indicative only):')
+for (const g of measured) {
+  if (g.healthShare !== undefined) {
+    console.log(`  GOAL ${g.mode.padEnd(8)} /health >= 80 % of bare hello-world: ${(g.healthShare * 100).toFixed(0)} %  ${verdict(g.healthShare >= 0.8)}`)
+  }
+  if (g.callsP99 !== undefined) {
+    const judged = g.mode === 'postgres' ? `  ${verdict(g.callsP99 < 50)}` : '  (goal applies to postgres)'
+    console.log(`  GOAL ${g.mode.padEnd(8)} /api/calls p99 < 50 ms: ${g.callsP99} ms${judged}`)
+  }
+  console.log(`  GOAL ${g.mode.padEnd(8)} no 5xx but 503: ${g.errors} other 5xx  ${verdict(g.errors === 0)}`)
+}
+process.exit(measured.some((g) => g.errors > 0) ? 1 : 0)

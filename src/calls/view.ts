@@ -72,7 +72,7 @@ export function toCallSummary(r: CallSummaryRow): CallSummaryView {
     mood: r.mood as Stored<'mood'>,
     sentiment: (r.sentiment as Stored<'sentiment'>) ?? null,
     speaker_count: r.speakerCount,
-    upload_timestamp: r.createdAt.toISOString(),
+    upload_timestamp: r.createdAt,
     duration: r.durationSeconds,
     language: r.language,
     engine: r.engine

@@ -86,6 +86,32 @@ describe('GET /api/calls list shape and limits', () => {
     // A page of summaries is a small fraction of a page of full records.
     const full = await t.app.inject({ url: '/api/calls?view=full' })
     expect(res.body.length * 10).toBeLessThan(full.body.length)
+    // Every field a summary shares with the whole record says the same.
+    const shared = [
+      'id',
+      'filename',
+      'status',
+      'progress',
+      'error',
+      'summary',
+      'tags',
+      'ai_tags',
+      'user_tags',
+      'emotions',
+      'intent',
+      'mood',
+      'sentiment',
+      'upload_timestamp',
+      'duration',
+      'language',
+      'engine'
+    ]
+    const pick = (r: Record<string, unknown>) => Object.fromEntries(shared.map((k) => [k, r[k]]))
+    const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id)
+    expect(data.map(pick).sort(byId)).toEqual(full.json().data.map(pick).sort(byId))
+    expect(data[0].upload_timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)
+    // Past the last page the count of all matches still comes back.
+    expect((await t.app.inject({ url: '/api/calls?skip=5' })).json()).toEqual({ success: true, data: [], total: 3 })
   })
 
   it('lists whole records with view=full, as GET /api/calls/{id} answers them', async () => {

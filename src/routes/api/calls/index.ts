@@ -10,6 +10,14 @@ import uploadRoute from './upload.js'
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid', description: 'Call record id' }) })
 const one = ok(Type.Ref('CallRecord'))
 const withNotFound = { 404: EnvelopeErrorRef, ...envelopeErrors }
+const listTotal = { total: Type.Integer({ minimum: 0, description: 'Matching records, all pages' }) }
+/**
+ * A page of summaries, the default. The documented 200 is a union of summaries and whole records,
+ * which fast-json-stringify serialises by validating every item against the union's branches; a
+ * summary page is written with this schema's own serializer instead. (Spread into a plain object:
+ * Fastify types serialization schemas as string-keyed records, which TypeBox's interfaces are not.)
+ */
+const SummaryPage = { ...ok(Type.Array(Type.Ref('CallSummary')), listTotal) }
 
 /** The call-transcription product's records API. */
 const callRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -29,18 +37,17 @@ const callRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         security: security.optionalBearer,
         querystring: ListCallsQuerySchema,
         response: {
-          200: ok(Type.Array(Type.Union([Type.Ref('CallSummary'), Type.Ref('CallRecord')])), {
-            total: Type.Integer({ minimum: 0, description: 'Matching records, all pages' })
-          }),
+          200: ok(Type.Array(Type.Union([Type.Ref('CallSummary'), Type.Ref('CallRecord')])), listTotal),
           503: EnvelopeErrorRef,
           ...envelopeErrors
         }
       }
     },
-    async (request) => {
+    async (request, reply) => {
       const page = await listCalls(prisma, owner(request), request.query)
-      const data = page.view === 'full' ? page.data.map(toCallView) : page.data.map(toCallSummary)
-      return { success: true as const, data, total: page.total }
+      if (page.view === 'full') return { success: true as const, data: page.data.map(toCallView), total: page.total }
+      const body = { success: true as const, data: page.data.map(toCallSummary), total: page.total }
+      return reply.serializer(reply.compileSerializationSchema(SummaryPage, '200')).send(body)
     }
   )
 
