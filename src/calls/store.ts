@@ -100,7 +100,7 @@ export async function listCalls(prisma: PrismaClient, ownerId: string | null, q:
  * transcripts (a few KB each) cost more to fetch and decode than everything else in the request,
  * and the speakers are only counted. The page comes back as one JSON text that JSON.parse reads
  * far faster than the driver and Prisma decode a hundred rows of arrays, JSON and dates. The count
- * is its own subquery (an index scan): a window count would build every matching row, transcript
+ * is its own subquery, a plain count of the matching rows: a window count would build every one, transcript
  * preview included, before the LIMIT. Filters as in listWhere.
  */
 async function listSummaries(prisma: PrismaClient, ownerId: string | null, q: ListCallsQuery, take: number, skip: number) {
