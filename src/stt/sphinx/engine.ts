@@ -153,7 +153,12 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
       // final is the utterance decoded again by its own mean; from then on the live result is the final.
       const cmn = channel?.mean
       const mllr = options.narrowband && telephoneMllr ? telephoneMllr : undefined
-      const lease = streamDecoderPool().then((decoders) => decoders.lease((text) => listeners.forEach((cb) => cb(text)), { cmn, mllr }))
+      // Queued once the kept thread has its model, so a stream starting with the server waits for that
+      // thread instead of starting another that loads a second copy meanwhile.
+      const lease = streamDecoderPool().then(async (decoders) => {
+        await decoders.ready
+        return decoders.lease((text) => listeners.forEach((cb) => cb(text)), { cmn, mllr })
+      })
       // A failure surfaces from end(); until then writes are dropped.
       lease.catch(() => undefined)
       const abort = () =>
