@@ -16,7 +16,7 @@ export interface SphinxEngineOptions extends ModelPaths {
   /**
    * decoder threads for live streams, apart from the upload pool so uploads never hold streams back:
    * one per utterance being spoken at the same moment, each with its own copy of the model (~100 MB).
-   * The first starts with the first stream (or warm()) and stays; the others start as streams need them
+   * The first starts with the first stream and stays; the others start as streams need them
    * and end after STREAM_DECODER_IDLE_MS without work. Default 8.
    */
   streamDecoders?: number
@@ -94,7 +94,7 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
     return pool
   }
 
-  /** The stream pool starts with the first stream or warm(), with one thread that loads the model at once. */
+  /** The stream pool starts with the first stream, with one thread that loads the model at once. */
   async function streamDecoderPool(): Promise<DecoderPool> {
     if (closed) throw engineStopped('sphinx speech engine')
     const status = await check()
@@ -106,10 +106,10 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
   return {
     name: 'sphinx',
     available: check,
+    // Only the upload threads load here: a stream decoder is ~100 MB that a server nobody streams to,
+    // or a worker process, should not carry. The first stream waits once for its thread's model.
     async warm() {
       await ready()
-      const streams = await streamDecoderPool()
-      await streams.ready
     },
 
     async transcribe(audio: PcmAudio, options: TranscribeOptions = {}): Promise<Transcript> {
