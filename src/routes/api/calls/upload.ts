@@ -42,7 +42,7 @@ const uploadRoute: FastifyPluginAsyncTypebox = async (fastify) => {
               minLength: 1,
               maxLength: 255,
               description:
-                'Makes retries safe: the same key from the same account within 24 hours answers with the record the first request created (201 when done, 202 while queued or processing) instead of creating another; the same key with another file or other options is a 409.'
+                'Makes retries safe: the same key from the same account (or, without a token, from any anonymous caller) within 24 hours answers with the record the first request created (201 when done, 202 while queued or processing) instead of creating another; the same key with another file or other options is a 409.'
             })
           )
         }),
