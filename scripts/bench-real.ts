@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { DEFAULT_DEVSET, loadDevset, readClip, type ManifestConversation, type Split } from './devset/manifest.js'
+import { CALLS_FILE, DEFAULT_DEVSET, loadDevset, readClip, type ManifestConversation, type Split } from './devset/manifest.js'
 import { createBuiltinDiarizer, diarizationErrorRate, type DiarizationEngine } from '../src/diarization/index.js'
 import { buildConversation, threeSpeakerLines, twoSpeakerLines } from '../test/diarization/conversations.js'
 import { recognition } from './bench-real-wer.js'
@@ -204,6 +204,10 @@ async function main(): Promise<void> {
   if (!existsSync(`${DEFAULT_DEVSET}/manifest.json`)) {
     const built = spawnSync('npx', ['tsx', 'scripts/devset/build.ts'], { stdio: 'inherit' })
     if (built.status !== 0) throw new Error('building the dev set failed')
+  } else if (!existsSync(`${DEFAULT_DEVSET}/${CALLS_FILE}`)) {
+    // A dev set from before calls.json: its conversations repeat audio, so build the new ones beside them.
+    const built = spawnSync('npx', ['tsx', 'scripts/devset/build.ts', '--calls-only'], { stdio: 'inherit' })
+    if (built.status !== 0) throw new Error('building the dev set conversations failed')
   }
   const devset = loadDevset()
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'))

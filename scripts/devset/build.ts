@@ -1,11 +1,14 @@
 /**
  * Builds the real-speech dev set from Debian packages into .devset/ (gitignored): the recordings as they
  * ship, their telephone versions (300-3400 Hz, 8 kHz, G.711 mu-law), and two- and three-speaker
- * conversations stitched from different real voices with ground-truth turns. Everything is described in
- * .devset/manifest.json; the split (dev | heldout) is fixed here, so tuning on dev and reporting on
- * heldout means the same thing on every machine.
+ * conversations stitched from different real voices with ground-truth turns, no piece of audio used twice
+ * in a call. The clips are described in .devset/manifest.json, the conversations (under calls/) in
+ * .devset/calls.json; the split (dev | heldout) is fixed here, so tuning on dev and reporting on heldout
+ * means the same thing on every machine.
  *
- *   npx tsx scripts/devset/build.ts [--out .devset]
+ *   npx tsx scripts/devset/build.ts [--out .devset] [--calls-only]
+ *
+ * --calls-only writes the conversations and calls.json and leaves the clips and manifest.json as they are.
  *
  * Needs apt-get (for `apt-get download`, no root needed), dpkg-deb and sox.
  */
@@ -13,11 +16,14 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { conversations, speakers, type Speaker, type Split } from './sources.js'
-import { levelled, speechChunks, stitch, type Chunk } from './stitch.js'
-import type { Manifest, ManifestClip, ManifestConversation } from './manifest.js'
+import { levelled, materialOf, speechChunks, stitch, type Chunk } from './stitch.js'
+import { CALLS_FILE, type CallList, type Manifest, type ManifestClip, type ManifestConversation } from './manifest.js'
 
 const out = resolve(process.argv.includes('--out') ? process.argv[process.argv.indexOf('--out') + 1] : '.devset')
+const callsOnly = process.argv.includes('--calls-only')
 const TURNS = { 2: 14, 3: 18 } as Record<number, number>
+// Seconds of distinct speech a voice needs to take part in a call: two or three short turns.
+const MIN_MATERIAL = 3
 
 function run(cmd: string, args: string[], opts: { cwd?: string; input?: Buffer } = {}): Buffer {
   const r = spawnSync(cmd, args, { cwd: opts.cwd, input: opts.input, maxBuffer: 1 << 30 })
@@ -47,6 +53,17 @@ function readAudio(path: string, rate: number, raw?: number): Float32Array {
   const samples = new Float32Array(bytes.length >> 1)
   for (let i = 0; i < samples.length; i++) samples[i] = bytes.readInt16LE(2 * i) / 32768
   return samples
+}
+
+/** 16 kHz -> 8 kHz through sox, as the studio clip would be read at 8 kHz. */
+function downsampled(samples: Float32Array): Float32Array {
+  const bytes = Buffer.alloc(samples.length * 2)
+  samples.forEach((x, i) => bytes.writeInt16LE(Math.round(Math.max(-1, Math.min(1, x)) * 32767), 2 * i))
+  const raw = ['-t', 'raw', '-e', 'signed', '-b', '16', '-c', '1']
+  const back = run('sox', ['-V1', '-D', ...raw, '-r', '16000', '-', ...raw, '-r', '8000', '-'], { input: bytes })
+  const out = new Float32Array(back.length >> 1)
+  for (let i = 0; i < out.length; i++) out[i] = back.readInt16LE(2 * i) / 32768
+  return out
 }
 
 function writePcm(path: string, samples: Float32Array, rate: number): void {
@@ -80,16 +97,16 @@ function main(): void {
       const split: Split = f.split ?? s.split
       const studio = join(out, 'clips', s.id, `${name}.wav`)
       const samples = readAudio(join(root, f.path), rate, f.raw)
-      writePcm(studio, samples, rate)
+      if (!callsOnly) writePcm(studio, samples, rate)
       const base = { text: f.text, speaker: s.id, sex: s.sex, split, package: s.package, source: f.path }
       clips.push({ ...base, path: rel(studio), sampleRate: rate, channel: 'studio', encoding: 'pcm16' })
       const phone = join(out, 'phone', s.id, `${name}.wav`)
-      telephone(studio, phone)
+      if (!callsOnly) telephone(studio, phone)
       clips.push({ ...base, path: rel(phone), sampleRate: 8000, channel: 'telephone', encoding: 'mulaw', of: rel(studio) })
       // Only the chunks of clips in the speaker's own split go into conversations of that split.
       if (split !== s.split) continue
       const spans = speechChunks(samples, rate)
-      const narrow = s.band === 'wide' ? readAudio(studio, 8000) : samples
+      const narrow = s.band === 'wide' ? downsampled(samples) : samples
       for (const [a, b] of spans) {
         const text = spans.length === 1 ? f.text : undefined
         if (s.band === 'wide') mine.wide.push({ samples: levelled(samples.subarray(a, b)), text })
@@ -103,6 +120,11 @@ function main(): void {
   const calls: ManifestConversation[] = []
   conversations.forEach((plan, index) => {
     const voices = plan.speakers.map((id) => speakerById(id))
+    const short = voices.filter((v) => materialOf(chunks.get(v.id)!.narrow, 8000) < MIN_MATERIAL)
+    if (short.length) {
+      console.log(`${plan.id} left out: under ${MIN_MATERIAL} s of distinct speech from ${short.map((v) => v.id).join(', ')}`)
+      return
+    }
     const turnCount = TURNS[voices.length]
     const seed = 1000 + index
     const variants: { rate: number; band: 'wide' | 'narrow' }[] = plan.wideband ? [{ rate: 16000, band: 'wide' }] : []
@@ -116,11 +138,11 @@ function main(): void {
       )
       const speakersOf = voices.map((v) => ({ id: v.id, sex: v.sex }))
       const base = { id: plan.id, split: plan.split, speakers: speakersOf, turns: stitched.turns, duration: stitched.samples.length / rate }
-      const pcm = join(out, 'conversations', band === 'wide' ? 'studio' : 'pcm8k', `${plan.id}.wav`)
+      const pcm = join(out, 'calls', band === 'wide' ? 'studio' : 'pcm8k', `${plan.id}.wav`)
       writePcm(pcm, stitched.samples, rate)
       if (band === 'wide') calls.push({ ...base, path: rel(pcm), sampleRate: rate, channel: 'studio', encoding: 'pcm16' })
       else {
-        const phone = join(out, 'conversations', 'telephone', `${plan.id}.wav`)
+        const phone = join(out, 'calls', 'telephone', `${plan.id}.wav`)
         telephone(pcm, phone)
         calls.push({ ...base, path: rel(phone), sampleRate: 8000, channel: 'telephone', encoding: 'mulaw' })
       }
@@ -129,11 +151,16 @@ function main(): void {
 
   const manifest: Manifest = {
     description:
-      'Real speech from Debian packages (pocketsphinx-testdata, codec2-examples, alsa-utils) with telephone versions, and conversations stitched from different real voices. Tune on split "dev", report on "heldout".',
+      'Real speech from Debian packages (pocketsphinx-testdata, codec2-examples, alsa-utils) with telephone versions; the conversations stitched from different real voices are in calls.json. Tune on split "dev", report on "heldout".',
     clips,
+    conversations: []
+  }
+  if (!callsOnly) writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`)
+  const list: CallList = {
+    description: 'Conversations stitched from different real voices, no piece of audio used twice in a call. Tune on split "dev", report on "heldout".',
     conversations: calls
   }
-  writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`)
+  writeFileSync(join(out, CALLS_FILE), `${JSON.stringify(list, null, 1)}\n`)
   const count = (split: Split) => calls.filter((c) => c.split === split).length
   console.log(`${clips.length} clips, ${calls.length} conversations (${count('dev')} dev, ${count('heldout')} heldout) in ${out}`)
 }

@@ -1,5 +1,5 @@
 /**
- * The shape of .devset/manifest.json and a loader for benchmarks. Paths are relative to the dev set's
+ * The shape of .devset/manifest.json (and of calls.json, the conversations) and a loader for benchmarks. Paths are relative to the dev set's
  * folder; `loadDevset` resolves them and reads any clip as 16 kHz mono float samples through sox.
  */
 import { spawnSync } from 'node:child_process'
@@ -50,13 +50,25 @@ export interface Manifest {
   conversations: ManifestConversation[]
 }
 
+/** The conversations, kept apart from the clips so they can be rebuilt alone (build.ts --calls-only). */
+export interface CallList {
+  description: string
+  conversations: ManifestConversation[]
+}
+
 export const DEFAULT_DEVSET = '.devset'
+export const CALLS_FILE = 'calls.json'
 
 export function loadDevset(dir = DEFAULT_DEVSET): { root: string; manifest: Manifest } {
   const root = resolve(dir)
   const file = join(root, 'manifest.json')
   if (!existsSync(file)) throw new Error(`${file} is missing: build the dev set with \`npx tsx scripts/devset/build.ts\``)
-  return { root, manifest: JSON.parse(readFileSync(file, 'utf8')) as Manifest }
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as Manifest
+  // A dev set built before calls.json existed lists conversations that repeat a voice's few sentences
+  // within a call; calls.json replaces them.
+  const calls = join(root, CALLS_FILE)
+  if (existsSync(calls)) manifest.conversations = (JSON.parse(readFileSync(calls, 'utf8')) as CallList).conversations
+  return { root, manifest }
 }
 
 /** Decodes any dev-set file (PCM or mu-law) to mono float samples at `rate`. */

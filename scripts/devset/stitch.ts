@@ -1,6 +1,6 @@
 /**
- * Conversations stitched from real recordings: turns of 1-7 s taken from each speaker's own speech, with
- * gaps of 0.25-0.8 s between them, every piece brought to the same loudness so that the level says
+ * Conversations stitched from real recordings: turns of 1-4 s taken from each speaker's own speech, each
+ * piece of it used once, with gaps of 0.25-0.8 s between them, every piece brought to the same loudness so that the level says
  * nothing about who speaks. The reference turns are exact because the stitcher places every piece.
  */
 
@@ -97,37 +97,67 @@ export function levelled(samples: Float32Array): Float32Array {
 }
 
 /**
- * Alternates speakers (never the same one twice in a row; with three, the next one is drawn at random),
- * each turn 1-7 s of that speaker's chunks taken in order and reused from the start when they run out.
+ * Pieces of at most `max` seconds: a longer chunk is cut at its quietest 20 ms frame away from its ends,
+ * again and again, so a voice with a few long sentences can still take several short turns.
+ */
+export function shortPieces(chunk: Chunk, rate: number, max: number): Chunk[] {
+  const frame = Math.round(FRAME_SECONDS * rate)
+  if (chunk.samples.length <= max * rate) return [chunk]
+  const frames = Math.floor(chunk.samples.length / frame)
+  const margin = Math.floor(frames / 4)
+  let cut = margin
+  let quietest = Infinity
+  for (let f = margin; f < frames - margin; f++) {
+    let e = 0
+    for (let i = f * frame; i < (f + 1) * frame; i++) e += chunk.samples[i] * chunk.samples[i]
+    if (e < quietest) [cut, quietest] = [f, e]
+  }
+  const at = cut * frame + (frame >> 1)
+  return [chunk.samples.subarray(0, at), chunk.samples.subarray(at)].flatMap((samples) => shortPieces({ samples }, rate, max))
+}
+
+/** Seconds of distinct speech a voice brings. */
+export const materialOf = (chunks: Chunk[], rate: number): number => chunks.reduce((n, c) => n + c.samples.length, 0) / rate
+
+/**
+ * Alternates speakers (never the same one twice in a row; with three, the next one is drawn at random
+ * among those with speech left), each turn 1-`maxTurn` s of that speaker's pieces taken in order. No
+ * piece of audio is ever used twice: a real call never repeats a sentence word for word, and a voice whose
+ * few sentences came back turn after turn taught a diarizer to hear two speakers in one. The call ends
+ * after `turnCount` turns or when the next speaker has nothing left to say, so a voice with little
+ * recorded speech makes a short call.
  */
 export function stitch(
   voices: { id: string; chunks: Chunk[] }[],
   rate: number,
   turnCount: number,
-  seed: number
+  seed: number,
+  maxTurn = 4
 ): { samples: Float32Array; turns: StitchedTurn[] } {
   const rnd = random(seed)
-  const next = voices.map(() => 0)
+  const queues = voices.map((v) => v.chunks.flatMap((c) => shortPieces(c, rate, maxTurn)))
   const pieces: { at: number; samples: Float32Array }[] = []
   const turns: StitchedTurn[] = []
   let at = Math.round(0.5 * rate)
   let speaker = 0
   for (let t = 0; t < turnCount; t++) {
     if (t > 0) {
-      const others = voices.map((_, i) => i).filter((i) => i !== speaker)
-      speaker = voices.length === 2 ? others[0] : others[Math.floor(rnd() * others.length)]
+      const others = voices.map((_, i) => i).filter((i) => i !== speaker && queues[i].length > 0)
+      // Every voice speaks within the first turns, whatever the draw says.
+      if (t < voices.length) others.splice(0, others.length, t)
+      if (others.length === 0 || queues[others[0]].length === 0) break
+      speaker = others[Math.floor(rnd() * others.length)]
       at += Math.round((0.25 + 0.55 * rnd()) * rate)
     }
-    // Every voice speaks within the first turns, whatever the draw says.
-    if (t < voices.length) speaker = t
     const v = voices[speaker]
-    const target = (1 + 6 * rnd()) * rate
+    const queue = queues[speaker]
+    const target = (1 + (maxTurn - 1) * rnd()) * rate
     const start = at
     const texts: (string | undefined)[] = []
     let length = 0
-    while (length === 0 || length < target) {
-      const chunk = v.chunks[next[speaker]++ % v.chunks.length]
-      if (length > 0 && length + chunk.samples.length > MAX_CHUNK * rate) break
+    while (queue.length > 0 && (length === 0 || length < target)) {
+      if (length > 0 && length + queue[0].samples.length > maxTurn * rate) break
+      const chunk = queue.shift()!
       if (length > 0) at += Math.round(INNER_GAP * rate)
       pieces.push({ at, samples: chunk.samples })
       at += chunk.samples.length
