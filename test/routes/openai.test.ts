@@ -7,15 +7,10 @@ import { promisify } from 'node:util'
 import OpenAI, { toFile } from 'openai'
 import { buildTestApp, signUp, type TestApp } from '../helpers/app.js'
 import { makeNoise, speechDir, synthesize } from '../fixtures/speech.js'
+import { normalizeWords } from '../../src/stt/wer.js'
 
 const run = promisify(execFile)
 const SENTENCE = 'I would like to buy the premium plan for my company'
-const words = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/[^a-z' ]/g, ' ')
-    .split(/\s+/)
-    .filter(Boolean)
 
 describe('OpenAI-compatible /v1/audio/transcriptions', () => {
   let t: TestApp
@@ -34,16 +29,16 @@ describe('OpenAI-compatible /v1/audio/transcriptions', () => {
 
   it('answers json with the recognised words', async () => {
     const res = await client.audio.transcriptions.create({ file: createReadStream(wav), model: 'whisper-1' })
-    expect(words(res.text)).toEqual(words(SENTENCE))
+    expect(normalizeWords(res.text)).toEqual(normalizeWords(SENTENCE))
   })
 
   it('answers text, srt and vtt in their formats', async () => {
     const text = await client.audio.transcriptions.create({ file: createReadStream(wav), model: 'whisper-1', response_format: 'text' })
-    expect(words(text as unknown as string)).toEqual(words(SENTENCE))
+    expect(normalizeWords(text as unknown as string)).toEqual(normalizeWords(SENTENCE))
 
     const srt = (await client.audio.transcriptions.create({ file: createReadStream(wav), model: 'whisper-1', response_format: 'srt' })) as unknown as string
     expect(srt).toMatch(/^1\n\d\d:\d\d:\d\d,\d{3} --> \d\d:\d\d:\d\d,\d{3}\n/)
-    expect(words(srt.split('\n').slice(2).join(' '))).toEqual(words(SENTENCE))
+    expect(normalizeWords(srt.split('\n').slice(2).join(' '))).toEqual(normalizeWords(SENTENCE))
 
     const vtt = (await client.audio.transcriptions.create({ file: createReadStream(wav), model: 'whisper-1', response_format: 'vtt' })) as unknown as string
     expect(vtt).toMatch(/^WEBVTT\n\n\d\d:\d\d:\d\d\.\d{3} --> \d\d:\d\d:\d\d\.\d{3}\n/)
@@ -60,7 +55,7 @@ describe('OpenAI-compatible /v1/audio/transcriptions', () => {
     expect(res.duration).toBeGreaterThan(2)
     expect(res.segments!.length).toBeGreaterThan(0)
     const w = res.words!
-    expect(w.map((x) => x.word)).toEqual(words(SENTENCE))
+    expect(w.map((x) => x.word)).toEqual(normalizeWords(SENTENCE))
     // Times are absolute: the 0.3 s of leading silence comes before the first word.
     expect(w[0].start).toBeGreaterThanOrEqual(0.25)
     for (let i = 1; i < w.length; i++) expect(w[i].start).toBeGreaterThanOrEqual(w[i - 1].end - 0.011)
@@ -82,12 +77,12 @@ describe('OpenAI-compatible /v1/audio/transcriptions', () => {
       ['m4a', ['-c:a', 'aac']],
       ['wav', ['-ar', '8000', '-ac', '2']]
     ]
-    const expected = words(SENTENCE)
+    const expected = normalizeWords(SENTENCE)
     for (const [ext, args] of conversions) {
       await run('ffmpeg', ['-y', '-loglevel', 'error', '-i', wav, ...args, out(ext)])
       // A misleading name must not matter: the container is sniffed from the bytes.
       const res = await client.audio.transcriptions.create({ file: await toFile(readFileSync(out(ext)), 'recording.bin'), model: 'whisper-1' })
-      const got = words(res.text)
+      const got = normalizeWords(res.text)
       const hits = got.filter((w, i) => w === expected[i]).length
       expect(hits / expected.length, `${ext}: "${res.text}"`).toBeGreaterThanOrEqual(ext === 'wav' ? 0.8 : 0.9)
     }
@@ -165,7 +160,7 @@ describe('OpenAI-compatible /v1/audio/transcriptions', () => {
     it('still serves afterwards', async () => {
       expect((await fetch(`${base}/health`)).status).toBe(200)
       const res = await client.audio.transcriptions.create({ file: createReadStream(wav), model: 'whisper-1' })
-      expect(words(res.text).length).toBeGreaterThan(5)
+      expect(normalizeWords(res.text).length).toBeGreaterThan(5)
     })
   })
 })
@@ -187,6 +182,6 @@ describe('/v1 with AUTH_MODE=required', () => {
     const sdk = new OpenAI({ apiKey: created.json().data.key, baseURL: `${base}/v1`, maxRetries: 0 })
     const wav = await synthesize('thank you for calling', { voice: 'rms' })
     const res = await sdk.audio.transcriptions.create({ file: createReadStream(wav), model: 'whisper-1' })
-    expect(words(res.text)).toContain('calling')
+    expect(normalizeWords(res.text)).toContain('calling')
   })
 })

@@ -2,14 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { startS3, type S3Stub } from '../helpers/stubs/s3.js'
 import { decodeAudio } from '../../src/audio/index.js'
+import { normalizeWords } from '../../src/stt/wer.js'
 
 const REPLY = 'I would like to buy the premium plan for my company'
-const words = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/[^a-z' ]/g, ' ')
-    .split(/\s+/)
-    .filter(Boolean)
 
 describe('spoken replies kept on local disk and served at /audio/<id>.<ext>', () => {
   let t: TestApp
@@ -34,7 +29,7 @@ describe('spoken replies kept on local disk and served at /audio/<id>.<ext>', ()
     const bytes = Buffer.from(await res.arrayBuffer())
     expect((await decodeAudio(bytes, { maxSeconds: 60 })).info.duration).toBeCloseTo(stored.duration, 0)
     const { transcript } = await t.app.stt.transcribeFile(bytes)
-    expect(words(transcript.text)).toEqual(words(REPLY))
+    expect(normalizeWords(transcript.text)).toEqual(normalizeWords(REPLY))
 
     // Without an origin the URL is relative, and asking again reuses the file.
     const again = await t.app.tts.speakToStorage({ text: REPLY, format: 'mp3' })

@@ -7,15 +7,10 @@ import { promisify } from 'node:util'
 import OpenAI from 'openai'
 import { buildTestApp, type TestApp } from '../../helpers/app.js'
 import { decodeAudio } from '../../../src/audio/index.js'
+import { normalizeWords } from '../../../src/stt/wer.js'
 
 const run = promisify(execFile)
 const SENTENCE = 'I would like to buy the premium plan for my company'
-const words = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/[^a-z' ]/g, ' ')
-    .split(/\s+/)
-    .filter(Boolean)
 
 /** The cache counter as /metrics shows it, so the tests see what an operator sees. */
 async function cacheCount(t: TestApp, outcome: 'hit' | 'miss'): Promise<number> {
@@ -43,7 +38,7 @@ describe('OpenAI-compatible /v1/audio/speech', () => {
     const decoded = await decodeAudio(bytes, { maxSeconds: 60 })
     expect(decoded.info.duration).toBeGreaterThan(2)
     const { transcript } = await t.app.stt.transcribeFile(bytes)
-    expect(words(transcript.text)).toEqual(words(SENTENCE))
+    expect(normalizeWords(transcript.text)).toEqual(normalizeWords(SENTENCE))
   })
 
   it('speaks aac, flac and raw 24 kHz pcm', async () => {
