@@ -8,11 +8,13 @@
  *     against the script, so the streaming cost in accuracy is their difference; the same on the real
  *     recordings of .devset/ when it is built (scripts/streaming-devset.ts),
  *   - server CPU seconds per audio second, streamed and whole-file (the baseline, same run),
- *   - concurrent real-time streams sustained before the p95 first-partial latency passes 1 s.
+ *   - concurrent real-time streams sustained before the p95 first-partial latency passes 1 s. Each level's
+ *     streams arrive one every --stagger-ms (default 1000), as callers reach a service, not all in the
+ *     same millisecond; decoder threads started by a level stay for the next (STREAM_DECODER_IDLE_MS).
  * The server runs in this process (its worker threads count in process CPU time); the client side
  * only sends frames and parses JSON.
  *
- *   npm run bench:streaming [-- --utterances 24 --max-streams 16 --budget-seconds 300]
+ *   npm run bench:streaming [-- --utterances 24 --max-streams 16 --budget-seconds 300 --stagger-ms 1000]
  */
 import { readFileSync } from 'node:fs'
 import WebSocket from 'ws'
@@ -62,6 +64,7 @@ const utteranceCount = Math.max(20, arg('utterances', 24))
 const utterancesPerStream = 4
 const maxStreams = arg('max-streams', 16)
 const budgetSeconds = arg('budget-seconds', 300)
+const staggerMs = arg('stagger-ms', 1000)
 const startedAt = performance.now()
 const overBudget = () => (performance.now() - startedAt) / 1000 > budgetSeconds
 
@@ -359,12 +362,18 @@ async function main() {
         `    CPU s per audio s: streamed ${streamCpu.toFixed(3)}, whole-file baseline ${wholeCpu.toFixed(3)} (ratio ${(streamCpu / wholeCpu).toFixed(2)}x)`
       )
 
-      // Concurrency: N streams at once, until the p95 first partial passes 1 s or time runs out.
+      // Concurrency: N streams at once (arriving --stagger-ms apart), until the p95 first partial passes 1 s or time runs out.
+      console.log(`    concurrency ramp: each level's streams arrive ${staggerMs} ms apart, then all play at once`)
       let sustained = 0
       for (let n = 1; n <= maxStreams && !overBudget(); n = n < 4 ? n * 2 : n + 2) {
         const cpuBefore = cpuSeconds()
         const wallBefore = performance.now()
-        const batch = await Promise.all(Array.from({ length: n }, (_, i) => play(protocol, wsBase, engine, streams[i % streams.length]!)))
+        const batch = await Promise.all(
+          Array.from({ length: n }, async (_, i) => {
+            await new Promise((r) => setTimeout(r, i * staggerMs))
+            return play(protocol, wsBase, engine, streams[i % streams.length]!)
+          })
+        )
         const busy = (cpuSeconds() - cpuBefore) / ((performance.now() - wallBefore) / 1000)
         const partials = batch.flatMap((r) => r.spoken.map((_, i) => r.firstPartial[i] ?? Infinity))
         const finals = batch.flatMap((r) => r.spoken.map((_, i) => r.final[i] ?? Infinity))

@@ -16,8 +16,9 @@ export interface SphinxEngineOptions extends ModelPaths {
   /**
    * decoder threads for live streams, apart from the upload pool so uploads never hold streams back:
    * one per utterance being spoken at the same moment, each with its own copy of the model (~100 MB).
-   * The first starts with the first stream and stays; the others start as streams need them
-   * and end after STREAM_DECODER_IDLE_MS without work. Default 8.
+   * The first starts with the first stream and stays; while streams are live one more is kept loaded
+   * and free ahead of them (so a new utterance never waits for a model once the pool has started), and
+   * threads above the first end after STREAM_DECODER_IDLE_MS without work. Default 8.
    */
   streamDecoders?: number
   /** extra PocketSphinx arguments, e.g. ['-beam', '1e-60'] */

@@ -25,14 +25,20 @@ export class DecoderPool {
   readonly ready: Promise<void>
   private readonly pool: Piscina<DecoderTask, DecoderOutput>
   private readonly kept: number
+  private readonly size: number
+  private readonly elastic: boolean
+  /** live utterances holding or waiting for a thread */
+  private leased = 0
+  private closed = false
 
   /**
    * All `size` threads start at once, load their model and stay. With `elastic`, one thread does that
-   * and the others start when tasks wait for one (loading the model on their first task) and exit after
-   * `idleMs` without work.
+   * and stays; the others start one ahead of demand (see lease) and exit after `idleMs` without work.
    */
   constructor(size: number, config: WorkerConfig, logger?: PoolLogger, elastic?: { idleMs: number }) {
     this.kept = elastic ? 1 : size
+    this.size = size
+    this.elastic = !!elastic
     this.pool = createWorkerPool({
       entry: new URL('./worker.js', import.meta.url),
       threads: size,
@@ -44,6 +50,13 @@ export class DecoderPool {
     this.ready = this.load()
     // Callers observe failures through `ready`; this keeps an unobserved rejection quiet.
     this.ready.catch(() => undefined)
+    // A spare that ended idle while every other thread is leased is started again.
+    if (elastic) this.pool.on('workerDestroy', () => this.keepSpare())
+  }
+
+  /** Threads started (loading their model or loaded), and how many of those are loaded and free. */
+  get threads(): { started: number; idle: number } {
+    return { started: this.pool.threads.length, idle: this.pool.idleThreads }
   }
 
   /**
@@ -70,6 +83,12 @@ export class DecoderPool {
     port1.on('message', (msg: StreamOutput) => onPartial(msg.text))
     // No abort signal here: release() ends the utterance and keeps the thread and its model.
     const task = runTask<StreamResult | null>(this.pool, ENGINE, { op: 'stream', port: port2, ...decodeWith }, { transferList: [port2] })
+    this.leased++
+    void task.then(
+      () => this.leased--,
+      () => this.leased--
+    )
+    this.keepSpare()
     let ended = false
     const finish = (msg: StreamInput) => {
       if (!ended) port1.postMessage(msg)
@@ -87,7 +106,21 @@ export class DecoderPool {
 
   /** Running decodes get CLOSE_GRACE_MS to finish; queued ones and later calls reject with engine_stopped. */
   async close(): Promise<void> {
+    this.closed = true
     await closeWorkerPool(this.pool)
+  }
+
+  /**
+   * An elastic pool keeps one thread with its model free ahead of demand: when the utterances take
+   * every thread started, one more starts (up to the pool's size) and loads its model before piscina
+   * hands it any task (the worker loads as its module loads), so the next utterance takes a ready
+   * thread instead of waiting ~1 s for a model. The empty load task is what makes piscina start it.
+   */
+  private keepSpare(): void {
+    if (!this.elastic || this.closed) return
+    const started = this.pool.threads.length
+    if (this.leased < started || started >= this.size) return
+    runTask(this.pool, ENGINE, { op: 'load', barrier: new SharedArrayBuffer(4), threads: 1 }).catch(() => undefined)
   }
 
   /** One load task per kept thread, held until all have one, so every such thread has its model before real work. */

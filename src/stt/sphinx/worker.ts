@@ -29,6 +29,15 @@ function open(): NativeDecoder {
   return decoder
 }
 
+// The model loads as the thread starts: piscina gives a thread it started on demand no task before its
+// module has loaded, so no task waits behind a model load while a loaded thread is free. A failure is
+// left for the first task to report.
+try {
+  open()
+} catch {
+  decoder = undefined
+}
+
 /** Waits (this thread only) until every thread of the pool has taken a load task, or 10 s. */
 function gather(barrier: SharedArrayBuffer, threads: number): void {
   const count = new Int32Array(barrier)
