@@ -25,15 +25,14 @@ const systemRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addSchema(ReadinessSchema)
   // Probes answer as they always do while the API families shed load (plugins/external/under-pressure.ts).
   // Orchestrators and scrapers poll these every few seconds: their requests are not logged one by one
-  // (anything at warn and above still is).
-  fastify.addHook('onRoute', (route) => {
-    route.config = { ...route.config, loadShedding: false }
-    route.logLevel ??= 'warn'
-  })
+  // (anything at warn and above still is). A route option, because Fastify has already filled in an
+  // empty logLevel by the time onRoute hooks see the route.
+  const probe = { logLevel: 'warn', config: { loadShedding: false } } as const
 
   fastify.get(
     '/health',
     {
+      ...probe,
       schema: {
         tags: ['system'],
         security: security.none,
@@ -67,6 +66,7 @@ const systemRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/ready',
     {
+      ...probe,
       schema: {
         tags: ['system'],
         security: security.none,
@@ -94,6 +94,7 @@ const systemRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/metrics',
     {
+      ...probe,
       preHandler: metricsAuth,
       schema: {
         tags: ['system'],
