@@ -5,6 +5,7 @@ import errorTracking from './plugins/app/error-tracking.js'
 import metrics from './plugins/external/metrics.js'
 import cache from './plugins/app/cache.js'
 import db, { type DbPluginOptions } from './plugins/app/db.js'
+import callListCache from './plugins/app/call-list-cache.js'
 import storage from './plugins/app/storage.js'
 import queue from './plugins/app/queue.js'
 import health from './plugins/app/health.js'
@@ -37,6 +38,7 @@ export const capabilities = fp<CapabilityOptions>(
     await fastify.register(metrics)
     await fastify.register(cache)
     await fastify.register(db, opts.db ?? {})
+    await fastify.register(callListCache)
     await fastify.register(storage)
     await fastify.register(queue)
     await fastify.register(health)

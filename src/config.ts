@@ -23,6 +23,8 @@ export const ConfigSchema = Type.Object({
   TRUST_PROXY: Type.Boolean({ default: false }),
   OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, default: 1_000 }),
   OVERLOAD_RETRY_AFTER_SECONDS: Type.Integer({ minimum: 1, default: 5 }),
+  /** How long a rendered GET /api/calls page may be reused while its owner's records are unchanged; 0 = never. */
+  CALLS_LIST_CACHE_SECONDS: Type.Integer({ minimum: 0, default: 300 }),
 
   S3_BUCKET_NAME: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' })),
   S3_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),

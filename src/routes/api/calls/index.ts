@@ -19,6 +19,14 @@ const listTotal = { total: Type.Integer({ minimum: 0, description: 'Matching rec
  */
 const SummaryPage = { ...ok(Type.Array(Type.Ref('CallSummary')), listTotal) }
 
+/** If-None-Match names this version of the page (a list of tags, weak or strong, or `*`). */
+const matches = (header: string | undefined, etag: string) =>
+  header !== undefined &&
+  header.split(',').some((t) => {
+    const tag = t.trim()
+    return tag === '*' || tag === etag || tag === `W/${etag}`
+  })
+
 /** The call-transcription product's records API. */
 const callRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { prisma } = fastify.db
@@ -44,10 +52,16 @@ const callRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     },
     async (request, reply) => {
-      const page = await listCalls(prisma, owner(request), request.query)
-      if (page.view === 'full') return { success: true as const, data: page.data.map(toCallView), total: page.total }
-      const body = { success: true as const, data: page.data.map(toCallSummary), total: page.total }
-      return reply.serializer(reply.compileSerializationSchema(SummaryPage, '200')).send(body)
+      const ownerId = owner(request)
+      const page = await fastify.callListCache.page(ownerId, request.query, async () => {
+        const found = await listCalls(prisma, ownerId, request.query)
+        if (found.view === 'full') return String(reply.serialize({ success: true as const, data: found.data.map(toCallView), total: found.total }))
+        return reply.compileSerializationSchema(SummaryPage, '200')({ success: true as const, data: found.data.map(toCallSummary), total: found.total })
+      })
+      // Each caller sees their own list: browsers may keep it, shared caches may not, and both ask again.
+      reply.header('etag', page.etag).header('cache-control', 'private, no-cache')
+      if (matches(request.headers['if-none-match'], page.etag)) return reply.code(304).send()
+      return reply.type('application/json; charset=utf-8').send(page.body)
     }
   )
 
