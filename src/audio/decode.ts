@@ -12,12 +12,12 @@
  * and can fix it. Headers that only say "length unknown" (streaming WAV placeholders, FLAC without a total,
  * WebM from MediaRecorder) are decoded to their end.
  */
-import decode from 'audio-decode'
-import { open, readFile, type FileHandle } from 'node:fs/promises'
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
+import { open, readFile } from 'node:fs/promises'
+import { decodeInThread } from './decode-thread.js'
 import { describeNonAudio, detectAudio, type DetectedAudio } from './detect.js'
 import { AudioError, audioErrors } from './errors.js'
 import { FFMPEG_INSTALL_HINT, decodeWithFfmpeg } from './ffmpeg.js'
+import { decodeInProcess, inFile, inMemory, readRange, type AudioBytes, type InProcessFormat } from './in-process.js'
 import { Mono16kWriter, TARGET_RATE } from './mono16k.js'
 import { probeHeader, type HeaderInfo, type WavHeader } from './probe.js'
 
@@ -50,8 +50,6 @@ export interface DecodedAudio {
   }
 }
 
-type InProcessFormat = 'wav' | 'flac' | 'mp3' | 'oga' | 'opus' | 'webm' | 'm4a'
-
 function inProcessFormat(detected: DetectedAudio): InProcessFormat | undefined {
   switch (detected.container) {
     case 'wav':
@@ -67,71 +65,20 @@ function inProcessFormat(detected: DetectedAudio): InProcessFormat | undefined {
   }
 }
 
-// Blocks of this size keep the per-block float copy small (~1.5 s of 44.1 kHz stereo 16-bit WAV).
-const BLOCK_BYTES = 256 * 1024
-// Long decodes hand the event loop back this often so a server keeps answering other requests.
-const YIELD_EVERY_MS = 25
-
-/**
- * A recording as the decoders read it: in memory, or in a file read block by block so that a long
- * upload is never held whole beside its decoded samples.
- */
-interface AudioBytes {
-  /** bytes in all */
-  length: number
-  /** the first bytes, enough to sniff and probe (all of them when the recording is in memory) */
-  head: Uint8Array
-  /** a fresh, aligned copy of [start, end): Buffer#slice would return a view into Node's shared pool instead */
-  read(start: number, end: number): Promise<Uint8Array>
-  /** every byte at once, for ffmpeg */
-  all(): Promise<Uint8Array>
-}
-
-function inMemory(bytes: Uint8Array): AudioBytes {
-  return {
-    length: bytes.length,
-    head: bytes,
-    read: async (start, end) => new Uint8Array(bytes.subarray(start, end)),
-    all: async () => bytes
-  }
-}
-
-async function readRange(file: FileHandle, start: number, end: number): Promise<Uint8Array> {
-  const block = new Uint8Array(Math.max(0, end - start))
-  for (let got = 0; got < block.length;) {
-    const { bytesRead } = await file.read(block, got, block.length - got, start + got)
-    if (bytesRead === 0) return block.subarray(0, got)
-    got += bytesRead
-  }
-  return block
-}
-
 // WAV and FLAC state everything the probe reads in their first bytes; other containers are read whole.
 const HEAD_BYTES = 1024 * 1024
+// Compressed recordings above this size are decoded in a thread of their own (decode-thread.ts); below
+// it (about a minute of MP3) a thread's start-up would cost more than the decode.
+const THREAD_MIN_BYTES = 1024 * 1024
 
 /**
- * Feeds the file to a streaming decoder block by block, `length` bytes in all. Each block is a fresh buffer
- * because the WAV decoder views samples as typed arrays, which must start at an aligned offset; a WAV file's
- * header is fed on its own for the same reason (its data often starts at an odd multiple of 2).
+ * One in-process decode: a long compressed recording in a decoder thread, a WAV (plain copies, no WASM
+ * memory) or a short recording here.
  */
-async function decodeInProcess(bytes: AudioBytes, length: number, format: InProcessFormat, out: Mono16kWriter, headerBytes = 0): Promise<void> {
-  const decoder = await decode[format]()
-  try {
-    let lastYield = performance.now()
-    if (headerBytes > 0) await decoder(await bytes.read(0, headerBytes))
-    for (let offset = headerBytes; offset < length; offset += BLOCK_BYTES) {
-      const block = await decoder(await bytes.read(offset, Math.min(length, offset + BLOCK_BYTES)))
-      out.write(block.channelData, block.sampleRate)
-      if (performance.now() - lastYield > YIELD_EVERY_MS) {
-        await yieldToEventLoop()
-        lastYield = performance.now()
-      }
-    }
-    const tail = await decoder()
-    out.write(tail.channelData, tail.sampleRate)
-  } finally {
-    decoder.free()
-  }
+async function decodeLocally(bytes: AudioBytes, length: number, format: InProcessFormat, out: Mono16kWriter, limits: DecodeLimits, headerBytes?: number) {
+  if (format === 'wav' || length < THREAD_MIN_BYTES) return decodeInProcess(bytes, length, format, out, headerBytes)
+  const job = { source: bytes.source, length, format, headerBytes, maxSeconds: limits.maxSeconds, expectedSamples: out.capacityHint }
+  return decodeInThread(job, out)
 }
 
 function checkHeader(header: HeaderInfo, format: string, limits: DecodeLimits): void {
@@ -171,14 +118,14 @@ async function decodeInto(out: Mono16kWriter, bytes: AudioBytes, detected: Detec
       // Without ffmpeg, the in-process decoder is still worth a try before giving up.
       if (!isFfmpegMissing(err) || !local) throw err
       out.reset()
-      await decodeInProcess(bytes, payload, local, out).catch((cause) => {
+      await decodeLocally(bytes, payload, local, out, limits).catch((cause) => {
         throw asAudioError(cause, false)
       })
       return {}
     }
   }
   try {
-    await decodeInProcess(bytes, payload, local, out, wav?.dataOffset)
+    await decodeLocally(bytes, payload, local, out, limits, wav?.dataOffset)
     if (out.samplesWritten === 0 && (header.duration ?? 1) > 0) throw new Error('no audio frames could be decoded')
     return {}
   } catch (err) {
@@ -217,8 +164,7 @@ export async function decodeAudioFile(path: string, limits: DecodeLimits): Promi
       return await decodeAudio(await readFile(path), limits)
     }
     if (limits.maxBytes !== undefined && size > limits.maxBytes) throw audioErrors.tooLarge(size, limits.maxBytes)
-    const bytes: AudioBytes = { length: size, head, read: (start, end) => readRange(file, start, end), all: () => readFile(path) }
-    return await decodeDetected(bytes, detected, limits)
+    return await decodeDetected(inFile(path, file, size, head), detected, limits)
   } finally {
     await file.close()
   }

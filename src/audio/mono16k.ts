@@ -15,8 +15,11 @@ function sharedSamples(length: number): Float32Array {
   return new Float32Array(new SharedArrayBuffer(length * Float32Array.BYTES_PER_ELEMENT))
 }
 
+const NO_SAMPLES: Float32Array = new Float32Array(0)
+
 export class Mono16kWriter {
-  private buffer: Float32Array
+  // Allocated on the first write: a writer whose recording is decoded in a thread never needs one.
+  private buffer = NO_SAMPLES
   private length = 0
   private resampler?: Resampler
   private sourceRate = 0
@@ -26,12 +29,10 @@ export class Mono16kWriter {
   /** capacityHint: expected output samples (from the header), so the common case never reallocates. */
   constructor(
     private readonly maxSeconds: number,
-    capacityHint = 0
+    readonly capacityHint = 0
   ) {
     // A little slack: resampling and codec padding can add a few milliseconds beyond the true length.
     this.maxSamples = Math.ceil((maxSeconds + 0.05) * TARGET_RATE)
-    const initial = Math.min(Math.max(capacityHint, TARGET_RATE), this.maxSamples)
-    this.buffer = sharedSamples(Math.ceil(initial * 1.01) + 1024)
   }
 
   /** A block of decoded audio at its original rate, one array per channel. */
@@ -53,6 +54,10 @@ export class Mono16kWriter {
     if (this.length + samples.length > this.maxSamples) {
       throw audioErrors.tooLong(this.maxSeconds, this.maxSeconds, true)
     }
+    if (this.buffer === NO_SAMPLES) {
+      const initial = Math.min(Math.max(this.capacityHint, TARGET_RATE), this.maxSamples)
+      this.buffer = sharedSamples(Math.ceil(initial * 1.01) + 1024)
+    }
     if (this.length + samples.length > this.buffer.length) {
       const grown = sharedSamples(Math.min(this.maxSamples, Math.max(this.length + samples.length, Math.ceil(this.buffer.length * 1.5))))
       grown.set(this.buffer.subarray(0, this.length))
@@ -69,6 +74,16 @@ export class Mono16kWriter {
   /** Rate and width of what write() received; undefined when only 16 kHz samples were appended. */
   get source(): { sampleRate: number; channels: number } | undefined {
     return this.sourceRate ? { sampleRate: this.sourceRate, channels: this.sourceChannels } : undefined
+  }
+
+  /** Takes over samples another writer finished (in a decoder thread), replacing anything written so far. */
+  adopt(samples: Float32Array, source?: { sampleRate: number; channels: number }): void {
+    if (samples.length > this.maxSamples) throw audioErrors.tooLong(this.maxSeconds, this.maxSeconds, true)
+    this.buffer = samples
+    this.length = samples.length
+    this.resampler = undefined
+    this.sourceRate = source?.sampleRate ?? 0
+    this.sourceChannels = source?.channels ?? 0
   }
 
   reset(): void {

@@ -1,4 +1,6 @@
 import { truncateSync, writeFileSync } from 'node:fs'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AudioError, decodeAudio, decodeAudioFile } from '../../src/audio/index.js'
 import { makeFixtures, type Fixtures } from './fixtures.js'
@@ -45,6 +47,29 @@ describe('decodeAudioFile: a recording decoded from disk is the same as from mem
     const fromFile = await failure(() => decodeAudioFile(fx.path('cut.wav'), limits))
     expect(fromFile).toEqual(await failure(() => decodeAudio(fx.read('cut.wav'), limits)))
     expect(fromFile.code).toBe('corrupt_audio')
+  })
+
+  it('a long FLAC cut off in the middle is refused as corrupt, with the same message from disk and from memory', async () => {
+    writeFileSync(fx.path('cut.flac'), fx.read('long.flac'))
+    truncateSync(fx.path('cut.flac'), Math.floor(fx.read('long.flac').length / 2))
+    const fromFile = await failure(() => decodeAudioFile(fx.path('cut.flac'), limits))
+    expect(fromFile).toEqual(await failure(() => decodeAudio(fx.read('cut.flac'), limits)))
+    expect(fromFile.code).toBe('corrupt_audio')
+    expect(fromFile.message).toMatch(/^The FLAC file is damaged or incomplete \(.+\)\. Re-export the recording or upload it again\.$/)
+  })
+
+  it("decoding a long FLAC leaves no decoder memory behind on the caller's thread", async () => {
+    // The WASM decoder's memory (tens of MB, never shrunk) must go with the decode, not stay for the process's life.
+    setFlagsFromString('--expose-gc')
+    const gc = runInNewContext('gc') as () => void
+    gc()
+    const before = process.memoryUsage()
+    const decoded = await decodeAudioFile(fx.path('long.flac'), limits)
+    gc()
+    const after = process.memoryUsage()
+    const samples = decoded.samples.byteLength
+    expect(after.external - before.external - samples).toBeLessThan(8 * 1024 * 1024)
+    expect(after.arrayBuffers - before.arrayBuffers - samples).toBeLessThan(8 * 1024 * 1024)
   })
 
   it('a recording over the length limit is refused from its header', async () => {
