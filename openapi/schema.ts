@@ -2815,12 +2815,87 @@ export interface operations {
                                     version: string;
                                 };
                                 pronunciation: {
+                                    answers?: {
+                                        measures?: {
+                                            [key: string]: number;
+                                        };
+                                        reason?: string;
+                                        /** @description Azure-style scores: accuracy from goodness of pronunciation, fluency from pace and pausing, prosody from pitch, rate, pauses and rhythm */
+                                        scores?: {
+                                            /** @description 0-100 */
+                                            accuracy: number;
+                                            /** @description 0-100 */
+                                            completeness: number;
+                                            /** @description 0-100 */
+                                            fluency: number;
+                                            /** @description 0-100 */
+                                            overall: number;
+                                            /** @description 0-100 */
+                                            prosody: number;
+                                        };
+                                        /** @description the learner turn assessed */
+                                        seq: number;
+                                        /** @enum {unknown} */
+                                        status: "assessed" | "no_audio" | "engine_unavailable" | "failed";
+                                        /** @description recognised words with no dictionary pronunciation */
+                                        unscored?: string[];
+                                        words?: {
+                                            /** @description 0-100 */
+                                            accuracy: number;
+                                            end: number;
+                                            /** @enum {unknown} */
+                                            error_type: "None" | "Mispronunciation" | "Omission" | "Insertion" | "UnexpectedBreak" | "MissingBreak" | "Monotone";
+                                            phonemes: {
+                                                /** @description 0-100 */
+                                                accuracy: number;
+                                                /** @description ARPAbet phone */
+                                                phoneme: string;
+                                            }[];
+                                            /** @description seconds from the start of the answer */
+                                            start: number;
+                                            word: string;
+                                        }[];
+                                    }[];
+                                    /** @description Mispronounced or omitted words, worst first */
+                                    flagged?: {
+                                        /** @description 0-100 */
+                                        accuracy: number;
+                                        /** @enum {unknown} */
+                                        error_type: "None" | "Mispronunciation" | "Omission" | "Insertion" | "UnexpectedBreak" | "MissingBreak" | "Monotone";
+                                        phonemes: {
+                                            /** @description 0-100 */
+                                            accuracy: number;
+                                            /** @description ARPAbet phone */
+                                            phoneme: string;
+                                        }[];
+                                        seq: number;
+                                        word: string;
+                                    }[];
+                                    /** @description what the assessment can and cannot catch */
+                                    limitations?: string;
+                                    /** @description recogniser confidence and pausing */
                                     measured: {
                                         [key: string]: number;
                                     };
                                     reason: string;
-                                    /** @enum {string} */
-                                    status: "not_assessed";
+                                    /** @description Azure-style scores: accuracy from goodness of pronunciation, fluency from pace and pausing, prosody from pitch, rate, pauses and rhythm */
+                                    scores?: {
+                                        /** @description 0-100 */
+                                        accuracy: number;
+                                        /** @description 0-100 */
+                                        completeness: number;
+                                        /** @description 0-100 */
+                                        fluency: number;
+                                        /** @description 0-100 */
+                                        overall: number;
+                                        /** @description 0-100 */
+                                        prosody: number;
+                                    };
+                                    /**
+                                     * @description assessed: every answer; partial: some; not_assessed: none
+                                     * @enum {unknown}
+                                     */
+                                    status: "assessed" | "partial" | "not_assessed";
                                 };
                                 timings: {
                                     [key: string]: number;

@@ -8,6 +8,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { GOP_MID, GOP_SCALE, MISPRONOUNCED_BELOW, UNFLAGGED_WORDS } from '../src/coach/pronunciation/assess.js'
 import { loadPronunciations, referenceWords } from '../src/coach/pronunciation/dictionary.js'
 import {
   SCORING_DECODER_ARGS,
@@ -215,6 +216,41 @@ function atDevThreshold(trials: Trial[]) {
   }
 }
 
+/**
+ * The threshold the coach ships: the highest mean GOP that flags at most `rate` of the dev split's correctly
+ * read words, with the held-out false flags and the recall of each kind of alteration at it.
+ */
+function atFalseFlagRate(trials: Trial[], rate: number) {
+  const correct = trials.filter((t) => t.split === 'dev' && t.kind === 'correct')
+  const flaggable = correct
+    .filter((t) => !UNFLAGGED_WORDS.has(t.word.split(':')[0]))
+    .map((t) => SCORERS.mean(t.phones))
+    .sort((a, b) => a - b)
+  // Words strictly below the k-th lowest flaggable score are flagged: k of them at most.
+  const k = Math.floor(rate * correct.length)
+  atThreshold(trials, flaggable[Math.min(k, flaggable.length - 1)], `flagging at most ${rate * 100}% of dev's correct words`)
+}
+
+function atThreshold(trials: Trial[], threshold: number, what: string) {
+  // As the coach flags: unstressed function words are never flagged.
+  const score = (p: PhoneGop[], word: string) => (UNFLAGGED_WORDS.has(word.split(':')[0]) ? Infinity : SCORERS.mean(p))
+  console.log(`\nmean GOP threshold ${what}: ${threshold.toFixed(2)} nats a frame; words flagged:`)
+  for (const split of ['dev', 'heldout']) {
+    const share = (kind: Trial['kind']) => {
+      const here = trials.filter((t) => t.split === split && t.kind === kind)
+      const flagged = here.filter((t) => score(t.phones, t.word) < threshold).length
+      return `${kind} ${((100 * flagged) / here.length).toFixed(0)}% (${flagged}/${here.length})`
+    }
+    console.log(`  ${split}: ${share('correct')}, ${share('phone')}, ${share('word')}`)
+    const content = (kind: Trial['kind']) => {
+      const here = trials.filter((t) => t.split === split && t.kind === kind && !UNFLAGGED_WORDS.has(t.word.split(':')[0]))
+      const flagged = here.filter((t) => score(t.phones, t.word) < threshold).length
+      return `${kind} ${((100 * flagged) / here.length).toFixed(0)}% (${flagged}/${here.length})`
+    }
+    console.log(`  ${split}, content words only: ${content('correct')}, ${content('phone')}, ${content('word')}`)
+  }
+}
+
 function report(trials: Trial[]) {
   for (const split of ['dev', 'heldout']) {
     const here = trials.filter((t) => t.split === split)
@@ -240,3 +276,6 @@ const cacheArg = process.argv.indexOf('--cache')
 const trials = collect(cacheArg > 0 ? process.argv[cacheArg + 1] : '/tmp/pronunciation-eval-trials.json')
 report(trials)
 atDevThreshold(trials)
+atFalseFlagRate(trials, 0.1)
+// The threshold as shipped (a 0-100 score) in GOP nats, with what it flags.
+atThreshold(trials, GOP_MID + GOP_SCALE * Math.log(MISPRONOUNCED_BELOW / (100 - MISPRONOUNCED_BELOW)), `shipped (score below ${MISPRONOUNCED_BELOW})`)

@@ -2,16 +2,23 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { AuditEntry } from '../audit.js'
 import type { ChatClient } from '../chat/client.js'
 import type { PrismaClient } from '../generated/prisma/client.js'
-import { conflict, notFound } from '../errors.js'
+import { conflict, HttpError, notFound } from '../errors.js'
+import type { BlobStore } from '../storage/types.js'
 import type { DeepAnalysis } from './analyse.js'
 import { newCard } from './drills.js'
 import { applyFeedback, writeFeedback } from './feedback.js'
 import { FEEDBACK_PROMPT_CHECKSUM, FEEDBACK_PROMPT_VERSION } from './prompts.js'
+import { answerAudioKey, type AnswerAudio } from './pronunciation/session.js'
 import { learnerAnswers } from './sessions.js'
+import type { LearnerAnswer } from './types.js'
 import type { CoachTask } from './worker.js'
 
 export interface AnalysisDeps {
   prisma: PrismaClient
+  /** where learner answers' recordings are kept, for pronunciation */
+  storage?: Pick<BlobStore, 'get'>
+  /** PocketSphinx model directory for pronunciation scoring */
+  modelDir?: string
   runTask: (task: CoachTask) => Promise<unknown>
   enqueue: (sessionId: string) => Promise<void>
   chat?: ChatClient
@@ -46,7 +53,8 @@ export function createAnalysisService(deps: AnalysisDeps) {
         const { session } = record
         const profile = await prisma.coachProfile.findUnique({ where: { userId: session.userId } })
         const answers = learnerAnswers(session.turns)
-        let analysis = (await deps.runTask({ kind: 'analyse', answers, firstLanguage: profile?.firstLanguage })) as DeepAnalysis
+        const audio = await answerAudio(deps.storage, sessionId, answers)
+        let analysis = (await deps.runTask({ kind: 'analyse', answers, firstLanguage: profile?.firstLanguage, audio, modelDir: deps.modelDir })) as DeepAnalysis
         const deepSeconds = (Date.now() - started) / 1000
         deps.observe?.('deep', deepSeconds)
         let feedback: { provider: string; model: string; comments: Record<string, string>; adjustments: unknown[] } | { error: string } | undefined
@@ -108,6 +116,25 @@ export function createAnalysisService(deps: AnalysisDeps) {
       return { session, analysis: session.analysis }
     }
   }
+}
+
+/** Each answer's recording from blob storage; one that is missing or unreadable says why instead. */
+async function answerAudio(storage: AnalysisDeps['storage'], sessionId: string, answers: LearnerAnswer[]): Promise<AnswerAudio[]> {
+  return Promise.all(
+    answers.map(async ({ seq, text }) => {
+      if (!storage) return { seq, text, missing: 'Answer recordings are not kept on this server.' }
+      try {
+        return { seq, text, wav: await storage.get(answerAudioKey(sessionId, seq)) }
+      } catch (err) {
+        const notFound = err instanceof HttpError && err.statusCode === 404
+        return {
+          seq,
+          text,
+          missing: notFound ? 'No recording of this answer was kept.' : `Its recording could not be read: ${err instanceof Error ? err.message : String(err)}.`
+        }
+      }
+    })
+  )
 }
 
 /** One drill card per error type and learner; a type seen again keeps its schedule (FSRS owns it). */

@@ -122,6 +122,18 @@ export const ANCHORS: Record<string, Anchors> = {
     [0.7, 8],
     [0.85, 9]
   ],
+  // Session GOP accuracy (0-100), not calibrated on rated learners: the dev split's native readers (median
+  // correctly read word 70) sit at band 8-9, and each 8 points lower is about a band less. The band it gives
+  // moves the Pronunciation band at most half a band from the recogniser-confidence measures.
+  gopAccuracy: [
+    [28, 3],
+    [36, 4],
+    [44, 5],
+    [52, 6],
+    [60, 7],
+    [68, 8],
+    [75, 9]
+  ],
   meanConfidence: [
     [0.4, 3],
     [0.5, 4],
@@ -287,7 +299,12 @@ function evidenceFor(criterion: Criterion, answers: LearnerAnswer[], f: SpeechFe
  * without a goodness-of-pronunciation measure it rests on how surely the recogniser understood the
  * learner (intelligibility) and on rate and pausing (rhythm), and says so.
  */
-export function scoreBands(answers: LearnerAnswer[], f: SpeechFeatures, errors: LearnerError[]): { criteria: CriterionScore[]; overall: number } {
+export function scoreBands(
+  answers: LearnerAnswer[],
+  f: SpeechFeatures,
+  errors: LearnerError[],
+  pronunciation?: { scores?: { accuracy: number }; flagged?: Array<{ seq: number; word: string; accuracy: number }> }
+): { criteria: CriterionScore[]; overall: number } {
   const hesitations = f.fillersPer100Words + f.selfCorrectionsPer100Words
   const measures: Record<Criterion, FeatureBand[]> = {
     fluency_coherence: [
@@ -305,19 +322,34 @@ export function scoreBands(answers: LearnerAnswer[], f: SpeechFeatures, errors: 
     ],
     pronunciation: [measure('meanConfidence', f.meanConfidence), measure('lowConfidenceShare', f.lowConfidenceShare), measure('pauseRatio', f.pauseRatio)]
   }
+  const gop = pronunciation?.scores
   const tooLittle = f.words < MIN_WORDS
   const criteria = CRITERIA.map((criterion) => {
     let band = f.words === 0 ? 0 : toHalfBand(mean(measures[criterion].map((m) => m.band)))
+    if (criterion === 'pronunciation' && gop && f.words > 0) {
+      // GOP accuracy joins the mean, within half a band of what the recogniser-confidence measures say.
+      const withGop = toHalfBand(mean([...measures.pronunciation.map((m) => m.band), interpolate(ANCHORS.gopAccuracy, gop.accuracy)]))
+      measures.pronunciation.push(measure('gopAccuracy', gop.accuracy))
+      band = Math.min(band + 0.5, Math.max(band - 0.5, withGop))
+    }
     if (tooLittle && band > 3) band = 3
     return {
       criterion,
       band,
       measures: measures[criterion],
       descriptor: DESCRIPTORS[criterion][Math.floor(band)],
-      evidence: evidenceFor(criterion, answers, f, errors),
+      evidence: [
+        ...(criterion === 'pronunciation'
+          ? (pronunciation?.flagged ?? [])
+              .slice(0, 3)
+              .map((w) => ({ quote: w.word, seq: w.seq, why: `mispronounced (accuracy ${Math.round(w.accuracy)} of 100)` }))
+          : []),
+        ...evidenceFor(criterion, answers, f, errors)
+      ],
       ...(criterion === 'pronunciation' && {
-        limitations:
-          'Provisional: no goodness-of-pronunciation measure yet. This band rests on recogniser confidence (intelligibility) and pausing (rhythm), not on phoneme accuracy, stress or intonation.'
+        limitations: gop
+          ? 'Provisional: phoneme accuracy (goodness of pronunciation against the recognised words) joins recogniser confidence and pausing, but is not calibrated on rated learners, so it moves this band at most half a band; stress and intonation are not rated.'
+          : 'Provisional: no goodness-of-pronunciation measure for this session. This band rests on recogniser confidence (intelligibility) and pausing (rhythm), not on phoneme accuracy, stress or intonation.'
       }),
       ...(tooLittle && criterion !== 'pronunciation' && { limitations: `Fewer than ${MIN_WORDS} words: too little speech to rate above band 3.` })
     }

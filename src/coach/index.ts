@@ -19,6 +19,8 @@ export interface CoachDeps {
   runTask: (task: CoachTask) => Promise<unknown>
   enqueue: { analysis: (sessionId: string) => Promise<void>; report: (reportId: string) => Promise<void> }
   reportTtlSeconds: number
+  /** PocketSphinx model directory for pronunciation scoring */
+  modelDir?: string
   observe?: (phase: string, seconds: number) => void
 }
 
@@ -27,6 +29,8 @@ export function createCoach(deps: CoachDeps) {
   const record = (entry: AuditEntry) => audit(deps.prisma, deps.log, entry)
   const analysis = createAnalysisService({
     prisma: deps.prisma,
+    storage: deps.storage,
+    modelDir: deps.modelDir,
     runTask: deps.runTask,
     enqueue: deps.enqueue.analysis,
     chat: deps.chat,
@@ -42,7 +46,8 @@ export function createCoach(deps: CoachDeps) {
       observe: deps.observe,
       audit: record,
       chat: deps.chat,
-      log: deps.log
+      log: deps.log,
+      storage: deps.storage
     }),
     analysis,
     training: createTrainingService({ prisma: deps.prisma }),

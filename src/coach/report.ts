@@ -93,9 +93,39 @@ export async function renderReport(input: ReportInput): Promise<Buffer> {
   for (const e of shown) text(`${e.type.replace('_', ' ')}: "${said(e.text)}" -> "${said(e.correction)}". ${e.explanation}`, { width: 495 })
 
   heading('Pronunciation')
-  const m = input.pronunciation.measured
-  text(input.pronunciation.reason, { width: 495 })
+  const p = input.pronunciation
+  const m = p.measured
+  if (p.scores) {
+    doc.font('Helvetica-Bold')
+    text(
+      `Pronunciation ${Math.round(p.scores.overall)} / 100 - accuracy ${Math.round(p.scores.accuracy)}, fluency ${Math.round(p.scores.fluency)}, completeness ${Math.round(p.scores.completeness)}, prosody ${Math.round(p.scores.prosody)}`
+    )
+    doc.font('Helvetica')
+  }
+  text(p.reason, { width: 495 })
+  const flagged = p.flagged ?? []
+  if (p.scores) {
+    if (flagged.length === 0) text('No word was flagged as mispronounced.')
+    else {
+      text('Words to practise (accuracy out of 100; the sounds heard least like the word, each out of 100):')
+      for (const w of flagged.slice(0, 10)) {
+        const weakest = [...w.phonemes]
+          .sort((a, b) => a.accuracy - b.accuracy)
+          .slice(0, 2)
+          .map((ph) => `${ph.phoneme} ${Math.round(ph.accuracy)}`)
+        text(`"${said(w.word)}" ${Math.round(w.accuracy)} - ${w.error_type === 'Omission' ? 'hardly heard' : 'mispronounced'}; sounds: ${weakest.join(', ')}`, {
+          width: 480,
+          indent: 10
+        })
+      }
+    }
+  }
   text(`Mean recogniser confidence ${m.mean_word_confidence.toFixed(2)}; words heard with low confidence ${Math.round(m.low_confidence_share * 100)}%.`)
+  if (p.limitations) {
+    doc.fillColor(MUTED)
+    text(p.limitations, { width: 495 })
+    doc.fillColor(INK)
+  }
 
   heading('Your drills')
   if (input.drills.length === 0) text('No drills scheduled.')

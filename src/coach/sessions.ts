@@ -5,7 +5,9 @@ import type { PrismaClient } from '../generated/prisma/client.js'
 import { badRequest, conflict, notFound } from '../errors.js'
 import { askFollowup, mayFollowUp, storedQuestion, type FollowupOutcome } from './followup.js'
 import { isKnownTopic, scriptFor, TOPICS, type Question, type SessionPart } from './questions.js'
+import { answerAudioKey, toWav } from './pronunciation/session.js'
 import { fastSummary, type FastSummary } from './summary.js'
+import type { BlobStore } from '../storage/types.js'
 import type { CoachWord, LearnerAnswer } from './types.js'
 
 export type SessionStatus = 'created' | 'active' | 'ended' | 'analysing' | 'analysed' | 'failed'
@@ -22,6 +24,8 @@ export interface SessionDeps {
   /** bound on waiting for a follow-up (default FOLLOWUP_TIMEOUT_MS) */
   followupTimeoutMs?: number
   log?: Pick<FastifyBaseLogger, 'info' | 'warn'>
+  /** keeps each answer's recording for the deep analysis (pronunciation) */
+  storage?: Pick<BlobStore, 'put'>
 }
 
 const sessionNotFound = () => notFound('No coach session with this id belongs to you.', 'session_not_found')
@@ -115,7 +119,7 @@ export function createSessionService(deps: SessionDeps) {
      * follow-up on this answer instead (at most one per scripted question); `followup` says what became
      * of that chance, and any failure leaves the scripted question as `next`.
      */
-    async answer(userId: string, id: string, input: { text: string; words: CoachWord[] }) {
+    async answer(userId: string, id: string, input: { text: string; words: CoachWord[]; audio?: { pcm: Int16Array; sampleRate: number } }) {
       const session = await owned(userId, id)
       if (session.status !== 'active') throw conflict(`Answers go to an active session; this one is ${session.status}.`, 'session_not_active')
       const last = await prisma.coachTurn.findFirst({ where: { sessionId: id }, orderBy: { seq: 'desc' } })
@@ -132,6 +136,13 @@ export function createSessionService(deps: SessionDeps) {
           endedAt: input.words.at(-1)?.end ?? null
         }
       })
+      if (input.audio && deps.storage) {
+        // Pronunciation is assessed from it later; an answer whose recording could not be kept is still an answer.
+        const wav = toWav(input.audio.pcm, input.audio.sampleRate)
+        await deps.storage
+          .put(answerAudioKey(id, turn.seq), wav, { contentType: 'audio/wav', contentLength: wav.byteLength })
+          .catch((err: unknown) => deps.log?.warn({ err, sessionId: id, seq: turn.seq }, 'coach answer recording could not be stored'))
+      }
       let followup: FollowupOutcome | undefined
       const answered = last?.role === 'examiner' ? storedQuestion(last) : undefined
       if (deps.chat?.available && mayFollowUp(answered) && input.words.length > 0) {

@@ -123,6 +123,48 @@ const CriterionScore = Type.Object({
   adjustment: Type.Optional(Type.Object({ from: Band, delta: Type.Number(), reason: Type.String() }))
 })
 
+const Score = Type.Number({ minimum: 0, maximum: 100, description: '0-100' })
+const PronunciationScores = Type.Object(
+  { accuracy: Score, fluency: Score, completeness: Score, prosody: Score, overall: Score },
+  { description: 'Azure-style scores: accuracy from goodness of pronunciation, fluency from pace and pausing, prosody from pitch, rate, pauses and rhythm' }
+)
+const WordErrorType = Type.Enum(['None', 'Mispronunciation', 'Omission', 'Insertion', 'UnexpectedBreak', 'MissingBreak', 'Monotone'])
+const Phoneme = Type.Object({ phoneme: Type.String({ description: 'ARPAbet phone' }), accuracy: Score })
+const PronouncedWord = Type.Object({
+  word: Type.String(),
+  accuracy: Score,
+  error_type: WordErrorType,
+  start: Type.Number({ description: 'seconds from the start of the answer' }),
+  end: Type.Number(),
+  phonemes: Type.Array(Phoneme)
+})
+
+export const PronunciationSchema = Type.Object({
+  status: Type.Enum(['assessed', 'partial', 'not_assessed'], { description: 'assessed: every answer; partial: some; not_assessed: none' }),
+  reason: Type.String(),
+  limitations: Type.Optional(Type.String({ description: 'what the assessment can and cannot catch' })),
+  scores: Type.Optional(PronunciationScores),
+  flagged: Type.Optional(
+    Type.Array(Type.Object({ seq: Type.Integer(), word: Type.String(), accuracy: Score, error_type: WordErrorType, phonemes: Type.Array(Phoneme) }), {
+      description: 'Mispronounced or omitted words, worst first'
+    })
+  ),
+  answers: Type.Optional(
+    Type.Array(
+      Type.Object({
+        seq: Type.Integer({ description: 'the learner turn assessed' }),
+        status: Type.Enum(['assessed', 'no_audio', 'engine_unavailable', 'failed']),
+        reason: Type.Optional(Type.String()),
+        scores: Type.Optional(PronunciationScores),
+        words: Type.Optional(Type.Array(PronouncedWord)),
+        unscored: Type.Optional(Type.Array(Type.String(), { description: 'recognised words with no dictionary pronunciation' })),
+        measures: Type.Optional(Type.Record(Type.String(), Type.Number()))
+      })
+    )
+  ),
+  measured: Type.Record(Type.String(), Type.Number(), { description: 'recogniser confidence and pausing' })
+})
+
 const Phase = Type.Object({
   status: Type.Enum(['pending', 'queued', 'processing', 'completed', 'failed']),
   seconds: Nullable(Type.Number()),
@@ -139,11 +181,7 @@ export const AnalysisViewSchema = Type.Object({
       overall: Band,
       criteria: Type.Array(CriterionScore),
       errors: Type.Array(ErrorEntry),
-      pronunciation: Type.Object({
-        status: Type.Literal('not_assessed'),
-        reason: Type.String(),
-        measured: Type.Record(Type.String(), Type.Number())
-      }),
+      pronunciation: PronunciationSchema,
       features: Type.Record(Type.String(), Type.Unknown()),
       feedback: Type.Optional(Type.Unknown()),
       prompt: Type.Object({ version: Type.String(), checksum: Type.String() }),

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEmptyCard, fsrs, Rating } from 'ts-fsrs'
 import { buildTestApp, signUp, type TestApp } from '../helpers/app.js'
 import { synthesize } from '../fixtures/speech.js'
+import { wavTo16k } from '../../src/coach/pronunciation/session.js'
 
 const run = promisify(execFile)
 
@@ -53,7 +54,9 @@ describe('a speaking session from generated speech to analysis, report and drill
       const wav = await synthesize(text, { voice: i === 3 ? 'slt' : 'rms', rate: 0.85 })
       const { transcript } = await t.app.stt.transcribeFile(await readFile(wav))
       expect(transcript.words.length).toBeGreaterThan(10)
-      const { next } = await t.app.coach.sessions.answer(user.userId, sessionId, { text: transcript.text, words: transcript.words })
+      // The recording goes with the answer, as the live session sends it, for pronunciation.
+      const audio = { pcm: wavTo16k(await readFile(wav)), sampleRate: 16000 }
+      const { next } = await t.app.coach.sessions.answer(user.userId, sessionId, { text: transcript.text, words: transcript.words, audio })
       expect(next).not.toBeNull()
     }
     timings.recognition_ms = Math.round(performance.now() - t0)
@@ -71,7 +74,7 @@ describe('a speaking session from generated speech to analysis, report and drill
     expect(session.turns[1].words[0]).toEqual({ word: expect.any(String), start: expect.any(Number), end: expect.any(Number), confidence: expect.any(Number) })
   }, 180_000)
 
-  it('runs the deep analysis as a job: four bands with evidence, overall, errors, pronunciation gap', async () => {
+  it('runs the deep analysis as a job: four bands with evidence, overall, errors, pronunciation per word and phoneme', async () => {
     const t0 = performance.now()
     let data
     for (;;) {
@@ -120,10 +123,35 @@ describe('a speaking session from generated speech to analysis, report and drill
     expect(types).toEqual(expect.arrayContaining(['agreement', 'comparative']))
     expect(a.errors.find((e: { type: string }) => e.type === 'agreement')).toMatchObject({ text: 'she go', correction: 'she goes', seq: 2 })
     for (const e of a.errors) expect(e.confidence).toBeGreaterThanOrEqual(0.5)
-    expect(a.pronunciation.status).toBe('not_assessed')
-    expect(a.criteria[3].limitations).toMatch(/Provisional/)
+    // Every answer's recording is assessed against what was recognised: Azure-shaped scores, each word with
+    // its accuracy, error type and phonemes.
+    const p = a.pronunciation
+    expect(p.status).toBe('assessed')
+    expect(p.limitations).toMatch(/recogniser heard/)
+    expect(p.answers.map((x: { seq: number; status: string }) => x.status)).toEqual(['assessed', 'assessed', 'assessed', 'assessed'])
+    for (const key of ['accuracy', 'fluency', 'completeness', 'prosody', 'overall']) {
+      expect(p.scores[key]).toBeGreaterThanOrEqual(0)
+      expect(p.scores[key]).toBeLessThanOrEqual(100)
+    }
+    const first = p.answers[0]
+    expect(first.words.length).toBeGreaterThan(10)
+    const sister = first.words.find((w: { word: string }) => w.word === 'sister')
+    expect(sister).toMatchObject({ accuracy: expect.any(Number), error_type: expect.any(String) })
+    expect(sister.phonemes.map((ph: { phoneme: string }) => ph.phoneme)).toEqual(['S', 'IH', 'S', 'T', 'ER'])
+    for (const ph of sister.phonemes) expect(ph.accuracy).toBeGreaterThanOrEqual(0)
+    // Synthetic speech read as recognised: most words pass.
+    const words = p.answers.flatMap((x: { words: { error_type: string }[] }) => x.words)
+    expect(words.filter((w: { error_type: string }) => w.error_type === 'Mispronunciation').length).toBeLessThan(words.length * 0.25)
+    console.log('pronunciation', JSON.stringify({ scores: p.scores, flagged: p.flagged.map((w: { word: string; accuracy: number }) => [w.word, w.accuracy]) }))
+    // The band takes GOP accuracy into account, at most half a band from the recogniser-confidence measures.
+    const pron = a.criteria[3]
+    expect(pron.measures.map((m: { feature: string }) => m.feature)).toContain('gopAccuracy')
+    const confidenceOnly = pron.measures.filter((m: { feature: string }) => m.feature !== 'gopAccuracy')
+    const confidenceBand = Math.round((confidenceOnly.reduce((s: number, m: { band: number }) => s + m.band, 0) / confidenceOnly.length) * 2) / 2
+    expect(Math.abs(pron.band - confidenceBand)).toBeLessThanOrEqual(0.5)
+    expect(pron.limitations).toMatch(/not calibrated on rated learners/)
     expect(a.prompt).toEqual({ version: 'coach-feedback.v1', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) })
-  }, 120_000)
+  }, 300_000)
 
   it('generates a PDF report whose text shows the bands', async () => {
     const t0 = performance.now()
@@ -143,6 +171,9 @@ describe('a speaking session from generated speech to analysis, report and drill
       expect(stdout).toContain(`Overall band ${analysis.overall.toFixed(1)}`)
       for (const c of analysis.criteria) expect(stdout).toContain(`${c.name}: band ${c.band.toFixed(1)}`)
       expect(stdout).toContain('Your drills')
+      // The pronunciation scores and the flagged words are in the report.
+      expect(stdout).toContain(`Pronunciation ${Math.round(analysis.pronunciation.scores.overall)} / 100`)
+      for (const w of analysis.pronunciation.flagged.slice(0, 3)) expect(stdout).toContain(`"${w.word}" ${Math.round(w.accuracy)}`)
       // The operator sees how long the report took, beside the analysis phases.
       const metrics = (await t.app.inject({ url: '/metrics' })).body
       expect(metrics).toMatch(/^voxlens_coach_analysis_phase_seconds_count\{phase="report"\} 1$/m)

@@ -242,6 +242,12 @@ describe('live coach sessions over /ws/{session_id}', () => {
     for (const c of analysis.analysis.criteria) expect(c.evidence.length).toBeGreaterThan(0)
     const mean = analysis.analysis.criteria.reduce((s: number, c: { band: number }) => s + c.band, 0) / 4
     expect(analysis.analysis.overall).toBe(Math.round(mean * 2) / 2)
+    // Each answer's audio was kept with it, the one committed before the drop too, and its pronunciation assessed.
+    const pronunciation = analysis.analysis.pronunciation
+    expect(pronunciation.answers.map((a: { seq: number; status: string }) => [a.seq, a.status])).toEqual(
+      learner.map((x: { seq: number }) => [x.seq, 'assessed'])
+    )
+    for (const a of pronunciation.answers) expect(a.words[0].phonemes.length).toBeGreaterThan(0)
   }, 300_000)
 
   it('answers bad input with error events and keeps the session open', async () => {

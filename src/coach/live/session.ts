@@ -54,6 +54,10 @@ export class LiveCoachSession {
   private streamOpening: Promise<StreamSession> | undefined
   private pumping: Promise<void> = Promise.resolve()
   private held: Uint8Array[] = []
+  /** PCM16 of the answer under way, kept with the answer for its pronunciation */
+  private recording: Uint8Array[] = []
+  /** recordings of committed answers whose transcript has not arrived yet, oldest first */
+  private committed: Array<{ chunks: Uint8Array[]; sampleRate: number }> = []
   private sampleRate: 8000 | 16000 | 24000 | 48000 = 16000
   private inline = false
   private started = false
@@ -84,6 +88,7 @@ export class LiveCoachSession {
     if (this.connection !== connection) return
     this.connection = undefined
     this.held = []
+    this.recording = []
     // An answer cut off by the drop is asked again on resume, so its audio is dropped, not stored half-said.
     try {
       this.stream?.clear()
@@ -125,6 +130,7 @@ export class LiveCoachSession {
   audio(bytes: Uint8Array): void {
     if (!this.live('Audio')) return
     if (bytes.length === 0) return
+    this.recording.push(bytes)
     if (this.stream) return this.write(this.stream, bytes)
     this.held.push(bytes)
     void this.openStream()
@@ -149,6 +155,7 @@ export class LiveCoachSession {
   private commit(): void {
     if (!this.live('audio.commit')) return
     if (!this.stream && this.held.length === 0) return this.refuse('empty_commit', 'Nothing to commit: send the answer’s audio first.')
+    this.committed.push({ chunks: this.recording.splice(0), sampleRate: this.sampleRate })
     // Audio still waiting for the stream to open is committed once it is written.
     if (!this.stream) return void this.openStream().then((s) => this.commitOn(s))
     this.commitOn(this.stream)
@@ -156,8 +163,12 @@ export class LiveCoachSession {
 
   private commitOn(stream: StreamSession): void {
     try {
-      if (!stream.commit()) this.refuse('empty_commit', 'Nothing to commit: send the answer’s audio first.')
+      if (!stream.commit()) {
+        this.committed.pop()
+        this.refuse('empty_commit', 'Nothing to commit: send the answer’s audio first.')
+      }
     } catch (err) {
+      this.committed.pop()
       if (err instanceof StreamError) this.refuse(err.code, err.message)
       else throw err
     }
@@ -197,7 +208,7 @@ export class LiveCoachSession {
         this.partial.words.push(...words.map((w) => ({ ...w, start: round(w.start + offset), end: round(w.end + offset) })))
         if (e.text) this.partial.text.push(e.text)
         if (e.cause === 'max_utterance') return
-        const answer = { text: this.partial.text.join(' '), words: this.partial.words }
+        const answer = { text: this.partial.text.join(' '), words: this.partial.words, audio: this.takeRecording() }
         this.partial = { text: [], words: [] }
         return this.queue(() => this.answer(answer))
       }
@@ -208,6 +219,16 @@ export class LiveCoachSession {
         // An idle stream closes while the learner listens or prepares; the next audio opens another.
         if (e.reason !== 'finished' && e.reason !== 'idle_timeout') this.emit({ type: 'error', code: e.reason, message: e.message })
     }
+  }
+
+  /** The recording of the answer whose transcript just arrived: the oldest committed one, else what was said since. */
+  private takeRecording(): { pcm: Int16Array; sampleRate: number } | undefined {
+    const r = this.committed.shift() ?? { chunks: this.recording.splice(0), sampleRate: this.sampleRate }
+    const bytes = Buffer.concat(r.chunks)
+    if (bytes.length < 2) return undefined
+    // A copy, so the samples are aligned whatever the frames' offsets were.
+    const pcm = new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + (bytes.length & ~1)))
+    return { pcm, sampleRate: r.sampleRate }
   }
 
   private async start(): Promise<void> {
@@ -264,7 +285,7 @@ export class LiveCoachSession {
     }
   }
 
-  private async answer(answer: { text: string; words: CoachWord[] }): Promise<void> {
+  private async answer(answer: { text: string; words: CoachWord[]; audio?: { pcm: Int16Array; sampleRate: number } }): Promise<void> {
     this.emit({ type: 'stt.final', text: answer.text, words: answer.words, question_id: this.pending?.id ?? null })
     if (answer.words.length === 0) return this.refuse('no_speech', 'No words were recognised in this answer: answer the question again.')
     if (this.state === 'ended') return

@@ -64,6 +64,25 @@ export function loadPronunciations(path: string): Map<string, string[]> {
   return map
 }
 
+/** Every pronunciation of each word in a CMU-style dictionary file, the most common first. */
+export function loadPronunciationVariants(path: string): Map<string, string[][]> {
+  const map = new Map<string, string[][]>()
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    const space = line.indexOf(' ')
+    if (space <= 0) continue
+    const word = line.slice(0, space).replace(/\(\d+\)$/, '')
+    const phones = line
+      .slice(space + 1)
+      .replace(/#.*/, '')
+      .trim()
+      .split(/\s+/)
+    const known = map.get(word)
+    if (known) known.push(phones)
+    else map.set(word, [phones])
+  }
+  return map
+}
+
 /** Reference text as words, each with whether a pause is expected after it (punctuation). */
 export function referenceWords(text: string): { word: string; breakAfter: boolean }[] {
   const out: { word: string; breakAfter: boolean }[] = []

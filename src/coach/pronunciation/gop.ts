@@ -63,18 +63,54 @@ export function phoneLoopFrames(decoder: ScoringDecoder, pcm: Int16Array, phoneL
  * phone loop over the same frames. Undefined when the aligner cannot fit the phones to the audio.
  */
 export function alignPhones(decoder: ScoringDecoder, pcm: Int16Array, words: string[][], loop: Float64Array, cmn?: Float32Array): PhoneGop[][] | undefined {
-  const phones = words.flat()
-  const aligned = alignGrammar(decoder, pcm, phones.join(' '), cmn).filter((s) => PHONE_SET.has(s.word))
-  if (aligned.length !== phones.length) return undefined
+  return alignVariants(
+    decoder,
+    pcm,
+    words.map((w) => [w]),
+    loop,
+    cmn
+  )
+}
+
+/**
+ * As alignPhones, with each word given as its accepted pronunciations: the aligner picks the one the audio
+ * fits best (a reduced "to" as T AH, "new" as N Y UW), so a dictionary's citation form is not scored as wrong.
+ */
+export function alignVariants(decoder: ScoringDecoder, pcm: Int16Array, words: string[][][], loop: Float64Array, cmn?: Float32Array): PhoneGop[][] | undefined {
+  const body = words.map((vs) => (vs.length === 1 ? vs[0].join(' ') : `( ${vs.map((v) => v.join(' ')).join(' | ')} )`)).join(' ')
+  const aligned = alignGrammar(decoder, pcm, body, cmn).filter((s) => PHONE_SET.has(s.word))
+  const lengths = splitWords(
+    aligned.map((s) => s.word),
+    words
+  )
+  if (!lengths) return undefined
   let k = 0
-  return words.map((w) =>
-    w.map(() => {
+  return lengths.map((n) =>
+    Array.from({ length: n }, () => {
       const s = aligned[k++]
       let free = 0
       for (let f = s.start; f < s.end; f++) free += loop[f] ?? 0
       return { phone: s.word, start: s.start, end: s.end, gop: ((s.ascr - free) * SCORE_TO_NATURAL_LOG) / (s.end - s.start) }
     })
   )
+}
+
+/** How many of the aligned phones belong to each word, given each word's pronunciations; undefined when they do not fit. */
+function splitWords(phones: string[], words: string[][][]): number[] | undefined {
+  const dead = new Set<number>()
+  const walk = (w: number, at: number): number[] | undefined => {
+    if (w === words.length) return at === phones.length ? [] : undefined
+    const key = w * (phones.length + 1) + at
+    if (dead.has(key)) return undefined
+    for (const v of words[w]) {
+      if (at + v.length > phones.length || v.some((p, j) => phones[at + j] !== p)) continue
+      const rest = walk(w + 1, at + v.length)
+      if (rest) return [v.length, ...rest]
+    }
+    dead.add(key)
+    return undefined
+  }
+  return walk(0, 0)
 }
 
 function alignGrammar(decoder: ScoringDecoder, pcm: Int16Array, body: string, cmn?: Float32Array) {
