@@ -12,6 +12,9 @@
  * (MALLOC_ARENA_MAX=2, what `npm start` and the Docker image set) against the default, in the same run.
  *
  *   DATABASE_URL=postgres://... npm run bench:memory [-- --minutes 30] [--compare]
+ *
+ * Beside other work on the same machine, give it a database and a Redis db of its own:
+ *   createdb benchmem && DATABASE_URL=postgres://postgres@127.0.0.1:5432/benchmem REDIS_URL=redis://127.0.0.1:6379/7 npm run bench:memory
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -108,7 +111,7 @@ async function stopServer(server: { child: ChildProcess; dataDir: string }): Pro
   rmSync(server.dataDir, { recursive: true, force: true })
 }
 
-/** Boots a server with `env`, uploads each recording, prints its peaks; returns the worst peak. */
+/** Boots a server with `env`, uploads each recording, prints its peaks and one goal line per recording; returns the worst peak. */
 async function measure(label: string, minutes: number, recordings: { name: string; path: string }[], env: Record<string, string>): Promise<number> {
   const server = await startServer(minutes, env)
   const pid = server.child.pid!
@@ -120,6 +123,7 @@ async function measure(label: string, minutes: number, recordings: { name: strin
       `\n${label}: node dist/server.js (${database}, ${process.env.STT_POOL_SIZE ?? 'default'} decoder threads): RSS after boot ${mb(baseline).toFixed(0)} MB`
     )
     let worst = 0
+    const goals: string[] = []
     for (const rec of recordings) {
       resetHighWaterMark(pid)
       let sampled = 0
@@ -134,6 +138,7 @@ async function measure(label: string, minutes: number, recordings: { name: strin
       clearInterval(timer)
       const peak = Math.max(statusBytes(pid, 'VmHWM'), sampled)
       worst = Math.max(worst, peak)
+      goals.push(`GOAL ${rec.name}: peak RSS ${mb(peak).toFixed(0)} MB < ${LIMIT_MB} MB: ${mb(peak) < LIMIT_MB ? 'met' : 'NOT met'}`)
       const words = (JSON.parse(stdout) as { text: string }).text.split(/\s+/).filter(Boolean).length
       console.log(
         `  ${rec.name.padEnd(34)} upload ${mb(statSync(rec.path).size).toFixed(0).padStart(4)} MB  ` +
@@ -144,6 +149,7 @@ async function measure(label: string, minutes: number, recordings: { name: strin
       )
       await new Promise((r) => setTimeout(r, 1000))
     }
+    for (const goal of goals) console.log(`  ${goal}`)
     console.log(`  worst peak ${mb(worst).toFixed(0)} MB, goal < ${LIMIT_MB} MB: ${mb(worst) < LIMIT_MB ? 'met' : 'NOT met'}`)
     return worst
   } finally {
