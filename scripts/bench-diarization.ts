@@ -3,6 +3,11 @@
  * baselines scored in the same run (everything is one speaker; speech regions alternate A/B).
  *
  *   npm run bench:diarization
+ *
+ * Ends with the cost of one hour of two-speaker audio: the rms/slt call repeated to 5 and 10 minutes is
+ * diarized, the CPU seconds of the whole process (the worker thread included) are measured for each, and
+ * the straight line through the two points is extrapolated to 60 minutes. Repeated audio costs what new
+ * audio of the same length costs; the extrapolation is printed as such.
  */
 import { detectSpeech } from '../src/audio/vad.js'
 import { createBuiltinDiarizer, diarizationErrorRate, type SpeakerTurn } from '../src/diarization/index.js'
@@ -70,6 +75,7 @@ async function main(): Promise<void> {
       `${c.name.padEnd(34)} ${c.duration.toFixed(1).padStart(5)}s ${found} ${pct(der.rate)} ${pct(base1.rate)} ${pct(base2.rate)} ${`${(c.duration / seconds).toFixed(0)}x`.padStart(8)}`
     )
   }
+  const cost = await hourCost(engine, conversations[0].samples)
   await engine.close()
 
   const der = totals.errors / totals.scored
@@ -78,7 +84,26 @@ async function main(): Promise<void> {
     `\noverall: ${totals.audio.toFixed(0)} s of audio, DER ${pct(der).trim()} (collar 0.25 s; ${pct(totals.strictErrors / totals.strictScored).trim()} without a collar), ${(totals.audio / totals.time).toFixed(0)}x real time on one worker thread`
   )
   console.log(`baselines: one speaker ${pct(totals.oneSpeaker / totals.scored).trim()}, alternating regions ${pct(totals.alternating / totals.scored).trim()}`)
+  console.log(cost)
   console.log(`built-in DER is ${der > 0 ? `${(best / der).toFixed(1)}x lower than` : 'zero against'} the better baseline (${pct(best).trim()})`)
 }
 
 await main()
+
+/** CPU and wall seconds for one hour of two-speaker audio, extrapolated from 5- and 10-minute runs. */
+async function hourCost(engine: ReturnType<typeof createBuiltinDiarizer>, call: Float32Array): Promise<string> {
+  const points: { minutes: number; cpu: number; wall: number }[] = []
+  for (const minutes of [5, 10]) {
+    const samples = new Float32Array(minutes * 60 * 16000)
+    for (let at = 0; at < samples.length; at += call.length) samples.set(call.subarray(0, Math.min(call.length, samples.length - at)), at)
+    const cpu = process.cpuUsage()
+    const started = performance.now()
+    await engine.diarize({ samples, sampleRate: 16000 })
+    const used = process.cpuUsage(cpu)
+    points.push({ minutes, cpu: (used.user + used.system) / 1e6, wall: (performance.now() - started) / 1000 })
+  }
+  const [a, b] = points
+  const at60 = (f: (p: (typeof points)[number]) => number) => f(a) + ((f(b) - f(a)) * (60 - a.minutes)) / (b.minutes - a.minutes)
+  const measured = points.map((p) => `${p.minutes} min: ${p.cpu.toFixed(1)} s CPU, ${p.wall.toFixed(1)} s wall`).join('; ')
+  return `1-hour cost (two speakers, extrapolated linearly from measured runs of the rms/slt call repeated, ${measured}): ${at60((p) => p.cpu).toFixed(0)} s CPU, ${at60((p) => p.wall).toFixed(0)} s wall on one worker thread (${(3600 / at60((p) => p.wall)).toFixed(0)}x real time)`
+}
