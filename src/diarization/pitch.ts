@@ -43,30 +43,35 @@ function taps(): Float64Array {
 export function logPitch(samples: Float32Array, spans: Span[], frames: number): Float32Array {
   const out = new Float32Array(frames).fill(NaN)
   const h = taps()
-  const buffer = new Float64Array(WINDOW + MAX_LAG)
+  const step = HOP / DECIMATE
   for (const s of spans) {
+    // The span is low-passed and decimated once; every frame's window is a view into it.
+    const from = s.start * HOP
+    const length = Math.min(Math.floor((samples.length - TAPS - from) / DECIMATE), (s.end - s.start) * step + WINDOW + MAX_LAG)
+    if (length <= 0) continue
+    const low = new Float64Array(length)
+    for (let i = 0; i < length; i++) {
+      let v = 0
+      const o = from + i * DECIMATE
+      for (let t = 0; t < TAPS; t++) v += h[t] * samples[o + t]
+      low[i] = v
+    }
     for (let f = s.start; f < s.end; f += STRIDE) {
-      const from = f * HOP
-      if (from + (WINDOW + MAX_LAG) * DECIMATE + TAPS > samples.length) break
-      for (let i = 0; i < buffer.length; i++) {
-        let v = 0
-        const o = from + i * DECIMATE
-        for (let t = 0; t < TAPS; t++) v += h[t] * samples[o + t]
-        buffer[i] = v
-      }
+      const b = (f - s.start) * step
+      if (b + WINDOW + MAX_LAG > length) break
       let e0 = 0
-      for (let i = 0; i < WINDOW; i++) e0 += buffer[i] * buffer[i]
+      for (let i = b; i < b + WINDOW; i++) e0 += low[i] * low[i]
       if (e0 < 1e-9) continue
       let el = 0
-      for (let i = MIN_LAG; i < MIN_LAG + WINDOW; i++) el += buffer[i] * buffer[i]
+      for (let i = b + MIN_LAG; i < b + MIN_LAG + WINDOW; i++) el += low[i] * low[i]
       let best = 0
       let bestLag = 0
       for (let lag = MIN_LAG; lag <= MAX_LAG; lag++) {
         let r = 0
-        for (let i = 0; i < WINDOW; i++) r += buffer[i] * buffer[i + lag]
+        for (let i = b; i < b + WINDOW; i++) r += low[i] * low[i + lag]
         const c = r / Math.sqrt(e0 * el + 1e-12)
         if (c > best) [best, bestLag] = [c, lag]
-        el += buffer[lag + WINDOW] ** 2 - buffer[lag] ** 2
+        el += low[b + lag + WINDOW] ** 2 - low[b + lag] ** 2
       }
       if (best >= VOICED) out[f] = Math.log(RATE / bestLag)
     }
