@@ -25,7 +25,8 @@ export const LiveQuerySchema = Type.Object({
   punctuate: flag('Capitalise sentence starts and end sentences with a full stop in punctuated_word'),
   smart_format: flag('As punctuate'),
   language: Type.Optional(Type.String()),
-  model: Type.Optional(Type.String({ description: 'A voxlens engine name; any Deepgram model name means the default engine' }))
+  model: Type.Optional(Type.String({ description: 'A voxlens engine name; any Deepgram model name means the default engine' })),
+  record: flag('voxlens: keep the stream as a call record (its pipeline runs as for an upload) when it ends; the closing Metadata names it in record_id')
 })
 export type LiveQuery = Static<typeof LiveQuerySchema>
 
@@ -38,6 +39,8 @@ export interface LiveOptions {
   punctuate: boolean
   language: string | undefined
   model: string | undefined
+  /** the stream becomes a call record when it ends */
+  record: boolean
 }
 
 /** The shortest silence that ends an utterance: the voice-activity detector works in 20 ms frames and needs a few. */
@@ -69,6 +72,7 @@ export function liveOptions(query: Record<string, unknown>): LiveOptions {
     vadEvents: Boolean(q.vad_events),
     punctuate: Boolean(q.punctuate || q.smart_format),
     language: engineLanguage(q.language),
-    model: q.model
+    model: q.model,
+    record: Boolean(q.record)
   }
 }

@@ -116,7 +116,9 @@ export async function serveDeepgramLive(socket: WebSocket, session: StreamSessio
         duration: event.audioSeconds,
         channels: 1,
         models: [session.engine],
-        model_info: { [session.engine]: modelInfo }
+        model_info: { [session.engine]: modelInfo },
+        // voxlens: the call record a stream opened with record=true became
+        ...(event.recordId && { record_id: event.recordId })
       })
       const code = refusal?.code ?? (event.reason === 'idle_timeout' ? 1011 : event.closeCode)
       const reason = refusal?.reason ?? (event.reason === 'idle_timeout' ? `NET-0001: ${event.message}` : event.message)

@@ -51,7 +51,8 @@ const liveRoute: FastifyPluginAsync = async (fastify) => {
           language: opts.language,
           format: opts.format,
           turnDetection: opts.turnDetection,
-          partials: opts.interim
+          partials: opts.interim,
+          record: opts.record
         })
         socket.off('message', hold)
         // A client that left while the session opened frees it at once, not at the idle timeout.

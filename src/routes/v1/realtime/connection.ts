@@ -116,6 +116,11 @@ export function serveRealtime(c: RealtimeConnection): Promise<void> {
       case 'input_audio_buffer.clear':
         session.clear()
         return send({ type: 'input_audio_buffer.cleared' })
+      case 'voxlens.stream.end':
+        // voxlens: OpenAI's protocol ends a stream only by closing the socket; this ends it from the
+        // client's side as Deepgram's CloseStream does: what was heard is transcribed, then the server closes.
+        void session.end()
+        return
       default:
         throw new ClientEventError(
           'invalid_value',
@@ -162,6 +167,7 @@ export function serveRealtime(c: RealtimeConnection): Promise<void> {
           error: { type: 'transcription_error', code: e.code, message: e.message, param: null }
         })
       case 'closed':
+        if (e.recordId) send({ type: 'voxlens.stream.recorded', record_id: e.recordId })
         if (e.reason !== 'finished')
           sendError({ type: e.reason === 'server_shutdown' ? 'server_error' : 'invalid_request_error', code: e.reason, message: e.message })
         if (socket.readyState === socket.OPEN) socket.close(e.closeCode, closeReason(e.message))

@@ -9,7 +9,13 @@ import { serveRealtime } from './connection.js'
 
 const QuerySchema = Type.Object({
   intent: Type.Optional(Type.String({ description: '`transcription` (the only kind of session this server runs)' })),
-  model: Type.Optional(Type.String({ description: 'an engine name (sphinx, whisper...) or any other name for the default engine' }))
+  model: Type.Optional(Type.String({ description: 'an engine name (sphinx, whisper...) or any other name for the default engine' })),
+  record: Type.Optional(
+    Type.Boolean({
+      description:
+        'voxlens: keep the stream as a call record when it ends; a client that ends it with voxlens.stream.end is told its id in voxlens.stream.recorded'
+    })
+  )
 })
 
 const openAiErrorType = (status: number) =>
@@ -44,7 +50,7 @@ const realtimeFamily: FastifyPluginAsync = async (fastify) => {
     }
   }
 
-  fastify.get<{ Querystring: { intent?: string; model?: string } }>(
+  fastify.get<{ Querystring: { intent?: string; model?: string; record?: boolean } }>(
     '/',
     {
       websocket: true,
@@ -80,7 +86,8 @@ const realtimeFamily: FastifyPluginAsync = async (fastify) => {
           engine: engineFor(model),
           // OpenAI's defaults: 24 kHz PCM16 and server VAD.
           format: audioFormat('pcm16', 24000),
-          turnDetection: DEFAULT_TURN_DETECTION
+          turnDetection: DEFAULT_TURN_DETECTION,
+          record: request.query.record
         })
       } catch (err) {
         const refused = err instanceof StreamError

@@ -179,4 +179,10 @@ export function appendedAudio(event: Json): Buffer {
   return Buffer.from(audio, 'base64')
 }
 
-export const CLIENT_EVENTS = ['session.update', 'input_audio_buffer.append', 'input_audio_buffer.commit', 'input_audio_buffer.clear'] as const
+export const CLIENT_EVENTS = [
+  'session.update',
+  'input_audio_buffer.append',
+  'input_audio_buffer.commit',
+  'input_audio_buffer.clear',
+  'voxlens.stream.end'
+] as const
