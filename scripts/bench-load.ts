@@ -13,6 +13,11 @@
  *
  *   [DATABASE_URL=postgres://...] npm run bench:load [-- --seconds 5 --records 1000 --only health|calls --connections 50 --mode postgres
  *     --profile /tmp/load]   (writes the server's CPU profile during the load, <prefix>-<mode>.cpuprofile)
+ *
+ * The load repeats one page, so GET /api/calls is served by the list cache (src/calls/list-cache.ts);
+ * the line before the load gives a page's cost when it is not cached, and CALLS_LIST_CACHE_SECONDS=0
+ * measures the whole run uncached. Each point also prints the server's CPU time per request, which a
+ * busy machine disturbs less than req/s.
  */
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -47,6 +52,8 @@ const PATHS = ['/health', '/api/calls'].filter((p) => !ONLY || p === `/${ONLY ==
 
 interface Point {
   rps: number
+  /** this process's CPU time per request: the server's cost, steadier than req/s on a busy machine */
+  cpuUs: number
   p50: number
   p99: number
   ok: number
@@ -58,6 +65,7 @@ interface Point {
 /** One bounded autocannon run against a local URL. */
 async function load(url: string, connections: number): Promise<Point> {
   if (!url.startsWith('http://127.0.0.1:')) throw new Error(`refusing to load anything but 127.0.0.1: ${url}`)
+  const cpu = process.cpuUsage()
   const { stdout } = await run(process.execPath, [AUTOCANNON, '--json', '-c', String(connections), '-d', String(SECONDS), '-t', '30', url], {
     maxBuffer: 16 * 1024 * 1024
   })
@@ -68,9 +76,12 @@ async function load(url: string, connections: number): Promise<Point> {
     errors: number
     timeouts: number
   }
+  const used = process.cpuUsage(cpu)
   const count = (pred: (code: number) => boolean) => Object.entries(r.statusCodeStats).reduce((n, [c, s]) => n + (pred(Number(c)) ? s.count : 0), 0)
+  const requests = Object.values(r.statusCodeStats).reduce((n, s) => n + s.count, 0)
   return {
     rps: r.requests.average,
+    cpuUs: requests ? (used.user + used.system) / requests : 0,
     p50: r.latency.p50,
     p99: r.latency.p99,
     ok: count((c) => c >= 200 && c < 300),
@@ -163,7 +174,7 @@ async function listen(app: FastifyInstance): Promise<string> {
 }
 
 const fmt = (p: Point) =>
-  `${p.rps.toFixed(0).padStart(6)} req/s  p50 ${String(p.p50).padStart(4)} ms  p99 ${String(p.p99).padStart(5)} ms  2xx ${p.ok}  503 ${p.shed}  other 5xx ${p.errors}${p.other ? `  other ${p.other}` : ''}`
+  `${p.rps.toFixed(0).padStart(6)} req/s  cpu ${p.cpuUs.toFixed(0).padStart(4)} µs/req  p50 ${String(p.p50).padStart(4)} ms  p99 ${String(p.p99).padStart(5)} ms  2xx ${p.ok}  503 ${p.shed}  other 5xx ${p.errors}${p.other ? `  other ${p.other}` : ''}`
 
 /**
  * The bare hello-world, kept listening for the whole run: each /health point is measured right after
@@ -188,6 +199,8 @@ interface Goals {
   mode: 'embedded' | 'postgres'
   /** /health throughput as a share of the bare server's, at 50 connections */
   healthShare?: number
+  /** the bare server's CPU per request over /health's, at 50 connections */
+  healthCpuShare?: number
   /** /api/calls p99 at 50 connections, ms */
   callsP99?: number
   errors: number
@@ -241,6 +254,20 @@ async function benchMode(mode: 'embedded' | 'postgres', bare: Awaited<ReturnType
     console.log(
       `\n${mode}: ${RECORDS} records stored in ${((performance.now() - started) / 1000).toFixed(1)} s; a default page (100 items) is ${(pageBytes / 1024).toFixed(0)} KB (view=full: ${(fullBytes / 1024).toFixed(0)} KB); pool ${mode === 'postgres' ? config.DATABASE_POOL_SIZE : 1}`
     )
+    if (PATHS.includes('/api/calls')) {
+      // The load below asks for one page again and again, which the list cache serves; this is what a
+      // page nobody has asked for since its owner's last write costs (one request at a time).
+      const took: number[] = []
+      for (let i = 1; i <= 20; i++) {
+        const t = performance.now()
+        await bytes(`/api/calls?skip=${i}`)
+        took.push(performance.now() - t)
+      }
+      took.sort((a, b) => a - b)
+      console.log(
+        `  ${mode.padEnd(8)}  /api/calls  a page not yet cached: median ${took[10]!.toFixed(1)} ms, slowest ${took[19]!.toFixed(1)} ms (20 pages, one at a time)`
+      )
+    }
     const results: { path: string; c: number; p: Point }[] = []
     const profiler = PROFILE ? new Session() : undefined
     if (profiler) {
@@ -249,12 +276,14 @@ async function benchMode(mode: 'embedded' | 'postgres', bare: Awaited<ReturnType
       await profiler.post('Profiler.start')
     }
     const shares = new Map<number, number>()
+    const cpuShares = new Map<number, number>()
     for (const path of PATHS) {
       for (const c of CONNECTIONS) {
         const baseline = path === '/health' ? await bare.measure(c) : undefined
         const p = await load(`${url}${path}`, c)
         results.push({ path, c, p })
         if (baseline) shares.set(c, p.rps / baseline.rps)
+        if (baseline) cpuShares.set(c, baseline.cpuUs / p.cpuUs)
         const ratio = baseline ? `  (${((p.rps / baseline.rps) * 100).toFixed(0)} % of bare)` : ''
         console.log(`  ${mode.padEnd(8)}  ${path.padEnd(11)} c=${String(c).padStart(3)}  ${fmt(p)}${ratio}`)
       }
@@ -265,7 +294,7 @@ async function benchMode(mode: 'embedded' | 'postgres', bare: Awaited<ReturnType
       profiler.disconnect()
     }
     const calls50 = results.find((r) => r.path === '/api/calls' && r.c === 50)?.p
-    return { mode, healthShare: shares.get(50), callsP99: calls50?.p99, errors: results.reduce((n, r) => n + r.p.errors, 0) }
+    return { mode, healthShare: shares.get(50), healthCpuShare: cpuShares.get(50), callsP99: calls50?.p99, errors: results.reduce((n, r) => n + r.p.errors, 0) }
   } finally {
     await app.close()
     await dropDatabase?.()
@@ -292,6 +321,8 @@ console.log('\ngoals (c=50; timings from a loaded machine are indicative only):'
 for (const g of measured) {
   if (g.healthShare !== undefined) {
     console.log(`  GOAL ${g.mode.padEnd(8)} /health >= 80 % of bare hello-world: ${(g.healthShare * 100).toFixed(0)} %  ${verdict(g.healthShare >= 0.8)}`)
+    if (g.healthCpuShare !== undefined)
+      console.log(`       ${g.mode.padEnd(8)} (CPU per request: bare's is ${(g.healthCpuShare * 100).toFixed(0)} % of /health's)`)
   }
   if (g.callsP99 !== undefined) {
     const judged = g.mode === 'postgres' ? `  ${verdict(g.callsP99 < 50)}` : '  (goal applies to postgres)'

@@ -1,6 +1,13 @@
 import fp from 'fastify-plugin'
 import cors from '@fastify/cors'
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** false: this route sends no CORS headers and skips the check (@fastify/cors reads it). */
+    cors?: false
+  }
+}
+
 /** CORS_ORIGINS is `*` or a comma-separated list of origins. */
 export default fp(
   async (fastify) => {
