@@ -16,7 +16,7 @@ import type { CoachTask } from './worker.js'
 export interface AnalysisDeps {
   prisma: PrismaClient
   /** where learner answers' recordings are kept, for pronunciation */
-  storage?: Pick<BlobStore, 'get'>
+  storage?: Pick<BlobStore, 'get' | 'delete'>
   /** PocketSphinx model directory for pronunciation scoring */
   modelDir?: string
   runTask: (task: CoachTask) => Promise<unknown>
@@ -82,6 +82,15 @@ export function createAnalysisService(deps: AnalysisDeps) {
           }),
           prisma.coachSession.update({ where: { id: sessionId }, data: { status: 'analysed' } })
         ])
+        // The recordings served their one purpose: a voice is personal data, kept no longer than needed.
+        // (A failed analysis keeps them, so it can run again.)
+        await Promise.all(
+          answers.map((a) =>
+            deps.storage
+              ?.delete(answerAudioKey(sessionId, a.seq))
+              .catch((err: unknown) => deps.log.warn({ err, sessionId, seq: a.seq }, 'coach answer recording could not be deleted'))
+          )
+        )
         void deps.audit?.({
           action: 'coach.analysis',
           userId: session.userId,

@@ -150,6 +150,8 @@ describe('a speaking session from generated speech to analysis, report and drill
     const confidenceBand = Math.round((confidenceOnly.reduce((s: number, m: { band: number }) => s + m.band, 0) / confidenceOnly.length) * 2) / 2
     expect(Math.abs(pron.band - confidenceBand)).toBeLessThanOrEqual(0.5)
     expect(pron.limitations).toMatch(/not calibrated on rated learners/)
+    // The recordings are deleted once the analysis is done with them.
+    for (const x of p.answers) expect(await t.app.storage.exists(`coach-audio/${sessionId}/${x.seq}.wav`)).toBe(false)
     expect(a.prompt).toEqual({ version: 'coach-feedback.v1', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) })
   }, 300_000)
 
