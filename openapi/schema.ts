@@ -1562,6 +1562,13 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not modified: the If-None-Match header names the current page (each 200 carries an ETag) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Default Response */
             400: {
                 headers: {

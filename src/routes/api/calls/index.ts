@@ -46,6 +46,7 @@ const callRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         querystring: ListCallsQuerySchema,
         response: {
           200: ok(Type.Array(Type.Union([Type.Ref('CallSummary'), Type.Ref('CallRecord')])), listTotal),
+          304: Type.Null({ description: 'Not modified: the If-None-Match header names the current page (each 200 carries an ETag)' }),
           503: EnvelopeErrorRef,
           ...envelopeErrors
         }
