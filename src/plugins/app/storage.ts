@@ -1,6 +1,5 @@
 import fp from 'fastify-plugin'
 import { createLocalStore } from '../../storage/local.js'
-import { createS3Store } from '../../storage/s3.js'
 import type { BlobStore } from '../../storage/types.js'
 
 declare module 'fastify' {
@@ -11,13 +10,13 @@ declare module 'fastify' {
 
 /**
  * Stored files: an S3 bucket when S3_BUCKET_NAME is set (shared by every API and worker process),
- * otherwise DATA_DIR on this machine's disk.
+ * otherwise DATA_DIR on this machine's disk. The AWS SDK (~35 MB resident) is loaded only when S3 is used.
  */
 export default fp(
   async (fastify) => {
     const c = fastify.config
     const storage = c.S3_BUCKET_NAME
-      ? createS3Store({
+      ? (await import('../../storage/s3.js')).createS3Store({
           bucket: c.S3_BUCKET_NAME,
           region: c.S3_REGION,
           endpoint: c.S3_ENDPOINT,
