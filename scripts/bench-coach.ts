@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
+import { wavTo16k } from '../src/coach/pronunciation/session.js'
 import { synthesize, type Voice } from '../test/fixtures/speech.js'
 
 /** Answers with the mistakes learners make, Uzbek speakers' among them; cycled over the test's questions. */
@@ -69,7 +70,9 @@ async function main() {
         const t0 = performance.now()
         const { transcript } = await app.stt.transcribeFile(readFileSync(wav))
         recognitionMs += performance.now() - t0
-        question = (await app.coach.sessions.answer(userId, id, { text: transcript.text, words: transcript.words })).next
+        // The recording goes with the answer, as the live session sends it: the deep analysis scores its pronunciation.
+        const audio = { pcm: wavTo16k(readFileSync(wav)), sampleRate: 16000 }
+        question = (await app.coach.sessions.answer(userId, id, { text: transcript.text, words: transcript.words, audio })).next
         answers++
       }
 
@@ -109,7 +112,8 @@ async function main() {
       )
       console.log(
         `  deep analysis (wall)     ${ms(deepMs).padStart(9)}   ${ratio(deepMs / 1000, audioSeconds)} of the audio length; ` +
-          `inside: queue wait ${ms(inside.queue_wait_s * 1000)}, features ${inside.features_ms} ms, errors ${inside.errors_ms} ms, bands ${inside.bands_ms} ms` +
+          `inside: queue wait ${ms(inside.queue_wait_s * 1000)}, features ${inside.features_ms} ms, errors ${inside.errors_ms} ms, ` +
+          `pronunciation ${inside.pronunciation_ms} ms (${a.pronunciation.status}, ${a.pronunciation.scores ? `overall ${a.pronunciation.scores.overall}` : 'no scores'}), bands ${inside.bands_ms} ms` +
           (inside.llm_s !== undefined ? `, llm ${ms(inside.llm_s * 1000)}` : '')
       )
       console.log(`  pdf report               ${ms(pdfMs).padStart(9)}   ${ratio(pdfMs, deepMs)} of the deep analysis; ${Math.round(pdfBytes / 1024)} KB`)
