@@ -99,9 +99,11 @@ export async function listCalls(prisma: PrismaClient, ownerId: string | null, q:
  * A summary page and the count of all matches in one query. SQL rather than findMany: whole
  * transcripts (a few KB each) cost more to fetch and decode than everything else in the request,
  * and the speakers are only counted. The page comes back as one JSON text that JSON.parse reads
- * far faster than the driver and Prisma decode a hundred rows of arrays, JSON and dates. The count
- * is its own subquery, a plain count of the matching rows: a window count would build every one, transcript
- * preview included, before the LIMIT. Filters as in listWhere.
+ * far faster than the driver and Prisma decode a hundred rows of arrays, JSON and dates. A page that
+ * is not full is the last one, so its rows give the total; only a full (or past-the-end) page runs the
+ * count, its own subquery (Postgres runs it only when the CASE reaches it), a plain count of the
+ * matching rows: a window count would build every one, transcript preview included, before the LIMIT.
+ * Filters as in listWhere.
  */
 async function listSummaries(prisma: PrismaClient, ownerId: string | null, q: ListCallsQuery, take: number, skip: number) {
   const start = q.start_date === undefined ? undefined : dateBound('start_date', q.start_date).from
@@ -117,7 +119,9 @@ async function listSummaries(prisma: PrismaClient, ownerId: string | null, q: Li
     ' AND '
   )
   const [result] = await prisma.$queryRaw<{ total: number; rows: string }[]>`
-    SELECT (SELECT count(*) FROM call_records WHERE ${filters})::int AS total, coalesce(json_agg(page ORDER BY page."createdAt" DESC), '[]')::text AS rows
+    SELECT (CASE WHEN count(*) < ${take}::int AND (count(*) > 0 OR ${skip}::int = 0) THEN ${skip}::int + count(*)
+        ELSE (SELECT count(*) FROM call_records WHERE ${filters}) END)::int AS total,
+      coalesce(json_agg(page ORDER BY page."createdAt" DESC), '[]')::text AS rows
     FROM (
       SELECT id, filename, status, progress, error, left(transcript, ${TRANSCRIPT_PREVIEW_CHARS + 1}::int) AS transcript,
         summary, tags, user_tags AS "userTags", user_tags_set AS "userTagsSet", emotions, intent, mood, sentiment,

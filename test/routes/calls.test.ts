@@ -57,6 +57,17 @@ describe('GET /api/calls', () => {
     expect(page.total).toBe(3)
   })
 
+  it('counts all matches on every page: a full page, the last partial one, one past the end, a filtered one', async () => {
+    expect((await list(alice.headers, '?limit=3')).total).toBe(3)
+    const last = await list(alice.headers, '?limit=2&skip=2')
+    expect([last.data.length, last.total]).toEqual([1, 3])
+    const beyond = await list(alice.headers, '?skip=5')
+    expect([beyond.data.length, beyond.total]).toEqual([0, 3])
+    const none = await list(alice.headers, '?tag=no-such-tag')
+    expect([none.data.length, none.total]).toEqual([0, 0])
+    expect((await list(alice.headers, '?start_date=2026-01-02T00:00:00Z')).total).toBe(2)
+  })
+
   it('takes plain dates as the contract shows them; a date-only end_date includes its whole day (UTC)', async () => {
     // The records were made at noon UTC on 2026-01-01, -02 and -03.
     expect((await list(alice.headers, '?start_date=2026-01-02&end_date=2026-01-03')).data.map((c) => c.filename)).toEqual(['a3.wav', 'a2.wav'])
