@@ -61,7 +61,7 @@ const callRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       })
       // Each caller sees their own list: browsers may keep it, shared caches may not, and both ask again.
       reply.header('etag', page.etag).header('cache-control', 'private, no-cache')
-      if (matches(request.headers['if-none-match'], page.etag)) return reply.code(304).send()
+      if (matches(request.headers['if-none-match'], page.etag)) return reply.code(304).send(null)
       return reply.type('application/json; charset=utf-8').send(page.body)
     }
   )
