@@ -1,4 +1,4 @@
-import { GoogleGenAI, type Content, type GenerateContentParameters, type GenerateContentResponseUsageMetadata } from '@google/genai'
+import type { GoogleGenAI, Content, GenerateContentParameters, GenerateContentResponseUsageMetadata } from '@google/genai'
 import { classifyGeminiError } from '../../stt/engines/gemini.js'
 import { plainSchema } from '../json.js'
 import type { ChatProvider, ChatRequest } from '../types.js'
@@ -43,9 +43,11 @@ function report(request: ChatRequest, usage: GenerateContentResponseUsageMetadat
 
 export function createGeminiChat(o: GeminiChatOptions): ChatProvider {
   const model = o.model ?? 'gemini-2.5-flash'
-  let client: GoogleGenAI | undefined
+  let client: Promise<GoogleGenAI> | undefined
+  // The SDK (~20 MB resident) is loaded by the first request, so a server that never calls Gemini does not carry it.
   // No retryOptions: the SDK then makes exactly one attempt, and the chat client owns the retry policy.
-  const ai = () => (client ??= new GoogleGenAI({ apiKey: o.apiKey, httpOptions: o.baseUrl ? { baseUrl: o.baseUrl } : undefined }))
+  const ai = () =>
+    (client ??= import('@google/genai').then((sdk) => new sdk.GoogleGenAI({ apiKey: o.apiKey, httpOptions: o.baseUrl ? { baseUrl: o.baseUrl } : undefined })))
   return {
     name: 'gemini',
     model,
@@ -53,12 +55,12 @@ export function createGeminiChat(o: GeminiChatOptions): ChatProvider {
     available: true,
     classify: classifyGeminiError,
     async complete(request, signal) {
-      const response = await ai().models.generateContent(params(model, request, signal))
+      const response = await (await ai()).models.generateContent(params(model, request, signal))
       report(request, response.usageMetadata)
       return response.text ?? ''
     },
     async stream(request, signal) {
-      const responses = await ai().models.generateContentStream(params(model, request, signal))
+      const responses = await (await ai()).models.generateContentStream(params(model, request, signal))
       return (async function* () {
         let usage: GenerateContentResponseUsageMetadata | undefined
         for await (const response of responses) {

@@ -1,4 +1,4 @@
-import { GoogleGenAI, Type, type Schema } from '@google/genai'
+import type { GoogleGenAI, Schema } from '@google/genai'
 import type { Segment, SttEngine, TranscribeOptions, Transcript } from '../types.js'
 import { classifyError, type RetryDecision } from '../../retry.js'
 import { createCloudEngine, type CloudEngineOptions } from './cloud.js'
@@ -14,7 +14,8 @@ export interface GeminiEngineOptions extends CloudEngineOptions {
   model?: string
 }
 
-const RESPONSE_SCHEMA: Schema = {
+// Built once the SDK is loaded: its Type enum is a value of the SDK's module.
+const responseSchema = (Type: typeof import('@google/genai').Type): Schema => ({
   type: Type.OBJECT,
   properties: {
     text: { type: Type.STRING },
@@ -35,7 +36,7 @@ const RESPONSE_SCHEMA: Schema = {
   },
   required: ['text', 'language', 'segments'],
   propertyOrdering: ['text', 'language', 'segments']
-}
+})
 
 interface GeminiReply {
   text?: string
@@ -50,9 +51,14 @@ interface GeminiReply {
  */
 export function createGeminiEngine(opts: GeminiEngineOptions = {}): SttEngine {
   const model = opts.model ?? 'gemini-2.5-flash'
-  let client: GoogleGenAI | undefined
+  let client: Promise<{ ai: GoogleGenAI; schema: Schema }> | undefined
+  // The SDK (~20 MB resident) is loaded by the first request, so a server that never calls Gemini does not carry it.
   // No retryOptions: the SDK then makes exactly one attempt and our retry policy applies.
-  const gemini = () => (client ??= new GoogleGenAI({ apiKey: opts.apiKey, httpOptions: { baseUrl: opts.baseUrl } }))
+  const gemini = () =>
+    (client ??= import('@google/genai').then((sdk) => ({
+      ai: new sdk.GoogleGenAI({ apiKey: opts.apiKey, httpOptions: { baseUrl: opts.baseUrl } }),
+      schema: responseSchema(sdk.Type)
+    })))
 
   return createCloudEngine(
     {
@@ -63,10 +69,11 @@ export function createGeminiEngine(opts: GeminiEngineOptions = {}): SttEngine {
       async transcribeChunk(wav, options, signal) {
         const chunkSeconds = (wav.length - 44) / 32000
         try {
-          const response = await gemini().models.generateContent({
+          const { ai, schema } = await gemini()
+          const response = await ai.models.generateContent({
             model,
             contents: [{ role: 'user', parts: [{ inlineData: { mimeType: 'audio/wav', data: wav.toString('base64') } }, { text: instruction(options) }] }],
-            config: { responseMimeType: 'application/json', responseSchema: RESPONSE_SCHEMA, temperature: 0, abortSignal: signal }
+            config: { responseMimeType: 'application/json', responseSchema: schema, temperature: 0, abortSignal: signal }
           })
           const text = response.text
           if (!text) throw new Error(`no transcript in the reply (finish reason ${response.candidates?.[0]?.finishReason ?? 'unknown'})`)

@@ -1,4 +1,4 @@
-import { GoogleGenAI, Modality } from '@google/genai'
+import type { GoogleGenAI, Modality } from '@google/genai'
 import { toTtsError } from '../errors.js'
 import type { TtsEngine } from '../types.js'
 
@@ -35,8 +35,13 @@ export interface GeminiTtsOptions {
  */
 export function createGeminiTtsEngine(opts: GeminiTtsOptions = {}): TtsEngine {
   const model = opts.model ?? 'gemini-2.5-flash-preview-tts'
-  let client: GoogleGenAI | undefined
-  const gemini = () => (client ??= new GoogleGenAI({ apiKey: opts.apiKey, httpOptions: { baseUrl: opts.baseUrl } }))
+  let client: Promise<{ ai: GoogleGenAI; audio: Modality }> | undefined
+  // The SDK (~20 MB resident) is loaded by the first request, so a server that never calls Gemini does not carry it.
+  const gemini = () =>
+    (client ??= import('@google/genai').then((sdk) => ({
+      ai: new sdk.GoogleGenAI({ apiKey: opts.apiKey, httpOptions: { baseUrl: opts.baseUrl } }),
+      audio: sdk.Modality.AUDIO
+    })))
   return {
     name: 'gemini',
     kind: 'cloud',
@@ -45,11 +50,12 @@ export function createGeminiTtsEngine(opts: GeminiTtsOptions = {}): TtsEngine {
     available: async () => (opts.apiKey ? { ok: true } : { ok: false, reason: 'The gemini speech engine needs GEMINI_API_KEY.' }),
     async synthesize({ text, voice, instructions, signal }) {
       try {
-        const response = await gemini().models.generateContent({
+        const { ai, audio } = await gemini()
+        const response = await ai.models.generateContent({
           model,
           contents: [{ role: 'user', parts: [{ text: instructions ? `${instructions}: ${text}` : text }] }],
           config: {
-            responseModalities: [Modality.AUDIO],
+            responseModalities: [audio],
             speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: voice } } },
             abortSignal: signal
           }
