@@ -4,14 +4,22 @@
  *
  *   npm run bench:diarization
  *
- * Ends with the cost of one hour of two-speaker audio: the rms/slt call repeated to 5 and 10 minutes is
- * diarized, the CPU seconds of the whole process (the worker thread included) are measured for each, and
+ * Then calls of 4-12 minutes that never repeat a sentence (speaker count and DER). Ends with the cost of
+ * one hour of two-speaker audio: the rms/slt call repeated to 5 and 10 minutes is diarized, the CPU seconds of the whole process (the worker thread included) are measured for each, and
  * the straight line through the two points is extrapolated to 60 minutes. Repeated audio costs what new
  * audio of the same length costs; the extrapolation is printed as such.
  */
 import { detectSpeech } from '../src/audio/vad.js'
 import { createBuiltinDiarizer, diarizationErrorRate, type SpeakerTurn } from '../src/diarization/index.js'
-import { buildConversation, threeSpeakerLines, twoSpeakerLines, withNoise, type Conversation, type Line } from '../test/diarization/conversations.js'
+import {
+  buildConversation,
+  longCallLines,
+  threeSpeakerLines,
+  twoSpeakerLines,
+  withNoise,
+  type Conversation,
+  type Line
+} from '../test/diarization/conversations.js'
 
 interface Case {
   name: string
@@ -27,6 +35,16 @@ const cases: Case[] = [
   { name: '2 spk awb/espeak, 20 dB noise', lines: twoSpeakerLines(['awb', 'espeak']), snrDb: 20 },
   { name: '3 spk rms/slt/awb', lines: threeSpeakerLines(['rms', 'slt', 'awb']) },
   { name: '3 spk slt/awb/espeak, no pauses', lines: threeSpeakerLines(['slt', 'awb', 'espeak']), pauses: [0] }
+]
+
+// Calls of several minutes in which no sentence comes twice: the speaker count of a long call is decided
+// among many more clusters than a short one's, and a call centre's calls last minutes.
+const longCases: Case[] = [
+  { name: 'long 2 spk rms/slt', lines: longCallLines(['rms', 'slt'], 3, 1) },
+  { name: 'long 2 spk rms/awb', lines: longCallLines(['rms', 'awb'], 5, 3) },
+  { name: 'long 2 spk kal/slt', lines: longCallLines(['kal', 'slt'], 10, 4) },
+  { name: 'long 3 spk rms/slt/awb', lines: longCallLines(['rms', 'slt', 'awb'], 5, 5) },
+  { name: 'long 3 spk kal/slt/espeak', lines: longCallLines(['kal', 'slt', 'espeak'], 8, 6) }
 ]
 
 function oneSpeaker(samples: Float32Array): SpeakerTurn[] {
@@ -75,6 +93,19 @@ async function main(): Promise<void> {
       `${c.name.padEnd(34)} ${c.duration.toFixed(1).padStart(5)}s ${found} ${pct(der.rate)} ${pct(base1.rate)} ${pct(base2.rate)} ${`${(c.duration / seconds).toFixed(0)}x`.padStart(8)}`
     )
   }
+  console.log(`\nlong calls, no audio repeated (speakers found/true, DER with a 0.25 s collar)`)
+  let longRight = 0
+  for (const c of longCases) {
+    const conv = await buildConversation(c.lines)
+    const result = await engine.diarize({ samples: conv.samples, sampleRate: 16000 })
+    const truth = new Set(conv.reference.map((t) => t.speaker)).size
+    longRight += result.speakers.length === truth ? 1 : 0
+    const der = diarizationErrorRate(conv.reference, result.turns)
+    console.log(
+      `${c.name.padEnd(34)} ${`${(conv.duration / 60).toFixed(1)}m`.padStart(6)} ${`${result.speakers.length}/${truth}`.padStart(8)} ${pct(der.rate)}`
+    )
+  }
+  console.log(`long calls: speaker count right in ${longRight}/${longCases.length}`)
   const cost = await hourCost(engine, conversations[0].samples)
   await engine.close()
 

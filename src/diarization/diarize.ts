@@ -20,6 +20,19 @@ export interface DiarizeSettings {
   maxSpeakers?: number
 }
 
+/** The counting knobs, overridable so a benchmark can score other values against the defaults in one run. */
+export interface CountingTuning {
+  lambdaCluster: number
+  /** penalty weight for two clusters of the same pitch; undefined: pitch does not raise it */
+  lambdaSamePitch?: number
+  /** log F0 distance beyond which clusters are not merged; undefined: pitch never keeps them apart */
+  pitchApart?: number
+  minSpeakerSeconds: number
+  /** added to both penalty weights per natural log of the call's speech beyond `lengthFrom` seconds */
+  lengthSlope?: number
+  lengthFrom?: number
+}
+
 const FRAMES_PER_SECOND = SAMPLE_RATE / HOP
 // Tuned on the dev split of the real-speech dev set (scripts/devset, scripts/bench-real.ts). Changes are
 // looked for every 0.1 s between two 2 s windows; neighbours merge while one Gaussian explains them, up
@@ -36,6 +49,14 @@ const TUNING = { window: 200, step: 10, lambdaChange: 1.7, lambdaLinear: 1, maxL
 // falling linearly to 2 at 0.15 apart: dev DER 12.1% -> 11.0% and the synthetic dev calls back to 0.0%
 // (0.15-0.2 and 2.5-3 gave the same; 0.05-0.1 or 3.5-4.5 a higher DER).
 const PITCH = { apart: 0.3, minVoiced: 40, near: 0.15, lambdaSame: 3 }
+// Both penalty weights grow by 3 per natural log of the call's speech beyond 40 s (the longest speech of a
+// no-repeat dev call): a long call offers many more pairs of clusters, and the cap above stops the BIC's own
+// log N from growing past 60 s. With the weights above alone, a 12-minute kal/slt synthetic call that never
+// repeats a sentence came out as 5 speakers (DER 23%) and the 52-104 s dev calls of the first dev set at
+// 7.5% DER; a slope of 1 or 1.5 fixed the synthetic call, 3 and 4 gave the lowest DER on those dev calls
+// (1.9% at 1.5-2, 0.9% at 3-4). Calls with under 40 s of speech are untouched. A 24-minute call of
+// three men (rms/awb/kal) is still found as 3 at slope 4.
+const LENGTH = { from: 40, slope: 3 }
 // Viterbi resegmentation after clustering (resegment.ts). A change of speaker inside a stretch of speech
 // must win 30 nats of log-likelihood, well under a second of a clearly different voice. On the dev split
 // 30 and 100 gave the same DER and 10 let turns flicker. A second decode-and-retrain round changed no dev
@@ -48,7 +69,16 @@ const MIN_SPEAKER_SECONDS = 1.0
 // Pauses shorter than this inside one speaker's talk (commas, breaths) stay inside the turn.
 const FILL_GAP = 1.0
 
-export function diarizeSamples(samples: Float32Array, settings: DiarizeSettings = {}): DiarizationResult {
+export const COUNTING: CountingTuning = {
+  lambdaCluster: TUNING.lambdaCluster,
+  lambdaSamePitch: PITCH.lambdaSame,
+  pitchApart: PITCH.apart,
+  minSpeakerSeconds: MIN_SPEAKER_SECONDS,
+  lengthSlope: LENGTH.slope,
+  lengthFrom: LENGTH.from
+}
+
+export function diarizeSamples(samples: Float32Array, settings: DiarizeSettings = {}, counting: CountingTuning = COUNTING): DiarizationResult {
   const lastFrame = Math.floor((samples.length - 400) / HOP)
   const spans = speechSpans(samples, lastFrame)
   if (spans.length === 0) return { turns: [], speakers: [] }
@@ -58,18 +88,20 @@ export function diarizeSamples(samples: Float32Array, settings: DiarizeSettings 
   const stats = segments.map((s) => s.stats)
   const max = settings.maxSpeakers ?? 6
   const pitch = logPitch(samples, spans, lastFrame + 1)
+  const speech = spans.reduce((n, s) => n + s.end - s.start, 0) / FRAMES_PER_SECOND
+  const longer = (counting.lengthSlope ?? 0) * Math.max(0, Math.log(speech / (counting.lengthFrom ?? 40)))
   let labels = clusterByBic(stats, {
-    lambda: TUNING.lambdaCluster,
+    lambda: counting.lambdaCluster + longer,
     cap: TUNING.cap,
     exactly: settings.speakersExpected,
     atMost: max,
     pitch: segments.map((s) => pitchOf(pitch, s.spans)),
-    pitchApart: PITCH.apart,
+    pitchApart: counting.pitchApart,
     minVoiced: PITCH.minVoiced,
-    lambdaSamePitch: PITCH.lambdaSame,
+    lambdaSamePitch: counting.lambdaSamePitch === undefined ? undefined : counting.lambdaSamePitch + longer,
     pitchNear: PITCH.near
   })
-  if (!settings.speakersExpected) labels = absorbSmall(segments, labels)
+  if (!settings.speakersExpected) labels = absorbSmall(segments, labels, counting.minSpeakerSeconds)
 
   let pieces = segments.flatMap((s, i) => s.spans.map((span) => ({ ...span, label: labels[i] }))).sort((a, b) => a.start - b.start)
   pieces = resegment(x, spans, pieces, RESEGMENT)
@@ -124,12 +156,12 @@ export function features(samples: Float32Array, spans: Span[], lastFrame: number
 }
 
 /** Clusters with less than MIN_SPEAKER_SECONDS of speech join the big cluster they cost least to join. */
-function absorbSmall(segments: ReturnType<typeof segment>, labels: Int32Array): Int32Array {
+function absorbSmall(segments: ReturnType<typeof segment>, labels: Int32Array, minSeconds: number): Int32Array {
   const k = Math.max(...labels) + 1
   const clusters = Array.from({ length: k }, (_, c) => {
     const members = segments.filter((_, i) => labels[i] === c)
     const stats = members.reduce((s, m) => s.merge(m.stats), new Stats())
-    return { stats, big: stats.n >= MIN_SPEAKER_SECONDS * FRAMES_PER_SECOND }
+    return { stats, big: stats.n >= minSeconds * FRAMES_PER_SECOND }
   })
   if (!clusters.some((c) => c.big)) return labels
   const target = clusters.map((c, i) => {

@@ -97,3 +97,58 @@ export function threeSpeakerLines(voices: [Voice, Voice, Voice]): Line[] {
 export function monologueLines(voice: Voice, turns = 6): Line[] {
   return script.slice(0, turns).map((text) => ({ voice, text }))
 }
+
+// Sentences for long calls: every turn is a new sentence, so a long call never repeats a piece of audio
+// (repeated audio makes clusters of identical copies, which no real call has).
+const names = ['Sarah', 'Michael', 'Priya', 'Daniel', 'Olivia', 'James', 'Fatima', 'Robert', 'Emma', 'Lucas', 'Grace', 'Thomas']
+const items = ['router', 'invoice', 'parcel', 'contract', 'laptop', 'refund', 'subscription', 'booking', 'password', 'delivery', 'phone bill', 'warranty']
+const days = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']
+const towns = ['Leeds', 'Boston', 'Dublin', 'Denver', 'Glasgow', 'Austin', 'Bristol', 'Seattle', 'Cardiff', 'Phoenix']
+type Draw = () => number
+const pick = <T>(a: T[], r: Draw): T => a[Math.floor(r() * a.length)]
+const num = (r: Draw, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1))
+const templates: ((r: Draw) => string)[] = [
+  (r) => `I ordered the ${pick(items, r)} on ${pick(days, r)} and it still has not arrived at my address in ${pick(towns, r)}.`,
+  (r) => `Could you give me the reference number, it should start with ${num(r, 100, 999)} and end with ${num(r, 10, 99)}?`,
+  (r) => `My colleague ${pick(names, r)} told me the ${pick(items, r)} would cost ${num(r, 12, 480)} dollars, is that right?`,
+  (r) => `I can see that your ${pick(items, r)} was updated on ${pick(days, r)} at ${num(r, 1, 12)} o'clock.`,
+  (r) => `Let me check that for you, it will only take a moment while the system loads your ${pick(items, r)}.`,
+  (r) => `We moved to ${pick(towns, r)} about ${num(r, 2, 19)} months ago and nobody changed the address on the account.`,
+  (r) => `The charge of ${num(r, 5, 95)} dollars and ${num(r, 10, 99)} cents appeared twice on my statement last ${pick(days, r)}.`,
+  (r) => `I have sent a confirmation to the email address ending in ${pick(towns, r).toLowerCase()} dot com, please check your inbox.`,
+  (r) => `Is it possible to speak to ${pick(names, r)} again, she was helping me with the ${pick(items, r)} yesterday.`,
+  (r) => `Our engineer can visit on ${pick(days, r)} between ${num(r, 8, 11)} in the morning and ${num(r, 1, 5)} in the afternoon.`,
+  (r) => `I understand, and I am sorry for the trouble with your ${pick(items, r)}, we will put it right today.`,
+  (r) => `That is the ${num(r, 3, 9)}th time this month, and every time I am told it will be fixed by ${pick(days, r)}.`,
+  (r) => `Your case number is ${num(r, 1000, 9999)}, and ${pick(names, r)} from the ${pick(towns, r)} office will call you back.`,
+  (r) => `Fine, but I would like the ${pick(items, r)} cancelled if nothing happens before ${pick(days, r)}.`,
+  (r) => `Please hold the line for ${num(r, 2, 5)} minutes while I transfer the details of your ${pick(items, r)}.`
+]
+
+/**
+ * A call of a little over `minutes` (turns are planned at 4.8 s and come out nearer 6 s) in which no
+ * sentence is said twice:
+ * everyone speaks in the first turns, then the next speaker is drawn among the others. Deterministic per seed.
+ */
+export function longCallLines(voices: Voice[], minutes: number, seed = 1): Line[] {
+  let a = seed >>> 0
+  const r: Draw = () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  const said = new Set<string>()
+  const lines: Line[] = []
+  let speaker = 0
+  while (lines.length < Math.round((minutes * 60) / 4.8)) {
+    const text = pick(templates, r)(r)
+    if (said.has(text)) continue
+    said.add(text)
+    lines.push({ voice: voices[speaker], text })
+    const others = voices.map((_, i) => i).filter((i) => i !== speaker)
+    speaker = lines.length < voices.length ? lines.length : pick(others, r)
+  }
+  return lines
+}
