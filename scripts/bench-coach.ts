@@ -4,9 +4,10 @@
  * the learner waits for: the fast summary, the deep analysis (a queued job on a worker thread) and the PDF
  * report. Ratios are against baselines measured in the same run: the answers' audio length and the deep
  * analysis. The first session pays for starting the worker thread and harper.js; later ones are warm.
- * Usage: npm run bench:coach [-- <sessions, default 2>]
+ * Usage: npm run bench:coach [-- <sessions, default 2>] [--analysis-out <file>]  (writes the last session's
+ * analysis as the API returns it, to read a whole result)
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildApp } from '../src/app.js'
@@ -34,7 +35,9 @@ const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(3)}x` : 'n/a
 const sleep = (t: number) => new Promise((r) => setTimeout(r, t))
 
 async function main() {
-  const sessions = Number(process.argv[2] ?? 2)
+  const sessions = Number(process.argv[2]?.startsWith('--') ? 2 : (process.argv[2] ?? 2))
+  const outAt = process.argv.indexOf('--analysis-out')
+  const analysisOut = outAt > 0 ? process.argv[outAt + 1] : undefined
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-coach-'))
   const config = loadConfig({
     ...process.env,
@@ -88,6 +91,7 @@ async function main() {
       }
       const deepMs = performance.now() - t0
       if (analysis.phases.analysis.status !== 'completed') throw new Error(`analysis failed: ${JSON.stringify(analysis.phases.analysis)}`)
+      if (analysisOut) writeFileSync(analysisOut, JSON.stringify(analysis, null, 2))
 
       t0 = performance.now()
       const link = (await app.inject({ method: 'POST', url: `/api/v1/analysis/sessions/${id}/pdf`, headers })).json().data
