@@ -70,6 +70,8 @@ const HEAD_BYTES = 1024 * 1024
 // Compressed recordings above this size are decoded in a thread of their own (decode-thread.ts); below
 // it (about a minute of MP3) a thread's start-up would cost more than the decode.
 const THREAD_MIN_BYTES = 1024 * 1024
+// FLAC recordings above this size (a minute or two of CD-quality stereo) are decoded by ffmpeg.
+const FFMPEG_FLAC_MIN_BYTES = 8 * 1024 * 1024
 
 /**
  * One in-process decode: a long compressed recording in a decoder thread, a WAV (plain copies, no WASM
@@ -101,6 +103,7 @@ async function decodeInto(out: Mono16kWriter, bytes: AudioBytes, detected: Detec
   const wav = 'dataOffset' in header ? (header as WavHeader) : undefined
   const payload = wav ? wav.dataOffset + wav.dataBytes : bytes.length
   const viaFfmpeg = async () => decodeWithFfmpeg(await bytes.all(), out, { ...limits, format, needsSeekableInput: format === 'mp4' })
+  const source = bytes.source
   const asAudioError = (err: unknown, ffmpegMissing: boolean): AudioError => {
     if (err instanceof AudioError) return err
     if (ffmpegMissing && /unsupported/i.test(describeFailure(err))) {
@@ -122,6 +125,19 @@ async function decodeInto(out: Mono16kWriter, bytes: AudioBytes, detected: Detec
         throw asAudioError(cause, false)
       })
       return {}
+    }
+  }
+  // A long FLAC: ffmpeg decodes it in its own process (reading the file itself when it is on disk), so
+  // neither the WASM decoder's memory nor the garbage of its blocks lands in the server's: about 90 MB of
+  // a 30-minute recording's peak, which the C allocator keeps even after a decode thread ends. Should
+  // ffmpeg fail or be missing, the in-process decoder has its say, so errors read the same either way; a
+  // file cut short passes ffmpeg but not the duration check after it.
+  if (format === 'flac' && payload >= FFMPEG_FLAC_MIN_BYTES) {
+    try {
+      return await decodeWithFfmpeg('path' in source ? { path: source.path } : source.bytes, out, { ...limits, format })
+    } catch (err) {
+      if (err instanceof AudioError && err.code === 'audio_too_long') throw err
+      out.reset()
     }
   }
   try {

@@ -46,13 +46,18 @@ function lastErrorLine(stderr: string): string {
   return (lines.at(-1) ?? 'ffmpeg could not decode it').replace(/^\[[^\]]+\]\s*/, '').slice(0, 200)
 }
 
-export async function decodeWithFfmpeg(bytes: Uint8Array, out: Mono16kWriter, options: FfmpegOptions): Promise<FfmpegStreamInfo> {
+/**
+ * Decodes the recording (its bytes, or the file at `source.path`, which ffmpeg then reads itself so the
+ * recording is never in this process) into out.
+ */
+export async function decodeWithFfmpeg(source: Uint8Array | { path: string }, out: Mono16kWriter, options: FfmpegOptions): Promise<FfmpegStreamInfo> {
   const ffmpeg = options.ffmpegPath ?? process.env.FFMPEG_PATH ?? 'ffmpeg'
   // ffmpeg decodes speech formats at several hundred times real time; this bounds a pathological file.
   const timeoutMs = options.timeoutMs ?? 30_000 + options.maxSeconds * 100
   let tempDir: string | undefined
-  let input = 'pipe:0'
-  if (options.needsSeekableInput) {
+  let input = source instanceof Uint8Array ? 'pipe:0' : source.path
+  const bytes = source instanceof Uint8Array ? source : undefined
+  if (bytes && options.needsSeekableInput) {
     tempDir = await mkdtemp(join(tmpdir(), 'voxlens-audio-'))
     input = join(tempDir, 'input')
     await writeFile(input, bytes)
@@ -113,7 +118,7 @@ export async function decodeWithFfmpeg(bytes: Uint8Array, out: Mono16kWriter, op
         }
         resolve(parseStreamInfo(stderr))
       })
-      if (input === 'pipe:0') child.stdin.end(bytes)
+      if (bytes && input === 'pipe:0') child.stdin.end(bytes)
       else child.stdin.end()
     })
   } finally {

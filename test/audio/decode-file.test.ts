@@ -83,3 +83,49 @@ describe('decodeAudioFile: a recording decoded from disk is the same as from mem
     expect((await failure(() => decodeAudioFile(fx.path('empty.wav'), limits))).code).toBe('empty_file')
   })
 })
+
+describe('a long FLAC is decoded by ffmpeg in its own process', () => {
+  // Two minutes of 44.1 kHz stereo noise: white noise hardly compresses, so the FLAC is over 8 MB.
+  beforeAll(() => {
+    fx.sox('-n', '-r', '44100', '-c', '2', '-b', '16', 'noise.wav', 'synth', '120', 'whitenoise', 'vol', '0.5')
+    fx.ffmpeg('-i', 'noise.wav', 'noise.flac')
+  })
+
+  it('gives the same samples from disk and from memory, and the recording as it is', async () => {
+    expect(fx.read('noise.flac').length).toBeGreaterThan(8 * 1024 * 1024)
+    const fromFile = await decodeAudioFile(fx.path('noise.flac'), limits)
+    const fromMemory = await decodeAudio(fx.read('noise.flac'), limits)
+    expect(fromFile.info).toEqual(fromMemory.info)
+    expect(fromFile.info).toMatchObject({ format: 'flac', sampleRate: 44100, channels: 2 })
+    expect(fromFile.info.duration).toBeCloseTo(120, 1)
+    expect(
+      Buffer.compare(
+        Buffer.from(fromFile.samples.buffer, 0, fromFile.samples.byteLength),
+        Buffer.from(fromMemory.samples.buffer, 0, fromMemory.samples.byteLength)
+      )
+    ).toBe(0)
+  })
+
+  it('refuses one cut off in the middle as corrupt, with the same message from disk and from memory', async () => {
+    writeFileSync(fx.path('noise-cut.flac'), fx.read('noise.flac'))
+    truncateSync(fx.path('noise-cut.flac'), Math.floor(fx.read('noise.flac').length / 2))
+    const fromFile = await failure(() => decodeAudioFile(fx.path('noise-cut.flac'), limits))
+    expect(fromFile).toEqual(await failure(() => decodeAudio(fx.read('noise-cut.flac'), limits)))
+    expect(fromFile.code).toBe('corrupt_audio')
+    expect(fromFile.message).toMatch(/^The FLAC file is damaged or incomplete \(.+\)\. Re-export the recording or upload it again\.$/)
+  })
+
+  it('still decodes it without ffmpeg, in process', async () => {
+    const withFfmpeg = await decodeAudioFile(fx.path('noise.flac'), limits)
+    const without = await decodeAudioFile(fx.path('noise.flac'), { ...limits, ffmpegPath: '/nonexistent/ffmpeg' })
+    expect(without.info.duration).toBeCloseTo(withFfmpeg.info.duration, 1)
+    expect(without.info).toMatchObject({ format: 'flac', sampleRate: 44100, channels: 2 })
+    // Two decoders resample differently: equal samples would mean ffmpeg never decoded the first.
+    expect(
+      Buffer.compare(
+        Buffer.from(without.samples.buffer, 0, without.samples.byteLength),
+        Buffer.from(withFfmpeg.samples.buffer, 0, withFfmpeg.samples.byteLength)
+      )
+    ).not.toBe(0)
+  })
+})
