@@ -97,9 +97,14 @@ export async function decodeWithFfmpeg(source: Uint8Array | { path: string }, ou
         if (carry.length) bytesIn = Buffer.concat([carry, chunk])
         const whole = bytesIn.length - (bytesIn.length % 4)
         carry = bytesIn.slice(whole)
-        const aligned = new Uint8Array(bytesIn.subarray(0, whole)) // copy: Buffer pool offsets may be unaligned
+        // A chunk that starts on a float boundary is read where it lies; a copy only for one that does not
+        // (a 30-minute recording would otherwise leave 115 MB of copies for the collector).
+        const floats =
+          bytesIn.byteOffset % 4 === 0
+            ? new Float32Array(bytesIn.buffer, bytesIn.byteOffset, whole / 4)
+            : new Float32Array(new Uint8Array(bytesIn.subarray(0, whole)).buffer)
         try {
-          out.append(new Float32Array(aligned.buffer, 0, whole / 4))
+          out.append(floats)
         } catch (err) {
           fail(err as Error)
         }
