@@ -1,7 +1,8 @@
 /**
  * npm run bench:memory — peak memory of one 30-minute recording through POST /v1/audio/transcriptions,
  * as a 16 kHz mono WAV and as a 44.1 kHz stereo FLAC, against the server's own resident memory after
- * boot, measured in the same run. Goal: peak RSS under 600 MB.
+ * boot, measured in the same run. Goal: peak RSS under 600 MB. Each format gets a fresh server, then
+ * the same upload a second time on it ("again"): what the first job leaves resident shows there.
  *
  * The server runs as production runs it: `node dist/server.js` in a process of its own (built by
  * `npm run build`), so neither this script nor tsx is counted; curl uploads from a third process.
@@ -159,10 +160,17 @@ async function measure(label: string, minutes: number, recordings: { name: strin
 
 async function main(): Promise<void> {
   const minutes = arg('minutes', 30)
-  const recordings = await makeRecordings(minutes)
-  const capped = await measure('malloc arenas capped (MALLOC_ARENA_MAX=2, as npm start runs)', minutes, recordings, { MALLOC_ARENA_MAX: '2' })
+  // Each format in a server of its own, so one upload's leftovers do not count against the other; then
+  // the same upload again on that server, since a server that has done one long job is the usual case.
+  const runs = (await makeRecordings(minutes)).map((rec) => [rec, { ...rec, name: `${rec.name}, again` }])
+  const measureAll = async (label: string, env: Record<string, string>) => {
+    let worst = 0
+    for (const recordings of runs) worst = Math.max(worst, await measure(label, minutes, recordings, env))
+    return worst
+  }
+  const capped = await measureAll('malloc arenas capped (MALLOC_ARENA_MAX=2, as npm start runs)', { MALLOC_ARENA_MAX: '2' })
   if (process.argv.includes('--compare')) {
-    const uncapped = await measure('glibc default arenas (baseline)', minutes, recordings, { MALLOC_ARENA_MAX: '' })
+    const uncapped = await measureAll('glibc default arenas (baseline)', { MALLOC_ARENA_MAX: '' })
     console.log(`\ncapped / default worst peak: ${(capped / uncapped).toFixed(3)}`)
   }
 }
