@@ -7,13 +7,10 @@
  * Usage: npm run bench:coach [-- <sessions, default 2>] [--analysis-out <file>]  (writes the last session's
  * analysis as the API returns it, to read a whole result)
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { buildApp } from '../src/app.js'
-import { loadConfig } from '../src/config.js'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { wavTo16k } from '../src/coach/pronunciation/session.js'
 import { synthesize, type Voice } from '../test/fixtures/speech.js'
+import { buildBenchApp } from './bench-app.js'
 
 /** Answers with the mistakes learners make, Uzbek speakers' among them; cycled over the test's questions. */
 const ANSWERS = [
@@ -38,17 +35,7 @@ async function main() {
   const sessions = Number(process.argv[2]?.startsWith('--') ? 2 : (process.argv[2] ?? 2))
   const outAt = process.argv.indexOf('--analysis-out')
   const analysisOut = outAt > 0 ? process.argv[outAt + 1] : undefined
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-coach-'))
-  const config = loadConfig({
-    ...process.env,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'silent',
-    DATA_DIR: dataDir,
-    OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
-    RATE_LIMIT_PER_MINUTE: '1000',
-    RATE_LIMIT_PER_DAY: '10000'
-  })
-  const app = await buildApp({ config, logger: false, db: { inMemory: !config.DATABASE_URL } })
+  const { app, config, close } = await buildBenchApp('coach', { RATE_LIMIT_PER_DAY: '10000' })
   await app.ready()
   try {
     const credentials = { username: `bench${Date.now()}`, password: 'a long bench password', email: `bench${Date.now()}@example.com` }
@@ -128,8 +115,7 @@ async function main() {
     }
     console.log('Timings on a shared, loaded machine are indicative only.')
   } finally {
-    await app.close()
-    rmSync(dataDir, { recursive: true, force: true })
+    await close()
   }
 }
 

@@ -3,12 +3,9 @@
  * sphinx, harper.js, flite), with the time of each stage from the Server-Timing header. Voice turns are
  * compared with the speech recogniser alone on the same audio, in the same run.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { buildApp } from '../src/app.js'
-import { loadConfig } from '../src/config.js'
+import { readFileSync } from 'node:fs'
 import { synthesize } from '../test/fixtures/speech.js'
+import { buildBenchApp } from './bench-app.js'
 
 const TEXTS = [
   'I am go to market',
@@ -26,16 +23,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const timingsOf = (header: string | null) => Object.fromEntries((header ?? '').split(', ').map((p) => [p.split(';')[0], Number(p.split('dur=')[1])]))
 
 async function main() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-practice-'))
-  const config = loadConfig({
-    ...process.env,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'silent',
-    DATA_DIR: dataDir,
-    OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
-    RATE_LIMIT_PER_MINUTE: '1000'
-  })
-  const app = await buildApp({ config, logger: false, db: { inMemory: !config.DATABASE_URL } })
+  const { app, close } = await buildBenchApp('practice')
   const base = await app.listen({ port: 0, host: '127.0.0.1' })
   try {
     let t0 = performance.now()
@@ -95,8 +83,7 @@ async function main() {
       `  recogniser alone       ${String(Math.round(median(sttAlone))).padStart(6)}   baseline: voice turn / recogniser alone = ${(median(voiceWall) / median(sttAlone)).toFixed(2)}x`
     )
   } finally {
-    await app.close()
-    rmSync(dataDir, { recursive: true, force: true })
+    await close()
   }
 }
 
