@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { security } from '../../schemas/common.js'
-import { engineForModel } from '../../deepgram/model.js'
+import { engineForModel } from '../../stt/model-name.js'
 import { StreamError } from '../../streaming/index.js'
 import { liveOptions, LiveQuerySchema, type LiveOptions } from '../../deepgram/live-options.js'
 import { POLICY_VIOLATION, serveDeepgramLive } from '../../deepgram/live.js'

@@ -5,7 +5,7 @@ import type { preParsingAsyncHookHandler } from 'fastify'
 import { badRequest } from '../../errors.js'
 import { parseFields } from '../multipart.js'
 import { security } from '../../schemas/common.js'
-import { engineForModel } from '../../deepgram/model.js'
+import { engineForModel } from '../../stt/model-name.js'
 import { ListenQuerySchema, ListenResponseSchema } from '../../deepgram/schema.js'
 import { engineLanguage, toListenResponse } from '../../deepgram/prerecorded.js'
 

@@ -5,6 +5,7 @@ import { HttpError } from '../../../errors.js'
 import { useErrorShape } from '../../../plugins/app/errors.js'
 import { security } from '../../../schemas/common.js'
 import { audioFormat, DEFAULT_TURN_DETECTION, StreamError } from '../../../streaming/index.js'
+import { engineForModel } from '../../../stt/model-name.js'
 import { serveRealtime } from './connection.js'
 
 const QuerySchema = Type.Object({
@@ -39,16 +40,7 @@ const realtimeFamily: FastifyPluginAsync = async (fastify) => {
   fastify.addHook('onRequest', fastify.authenticate({ required, foreignSecretsAreAnonymous: !required }))
   const { stt, streaming } = fastify
 
-  /** A voxlens engine by name; OpenAI's model names and any other name mean the default engine. */
-  const engineFor = (model: string | undefined): string | undefined => {
-    if (!model) return undefined
-    try {
-      return stt.resolve(model).name
-    } catch (err) {
-      if (err instanceof HttpError && err.code === 'unknown_engine') return undefined
-      throw err
-    }
-  }
+  const engineFor = (model: string | undefined) => engineForModel(stt, model)
 
   fastify.get<{ Querystring: { intent?: string; model?: string; record?: boolean } }>(
     '/',
