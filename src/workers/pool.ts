@@ -37,16 +37,18 @@ const IDLE_TIMEOUT_MS = 10 * 60_000
  * A piscina pool of worker threads for one capability (recognition, diarization, emotion).
  *
  * Built output runs `worker.js` directly. Under tsx or vitest the caller's module is TypeScript and
- * so is its worker: the thread then starts with tsx's public `--import tsx` hook, since worker
- * threads do not inherit the loaders of the thread that made them.
+ * so is its worker: the thread then starts in ts-entry.mjs, which registers tsx inside the thread
+ * (threads do not inherit the loaders of the thread that made them) and loads the worker, passed as
+ * the thread's last argv entry.
  */
 export function createWorkerPool(opts: WorkerPoolOptions): Piscina {
   let entry = opts.entry
   const typescript = import.meta.url.endsWith('.ts')
   if (typescript) entry = new URL(entry.href.replace(/\.js$/, '.ts'))
+  const filename = typescript ? new URL('./ts-entry.mjs', import.meta.url) : entry
   const threads = Math.max(1, opts.threads)
   const pool = new Piscina({
-    filename: fileURLToPath(entry),
+    filename: fileURLToPath(filename),
     maxThreads: threads,
     minThreads: Math.min(threads, opts.keep ?? 0),
     idleTimeout: opts.idleMs ?? IDLE_TIMEOUT_MS,
@@ -55,7 +57,8 @@ export function createWorkerPool(opts: WorkerPoolOptions): Piscina {
     concurrentTasksPerWorker: 1,
     workerData: opts.workerData,
     closeTimeout: opts.closeGraceMs ?? CLOSE_GRACE_MS,
-    execArgv: typescript ? ['--import', 'tsx'] : []
+    execArgv: [],
+    argv: typescript ? [entry.href] : []
   })
   // Without a listener such an error would throw from the pool's emitter and end the process.
   pool.on('error', (err: Error) => {
