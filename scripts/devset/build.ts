@@ -15,7 +15,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
-import { conversations, speakers, type Speaker, type Split } from './sources.js'
+import { conversations, speakers, type SourceFile, type Speaker, type Split } from './sources.js'
 import { levelled, materialOf, speechChunks, stitch, type Chunk } from './stitch.js'
 import { CALLS_FILE, type CallList, type Manifest, type ManifestClip, type ManifestConversation } from './manifest.js'
 
@@ -81,6 +81,27 @@ function telephone(from: string, to: string): void {
 
 const rel = (p: string) => relative(out, p)
 
+/** A speaker's files and the audio files of its folders, each with the name its clip is stored under. */
+function filesOf(s: Speaker, root: string): (SourceFile & { name: string })[] {
+  const named = s.files.map((f) => ({ ...f, name: stem(f.path) }))
+  for (const folder of s.folders ?? []) {
+    const part = folder.path.split('/').pop()!
+    for (const file of readdirSync(join(root, folder.path)).sort()) {
+      const name = stem(file)
+      if (name === file || (folder.only && !folder.only.test(name)) || folder.except?.test(name)) continue
+      // klettres keeps letters and syllables in folders whose file names can meet
+      named.push({ path: `${folder.path}/${file}`, name: `${part}-${name}` })
+    }
+  }
+  return named
+}
+
+const stem = (file: string) =>
+  file
+    .split('/')
+    .pop()!
+    .replace(/\.(wav|raw|ogg)$/, '')
+
 function main(): void {
   mkdirSync(out, { recursive: true })
   const clips: ManifestClip[] = []
@@ -89,16 +110,13 @@ function main(): void {
     const root = unpack(s.package)
     const rate = s.band === 'wide' ? 16000 : 8000
     const mine = { wide: [] as Chunk[], narrow: [] as Chunk[] }
-    for (const f of s.files) {
-      const name = f.path
-        .split('/')
-        .pop()!
-        .replace(/\.(wav|raw)$/, '')
+    for (const f of filesOf(s, root)) {
+      const { name } = f
       const split: Split = f.split ?? s.split
       const studio = join(out, 'clips', s.id, `${name}.wav`)
       const samples = readAudio(join(root, f.path), rate, f.raw)
       if (!callsOnly) writePcm(studio, samples, rate)
-      const base = { text: f.text, speaker: s.id, sex: s.sex, split, package: s.package, source: f.path }
+      const base = { text: f.text, speaker: s.id, sex: s.sex, language: s.language, split, package: s.package, source: f.path }
       clips.push({ ...base, path: rel(studio), sampleRate: rate, channel: 'studio', encoding: 'pcm16' })
       const phone = join(out, 'phone', s.id, `${name}.wav`)
       if (!callsOnly) telephone(studio, phone)
@@ -151,7 +169,7 @@ function main(): void {
 
   const manifest: Manifest = {
     description:
-      'Real speech from Debian packages (pocketsphinx-testdata, codec2-examples, alsa-utils) with telephone versions; the conversations stitched from different real voices are in calls.json. Tune on split "dev", report on "heldout".',
+      'Real speech from Debian packages (pocketsphinx-testdata, codec2-examples, alsa-utils, ktuberling-data, klettres-data) with telephone versions; clips with a language other than English carry no text; the conversations stitched from different real voices are in calls.json. Tune on split "dev", report on "heldout".',
     clips,
     conversations: []
   }

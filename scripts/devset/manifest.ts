@@ -18,9 +18,12 @@ interface Audio {
 }
 
 export interface ManifestClip extends Audio {
+  /** absent for speech in other languages and for recordings nobody transcribed: word error rates skip them */
   text?: string
   speaker: string
   sex?: 'female' | 'male'
+  /** BCP 47; absent means English */
+  language?: string
   package: string
   /** path inside the package */
   source: string

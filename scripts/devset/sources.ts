@@ -4,6 +4,9 @@
  * and left out where the pitch did not settle it. The asterisk-core-sounds-* recordings are deliberately
  * absent: they are kept as an independent check that nothing here was tuned on. Two codec2 files that
  * sound like steady noise to an energy detector (david4, vk2tpm_004) are left out.
+ *
+ * Licences: pocketsphinx-testdata BSD-2-Clause, codec2-examples LGPL-2.1, alsa-utils GPL-2+, ktuberling-data
+ * and klettres-data GPL-2+ (all Debian main).
  */
 
 import type { Split } from './manifest.js'
@@ -20,6 +23,15 @@ export interface SourceFile {
   split?: Split
 }
 
+/** Every .ogg or .wav file of a folder inside the package, in name order, as untranscribed clips. */
+export interface SourceFolder {
+  path: string
+  /** file names (without extension) to take; all when absent */
+  only?: RegExp
+  /** file names (without extension) to leave out */
+  except?: RegExp
+}
+
 export interface Speaker {
   id: string
   sex?: 'female' | 'male'
@@ -28,7 +40,10 @@ export interface Speaker {
   band: 'wide' | 'narrow'
   /** the split of the conversations this voice takes part in */
   split: Split
+  /** BCP 47; absent means English. Other languages carry no text, so word error rates never count them */
+  language?: string
   files: SourceFile[]
+  folders?: SourceFolder[]
 }
 
 const PS = 'usr/share/pocketsphinx/test/data'
@@ -41,6 +56,45 @@ const librivox = (n: string, text: string, split: Split): SourceFile => ({
 const alsa = (name: string): SourceFile => ({ path: `usr/share/sounds/alsa/${name}.wav`, text: name.replace('_', ' ').toLowerCase() })
 const codec2 = (name: string): SourceFile => ({ path: `${C2}/wav/${name}.wav` })
 const codec2Raw = (name: string): SourceFile => ({ path: `${C2}/raw/${name}.raw`, raw: 8000 })
+
+/*
+ * Children's games spoken by their translators, one word or letter a file, each language a different
+ * person. A folder whose per-file pitch had two clear modes holds two people: ktuberling's Russian and
+ * Catalan themes were recorded by a man and a woman, told apart by theme (medians 124-140 Hz against
+ * 205-219 Hz, and 143-164 Hz against 254-271 Hz); the Catalan moon and xmas themes (about 221 Hz) may be a
+ * third person or the same woman, so they are left out. Left out for the same doubt: ktuberling's English,
+ * Danish and Lithuanian (pitch spread over two modes within themes), Galician and klettres' Portuguese,
+ * Arabic and Setswana (above 260 Hz: perhaps children), klettres' German (alpha a woman, syllables a man),
+ * klettres' Ukrainian and Russian, which may be the ktuberling women of the same language, its Hebrew (170 Hz
+ * settles nothing) and Danish (stored at 128 kHz), and ktuberling's French (8 kHz, 100-240 Hz). The other
+ * ktuberling folders hold under 15 s each.
+ */
+const KT = 'usr/share/ktuberling/sounds'
+const KL = 'usr/share/klettres'
+const ktuberling = (language: string, sex: 'female' | 'male', split: Split, pick: Omit<SourceFolder, 'path'> = {}, tag = language): Speaker => ({
+  id: `ktuberling-${tag}`,
+  sex,
+  package: 'ktuberling-data',
+  band: 'wide',
+  split,
+  language,
+  files: [],
+  folders: [{ path: `${KT}/${language}`, ...pick }]
+})
+const klettres = (language: string, sex: 'female' | 'male', split: Split, parts = ['alpha', 'syllab']): Speaker => ({
+  id: `klettres-${language.toLowerCase().replace('_', '')}`,
+  sex,
+  package: 'klettres-data',
+  band: 'wide',
+  split,
+  language: language.replace('_', '-'),
+  files: [],
+  folders: parts.map((part) => ({ path: `${KL}/${language}/${part}` }))
+})
+// The five original tv items of ktuberling's Russian were said by the man, the other tv items by the woman.
+const RU_WOMAN = /^(tux-|xmas_|tv_(?!(bicycle|car|cyclist|train|tree)$))|-tux$/
+const CA_WOMAN = /^(egypt|tv|patata|butterflies|robot)_/
+const CA_THIRD = /^(egypt|tv|patata|butterflies|robot|moon|xmas)_/
 
 export const speakers: Speaker[] = [
   {
@@ -118,7 +172,29 @@ export const speakers: Speaker[] = [
   { id: 'codec2-vk5qi', sex: 'male', package: 'codec2-examples', band: 'narrow', split: 'dev', files: [codec2('vk5qi')] },
   { id: 'codec2-cqref', sex: 'male', package: 'codec2-examples', band: 'narrow', split: 'heldout', files: [codec2Raw('cq_ref')] },
   { id: 'codec2-g3plx', sex: 'male', package: 'codec2-examples', band: 'narrow', split: 'heldout', files: [codec2Raw('g3plx')] },
-  { id: 'codec2-ve9qrp', sex: 'male', package: 'codec2-examples', band: 'narrow', split: 'heldout', files: [codec2('ve9qrp')] }
+  { id: 'codec2-ve9qrp', sex: 'male', package: 'codec2-examples', band: 'narrow', split: 'heldout', files: [codec2('ve9qrp')] },
+  // median pitch 214 Hz, 142 s of speech
+  ktuberling('uk', 'female', 'heldout'),
+  ktuberling('ru', 'female', 'dev', { only: RU_WOMAN }, 'ru_woman'),
+  ktuberling('ru', 'male', 'heldout', { except: RU_WOMAN }, 'ru_man'),
+  ktuberling('ca', 'female', 'dev', { only: CA_WOMAN }, 'ca_woman'),
+  ktuberling('ca', 'male', 'dev', { except: CA_THIRD }, 'ca_man'),
+  ktuberling('de', 'male', 'dev'),
+  ktuberling('el', 'male', 'heldout'),
+  ktuberling('sl', 'male', 'heldout'),
+  ktuberling('wa', 'male', 'heldout'),
+  klettres('en_GB', 'female', 'dev'),
+  klettres('cs', 'female', 'dev'),
+  klettres('hu', 'male', 'dev'),
+  klettres('en', 'male', 'dev'),
+  klettres('it', 'female', 'heldout'),
+  // 168-200 Hz, higher than any man reading letters here (110-140 Hz)
+  klettres('es', 'female', 'heldout'),
+  klettres('nl', 'female', 'heldout'),
+  // 465 syllables are more than any call needs
+  klettres('ml', 'male', 'heldout', ['alpha']),
+  klettres('fr', 'male', 'heldout'),
+  klettres('nds', 'male', 'heldout')
 ]
 
 export interface ConversationPlan {
@@ -140,8 +216,9 @@ const plan = (split: Split, wideband: boolean, ...ids: string[]): ConversationPl
 /**
  * Only voices with at least 3 s of distinct speech take part (scripts/devset/build.ts checks it), and no
  * call repeats a piece of audio, so most calls are short: a voice's few sentences are said once. Held-out
- * calls pair voices that no dev call uses, except one wideband man (too few wideband voices). The held-out
- * voices hold a single woman with enough speech (codec2-speech16k); two women meet only on dev.
+ * calls pair voices that no dev call uses, except one wideband man (too few wideband voices). The first
+ * calls of each split came before the ktuberling and klettres voices; later ones are appended, so the
+ * earlier calls keep their seeds and come out the same.
  */
 export const conversations: ConversationPlan[] = [
   plan('dev', true, 'librivox-austen', 'alsa-channels'),
@@ -164,5 +241,30 @@ export const conversations: ConversationPlan[] = [
   plan('heldout', true, 'sphinx-cards', 'codec2-speech16k', 'sphinx-numbers'),
   plan('heldout', false, 'codec2-speech16k', 'codec2-cqref', 'codec2-ve9qrp'),
   plan('heldout', false, 'codec2-cqref', 'codec2-g3plx', 'codec2-ve9qrp'),
-  plan('heldout', false, 'codec2-speech16k', 'codec2-g3plx', 'sphinx-cards')
+  plan('heldout', false, 'codec2-speech16k', 'codec2-g3plx', 'sphinx-cards'),
+  plan('dev', true, 'ktuberling-ru_woman', 'ktuberling-ca_woman'),
+  plan('dev', true, 'klettres-engb', 'klettres-cs'),
+  plan('dev', true, 'ktuberling-ca_man', 'ktuberling-ru_woman'),
+  plan('dev', true, 'ktuberling-de', 'klettres-engb'),
+  plan('dev', true, 'klettres-hu', 'ktuberling-ca_woman'),
+  plan('dev', true, 'klettres-en', 'ktuberling-de'),
+  plan('dev', true, 'ktuberling-ru_woman', 'ktuberling-ca_woman', 'klettres-hu'),
+  plan('dev', true, 'klettres-engb', 'ktuberling-de', 'klettres-cs'),
+  plan('dev', true, 'ktuberling-ca_man', 'klettres-en', 'klettres-cs'),
+  plan('dev', false, 'ktuberling-ca_woman', 'codec2-hts2'),
+  plan('dev', false, 'klettres-hu', 'codec2-kristoff'),
+  plan('heldout', true, 'ktuberling-uk', 'klettres-it'),
+  plan('heldout', true, 'klettres-es', 'klettres-nl'),
+  plan('heldout', true, 'ktuberling-uk', 'codec2-speech16k'),
+  plan('heldout', true, 'ktuberling-el', 'ktuberling-uk'),
+  plan('heldout', true, 'ktuberling-sl', 'klettres-es'),
+  plan('heldout', true, 'klettres-ml', 'klettres-it'),
+  plan('heldout', true, 'ktuberling-wa', 'klettres-nl'),
+  plan('heldout', true, 'ktuberling-ru_man', 'klettres-fr'),
+  plan('heldout', true, 'ktuberling-uk', 'klettres-it', 'ktuberling-el'),
+  plan('heldout', true, 'klettres-es', 'klettres-nl', 'ktuberling-wa'),
+  plan('heldout', true, 'ktuberling-uk', 'klettres-es', 'klettres-ml'),
+  plan('heldout', true, 'klettres-it', 'klettres-nl', 'codec2-speech16k'),
+  plan('heldout', true, 'ktuberling-sl', 'klettres-nds', 'ktuberling-ru_man'),
+  plan('heldout', false, 'klettres-it', 'codec2-ve9qrp')
 ]
