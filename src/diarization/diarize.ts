@@ -11,7 +11,7 @@ import { clusterByBic } from './cluster.js'
 import { deltaBic, Stats } from './gaussian.js'
 import { segment, type Span } from './segment.js'
 import { resegment } from './resegment.js'
-import { logPitch, pitchOf } from './pitch.js'
+import { logPitch, PITCH_STRIDE, pitchOf } from './pitch.js'
 import { labelTurns } from './turns.js'
 import type { DiarizationResult } from './types.js'
 
@@ -44,11 +44,11 @@ const FRAMES_PER_SECOND = SAMPLE_RATE / HOP
 const TUNING = { window: 200, step: 10, lambdaChange: 1.7, lambdaLinear: 1, maxLinear: 1000, lambdaCluster: 2, cap: 3000 }
 // Two clusters whose voiced-weighted median pitch differs by more than 0.3 in natural log (35 %, e.g.
 // 130 Hz against 175 Hz) are not merged: men measured 77-118 Hz and women 167-250 Hz on the dev calls.
-// A cluster's pitch counts once it has 40 voiced frames (0.8 s). 0.3 and 0.35 gave the same dev DER,
+// A cluster's pitch counts once it has 0.8 s of voiced frames. 0.3 and 0.35 gave the same dev DER,
 // 0.25 and 0.2 a higher one. Two clusters of equal pitch merge under penalty 3 instead of 2, the weight
 // falling linearly to 2 at 0.15 apart: dev DER 12.1% -> 11.0% and the synthetic dev calls back to 0.0%
 // (0.15-0.2 and 2.5-3 gave the same; 0.05-0.1 or 3.5-4.5 a higher DER).
-const PITCH = { apart: 0.3, minVoiced: 40, near: 0.15, lambdaSame: 3 }
+const PITCH = { apart: 0.3, minVoicedSeconds: 0.8, near: 0.15, lambdaSame: 3 }
 // Both penalty weights grow by 3 per natural log of the call's speech beyond 40 s (the longest speech of a
 // no-repeat dev call): a long call offers many more pairs of clusters, and the cap above stops the BIC's own
 // log N from growing past 60 s. With the weights above alone, a 12-minute kal/slt synthetic call that never
@@ -97,7 +97,7 @@ export function diarizeSamples(samples: Float32Array, settings: DiarizeSettings 
     atMost: max,
     pitch: segments.map((s) => pitchOf(pitch, s.spans)),
     pitchApart: counting.pitchApart,
-    minVoiced: PITCH.minVoiced,
+    minVoiced: (PITCH.minVoicedSeconds * FRAMES_PER_SECOND) / PITCH_STRIDE,
     lambdaSamePitch: counting.lambdaSamePitch === undefined ? undefined : counting.lambdaSamePitch + longer,
     pitchNear: PITCH.near
   })
