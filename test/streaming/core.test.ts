@@ -29,10 +29,15 @@ const limits: StreamLimits = {
   maxSessions: 10
 }
 
-async function collect(session: StreamSession): Promise<StreamEvent[]> {
-  const events: StreamEvent[] = []
+async function collect(session: StreamSession, events: StreamEvent[] = []): Promise<StreamEvent[]> {
   for await (const e of session) events.push(e)
   return events
+}
+
+/** Polls until `seen` holds or `ms` pass. */
+async function waitFor(seen: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!seen() && Date.now() < deadline) await sleep(50)
 }
 
 describe('streaming core', () => {
@@ -74,14 +79,20 @@ describe('streaming core', () => {
     const hub = hubWith()
     const session = await hub.open({ protocol: 'test', owner: 'u1', format: audioFormat('pcm16', 16000), turnDetection: DEFAULT_TURN_DETECTION })
     expect(session.partials).toBe(true)
-    const done = collect(session)
-    // at the pace of speech, so partials arrive while the utterance goes on
-    for (const c of chunks(pcm, 32000)) {
+    const events: StreamEvent[] = []
+    const done = collect(session, events)
+    // At the pace of speech, so partials arrive while the utterance goes on. Two seconds in, the first
+    // sentence is still being spoken; there the audio holds until a partial shows, as a client's network
+    // might stall: the stream's first decoder loads its model meanwhile, which on a loaded machine can
+    // outlast the whole sentence, and a partial that comes after its utterance ended is never sent.
+    const twoSeconds = 2000 / 20
+    for (const [i, c] of chunks(pcm, 32000).entries()) {
+      if (i === twoSeconds) await waitFor(() => events.some((e) => e.type === 'partial'), 30_000)
       session.write(c)
       await sleep(20)
     }
     await session.end()
-    const events = await done
+    await done
 
     const finals = events.filter((e) => e.type === 'final')
     expect(finals.map((f) => words(f.text))).toEqual([words(FIRST), words(SECOND)])
