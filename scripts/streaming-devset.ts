@@ -7,10 +7,12 @@
  * uploaded whole, per split and channel.
  */
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { loadDevset, type ManifestClip } from './devset/manifest.js'
 import { decodeAudio } from '../src/audio/index.js'
 import { audioFormat, createStreamingHub, DEFAULT_TURN_DETECTION, type StreamEvent } from '../src/streaming/index.js'
+import { createSphinxEngine } from '../src/stt/sphinx/index.js'
 import type { SttEngine } from '../src/stt/types.js'
 import { wordErrors } from '../src/stt/wer.js'
 
@@ -96,14 +98,25 @@ export async function realRecordings(engine: SttEngine, opts: { splits?: string[
     if (opts.verbose) console.log(`    ${key}: live "${live}" | whole-clip "${wholeClip}" | upload "${upload}"`)
   }
   const pct = (n: number, d: number) => `${((100 * n) / d).toFixed(1)}%`.padStart(7)
+  // columns a live-only run leaves empty
+  const unless = (n: number, d: number) => (opts.liveOnly ? '-' : pct(n, d))
   console.log('  real recordings (.devset, one stream per speaker and channel, server VAD 500 ms): WER of')
   console.log('    split    channel    words  streamed (live finals)  streamed (each utterance whole)  uploaded whole')
   for (const row of [...tallies.keys()].sort()) {
     const t = tallies.get(row)!
     const [split, channel] = row.split('|')
     console.log(
-      `    ${split!.padEnd(8)} ${channel!.padEnd(9)} ${String(t.words).padStart(6)}  ${pct(t.live, t.words).padStart(21)}  ${pct(t.wholeClip, t.words).padStart(31)}  ${pct(t.upload, t.words).padStart(14)}`
+      `    ${split!.padEnd(8)} ${channel!.padEnd(9)} ${String(t.words).padStart(6)}  ${pct(t.live, t.words).padStart(21)}  ${unless(t.wholeClip, t.words).padStart(31)}  ${unless(t.upload, t.words).padStart(14)}`
     )
   }
   return true
+}
+
+// Run alone: npx tsx scripts/streaming-devset.ts [--split dev|heldout] [--verbose] [--live-only]
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const arg = (name: string) => process.argv.indexOf(name)
+  const split = arg('--split') > 0 ? [process.argv[arg('--split') + 1]!] : undefined
+  const engine = createSphinxEngine({ poolSize: 1, streamDecoders: 2 })
+  await realRecordings(engine, { splits: split, verbose: arg('--verbose') > 0, liveOnly: arg('--live-only') > 0 })
+  await engine.close()
 }
