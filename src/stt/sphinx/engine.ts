@@ -4,7 +4,16 @@ import { estimateBandwidth } from '../../audio/bandwidth.js'
 import { HttpError } from '../../errors.js'
 import type { IncrementalSession, PcmAudio, StreamOptions, SttEngine, TranscribeOptions, Transcript } from '../types.js'
 import { ChannelMean, cepstralMeans } from './cmn.js'
-import { DEFAULT_DECODER_ARGS, DEFAULT_TELEPHONE_MLLR, INSTALL_HINT, decoderArgs, loadAddon, missingModel, type ModelPaths } from './native.js'
+import {
+  DEFAULT_DECODER_ARGS,
+  DEFAULT_TELEPHONE_MLLR,
+  INSTALL_HINT,
+  STREAM_DECODER_ARGS,
+  decoderArgs,
+  loadAddon,
+  missingModel,
+  type ModelPaths
+} from './native.js'
 import { engineStopped, type PoolLogger } from '../../workers/pool.js'
 import { DecoderPool } from './pool.js'
 import { findSpeech, type VadOptions } from './segment.js'
@@ -74,7 +83,7 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
     return { ok: true }
   }
 
-  const workerConfig = () => ({ args: decoderArgs(opts, [...DEFAULT_DECODER_ARGS, ...(opts.decoderArgs ?? [])]) })
+  const workerConfig = (own: string[] = []) => ({ args: decoderArgs(opts, [...DEFAULT_DECODER_ARGS, ...own, ...(opts.decoderArgs ?? [])]) })
 
   /** Starts the workers on first use; a server without PocketSphinx still boots. */
   async function ready(): Promise<DecoderPool> {
@@ -100,7 +109,7 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
     if (closed) throw engineStopped('sphinx speech engine')
     const status = await check()
     if (!status.ok) throw engineError(status.reason ?? 'sphinx engine unavailable', 'engine_unavailable', 503)
-    streamPool ??= new DecoderPool(streamDecoders, workerConfig(), opts.logger, { idleMs: STREAM_DECODER_IDLE_MS })
+    streamPool ??= new DecoderPool(streamDecoders, workerConfig(STREAM_DECODER_ARGS), opts.logger, { idleMs: STREAM_DECODER_IDLE_MS })
     return streamPool
   }
 
