@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { INTERRUPTED_UPLOAD } from '../src/jobs/recover-calls.js'
-import { createTestDatabase, mode } from './helpers/app.js'
-import { killHard, startApi, uploadCall, type ApiProcess } from './helpers/api-process.js'
+import { killHard, processStorage, startApi, uploadCall, type ApiProcess } from './helpers/api-process.js'
 import { concatWavs, synthesize } from './fixtures/speech.js'
 import { waitFor } from './queue/wait.js'
 
@@ -22,18 +17,8 @@ const settled = (rows: Summary[]) => rows.every((r) => r.status === 'completed' 
  */
 describe('records left by a killed process', () => {
   it('are re-queued or failed after a restart', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'vx-recovery-'))
-    const db = mode === 'real' ? await createTestDatabase() : null
-    const env = {
-      DATA_DIR: dataDir,
-      DATABASE_URL: db?.url ?? '',
-      REDIS_URL: mode === 'real' ? process.env.REDIS_URL : '',
-      REDIS_PREFIX: `vxtest-${randomBytes(4).toString('hex')}`,
-      QUEUE_CONCURRENCY: '1',
-      STT_POOL_SIZE: '1',
-      JOB_LEASE_MS: '2000',
-      RATE_LIMIT_PER_MINUTE: '1000'
-    }
+    const storage = await processStorage('recovery')
+    const env = { ...storage.env, QUEUE_CONCURRENCY: '1', STT_POOL_SIZE: '1', JOB_LEASE_MS: '2000' }
     const sentence = await synthesize('please send the invoice to my office today and call me back tomorrow morning', { voice: 'slt' })
     const audio = readFileSync(await concatWavs([sentence, sentence, sentence], 'recovery-call'))
     const fields = { diarize: 'false', emotion: 'false', analyze: 'false' }
@@ -72,8 +57,7 @@ describe('records left by a killed process', () => {
         api.child.kill('SIGTERM')
         await api.exited
       }
-      await db?.drop()
-      await rm(dataDir, { recursive: true, force: true })
+      await storage.remove()
     }
   }, 240_000)
 })

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { COULD_NOT_QUEUE } from '../src/jobs/recover-calls.js'
-import { createTestDatabase, mode } from './helpers/app.js'
-import { startApi, uploadCall } from './helpers/api-process.js'
+import { processStorage, startApi, uploadCall } from './helpers/api-process.js'
 import { freePort, REDIS_SERVER, startRedis } from './helpers/redis-server.js'
 import { synthesize } from './fixtures/speech.js'
 import { waitFor } from './queue/wait.js'
@@ -21,16 +16,8 @@ describe.runIf(existsSync(REDIS_SERVER) || process.env.CI)('async upload during 
   it('is a quick 503, and a retry with the same key queues the same record', async () => {
     const port = await freePort()
     let redis = await startRedis(port)
-    const dataDir = await mkdtemp(join(tmpdir(), 'vx-outage-'))
-    const db = mode === 'real' ? await createTestDatabase() : null
-    const api = await startApi({
-      DATA_DIR: dataDir,
-      DATABASE_URL: db?.url ?? '',
-      REDIS_URL: `redis://127.0.0.1:${port}`,
-      REDIS_PREFIX: `vxtest-${randomBytes(4).toString('hex')}`,
-      STT_POOL_SIZE: '1',
-      RATE_LIMIT_PER_MINUTE: '1000'
-    })
+    const storage = await processStorage('outage')
+    const api = await startApi({ ...storage.env, REDIS_URL: `redis://127.0.0.1:${port}`, STT_POOL_SIZE: '1' })
     try {
       const audio = readFileSync(await synthesize('please send the invoice today', { voice: 'slt' }))
       const fields = { async: 'true', diarize: 'false', emotion: 'false', analyze: 'false' }
@@ -76,8 +63,7 @@ describe.runIf(existsSync(REDIS_SERVER) || process.env.CI)('async upload during 
       api.child.kill('SIGTERM')
       await api.exited
       redis.kill('SIGKILL')
-      await db?.drop()
-      await rm(dataDir, { recursive: true, force: true })
+      await storage.remove()
     }
   }, 180_000)
 })

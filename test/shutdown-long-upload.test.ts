@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createTestDatabase, mode } from './helpers/app.js'
-import { startApi, uploadCall, type ApiProcess } from './helpers/api-process.js'
+import { processStorage, startApi, uploadCall, type ApiProcess } from './helpers/api-process.js'
 import { longCall } from './fixtures/long-call.js'
 import { waitFor } from './queue/wait.js'
 
@@ -29,17 +24,12 @@ async function transcribeOpenAi(base: string, audio: Buffer) {
  */
 describe('SIGTERM during a long synchronous upload', () => {
   it('answers 503, fails the record with the reason and exits 0 within the deadline', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'vx-shutdown-'))
-    const db = mode === 'real' ? await createTestDatabase() : null
+    const storage = await processStorage('shutdown')
     const env = {
-      DATA_DIR: dataDir,
-      DATABASE_URL: db?.url ?? '',
-      REDIS_URL: mode === 'real' ? process.env.REDIS_URL : '',
-      REDIS_PREFIX: `vxtest-${randomBytes(4).toString('hex')}`,
+      ...storage.env,
       SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
       // One decoder thread: both requests are still recognising when the signal comes.
-      STT_POOL_SIZE: '1',
-      RATE_LIMIT_PER_MINUTE: '1000'
+      STT_POOL_SIZE: '1'
     }
     const audio = readFileSync(await longCall())
     let api: ApiProcess | null = await startApi(env)
@@ -84,8 +74,7 @@ describe('SIGTERM during a long synchronous upload', () => {
         api.child.kill('SIGTERM')
         await api.exited
       }
-      await db?.drop()
-      await rm(dataDir, { recursive: true, force: true })
+      await storage.remove()
     }
   }, 180_000)
 })

@@ -1,4 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createTestDatabase, mode } from './app.js'
 
 const root = new URL('../..', import.meta.url).pathname
 
@@ -49,4 +54,26 @@ export async function uploadCall(base: string, audio: Buffer, fields: Record<str
   for (const [k, v] of Object.entries(fields)) form.append(k, v)
   const res = await fetch(`${base}/api/calls`, { method: 'POST', body: form, headers })
   return { status: res.status, headers: res.headers, body: (await res.json()) as { success: boolean; data?: any; error?: any; code?: string } }
+}
+
+/**
+ * What one API process stores into, its own: a data folder and, with real services, a fresh database
+ * and a Redis key prefix (embedded mode leaves REDIS_URL empty). `env` goes to startApi; `remove()` after.
+ */
+export async function processStorage(name: string) {
+  const dataDir = await mkdtemp(join(tmpdir(), `vx-${name}-`))
+  const db = mode === 'real' ? await createTestDatabase() : null
+  return {
+    env: {
+      DATA_DIR: dataDir,
+      DATABASE_URL: db?.url ?? '',
+      REDIS_URL: mode === 'real' ? process.env.REDIS_URL : '',
+      REDIS_PREFIX: `vxtest-${randomBytes(4).toString('hex')}`,
+      RATE_LIMIT_PER_MINUTE: '1000'
+    },
+    async remove() {
+      await db?.drop()
+      await rm(dataDir, { recursive: true, force: true })
+    }
+  }
 }
