@@ -25,11 +25,27 @@ function dataChunk(wav: Buffer): Buffer {
   return wav.subarray(data + 8, data + 8 + wav.readUInt32LE(data + 4))
 }
 
-async function streamed(engine: SttEngine, clips: ManifestClip[], root: string, liveFinals: boolean): Promise<string> {
+/**
+ * A gap of digital silence, or with `quiet` the faint hiss of an open line (a few steps of the encoding
+ * either side of zero), fainter than the noise recorded around the words.
+ */
+function gap(format: ReturnType<typeof audioFormat>, quiet: boolean): Buffer {
+  const bytes = Math.round(GAP_SECONDS * format.sampleRate * (format.encoding === 'pcm16' ? 2 : 1))
+  const out = Buffer.alloc(bytes, format.encoding === 'mulaw' ? 0xff : 0)
+  if (!quiet) return out
+  let seed = 1
+  const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
+  // μ-law 0xfe/0x7e are the smallest steps above and below zero
+  if (format.encoding === 'mulaw') for (let i = 0; i < out.length; i++) out[i] = [0xff, 0xfe, 0x7f, 0x7e][Math.floor(next() * 4)]!
+  else for (let i = 0; i < out.length; i += 2) out.writeInt16LE(Math.round((next() - 0.5) * 64), i)
+  return out
+}
+
+async function streamed(engine: SttEngine, clips: ManifestClip[], root: string, liveFinals: boolean, quietGaps = false): Promise<string> {
   const first = clips[0]!
   const format = audioFormat(first.encoding, first.sampleRate)
   const bytesPerSecond = format.sampleRate * (format.encoding === 'pcm16' ? 2 : 1)
-  const silence = Buffer.alloc(Math.round(GAP_SECONDS * bytesPerSecond), format.encoding === 'mulaw' ? 0xff : 0)
+  const silence = gap(format, quietGaps)
   const audio = Buffer.concat([silence, ...clips.flatMap((c) => [dataChunk(readFileSync(join(root, c.path))), silence])])
   const hub = createStreamingHub({
     speech: { resolve: () => engine },
@@ -66,7 +82,10 @@ async function uploaded(engine: SttEngine, clips: ManifestClip[], root: string):
 type Tally = { words: number; live: number; wholeClip: number; upload: number }
 
 /** Prints the table; returns false when there is no dev set to read. */
-export async function realRecordings(engine: SttEngine, opts: { splits?: string[]; verbose?: boolean; liveOnly?: boolean } = {}): Promise<boolean> {
+export async function realRecordings(
+  engine: SttEngine,
+  opts: { splits?: string[]; verbose?: boolean; liveOnly?: boolean; quietGaps?: boolean } = {}
+): Promise<boolean> {
   let devset: ReturnType<typeof loadDevset>
   try {
     devset = loadDevset()
@@ -82,9 +101,9 @@ export async function realRecordings(engine: SttEngine, opts: { splits?: string[
   const tallies = new Map<string, Tally>()
   for (const [key, clips] of groups) {
     const reference = clips.map((c) => c.text!).join(' ')
-    const live = await streamed(engine, clips, devset.root, true)
+    const live = await streamed(engine, clips, devset.root, true, opts.quietGaps)
     // liveOnly: the other two columns stay empty (they do not depend on how live finals are made)
-    const wholeClip = opts.liveOnly ? '' : await streamed(engine, clips, devset.root, false)
+    const wholeClip = opts.liveOnly ? '' : await streamed(engine, clips, devset.root, false, opts.quietGaps)
     const upload = opts.liveOnly ? '' : await uploaded(engine, clips, devset.root)
     const [split, channel] = key.split('|')
     const row = `${split}|${channel}`
@@ -112,11 +131,11 @@ export async function realRecordings(engine: SttEngine, opts: { splits?: string[
   return true
 }
 
-// Run alone: npx tsx scripts/streaming-devset.ts [--split dev|heldout] [--verbose] [--live-only]
+// Run alone: npx tsx scripts/streaming-devset.ts [--split dev|heldout] [--verbose] [--live-only] [--quiet-gaps]
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const arg = (name: string) => process.argv.indexOf(name)
   const split = arg('--split') > 0 ? [process.argv[arg('--split') + 1]!] : undefined
   const engine = createSphinxEngine({ poolSize: 1, streamDecoders: 2 })
-  await realRecordings(engine, { splits: split, verbose: arg('--verbose') > 0, liveOnly: arg('--live-only') > 0 })
+  await realRecordings(engine, { splits: split, verbose: arg('--verbose') > 0, liveOnly: arg('--live-only') > 0, quietGaps: arg('--quiet-gaps') > 0 })
   await engine.close()
 }

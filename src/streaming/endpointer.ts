@@ -29,6 +29,8 @@ export class Endpointer {
   private loudRun = 0
   private quietRun = 0
   speaking = false
+  /** whether the last frame classified rose above the noise floor */
+  heard = false
 
   constructor(private settings: TurnDetection) {}
 
@@ -51,6 +53,7 @@ export class Endpointer {
     const minSpeechDb = -55 + 10 * t
     const floor = (this.floor ??= energy)
     const loud = energy > floor + aboveFloorDb && energy > minSpeechDb
+    this.heard = loud
     // Fast down, slow up: the floor tracks noise, not speech.
     this.floor = energy < floor ? 0.8 * floor + 0.2 * energy : 0.995 * floor + 0.005 * Math.min(energy, floor + aboveFloorDb)
 
