@@ -34,6 +34,8 @@ export declare class Decoder {
   cepstra(samples: Int16Array | Float32Array): Float32Array
   /** feeds audio; returns the current partial hypothesis */
   process(samples: Int16Array | Float32Array, fullUtt?: boolean): string
+  /** the current partial hypothesis's words with their frames (no confidences before end()) */
+  partial(): Omit<NativeWord, 'confidence'>[]
   end(): NativeResult
   /**
    * applies a model-space MLLR transform (a file written by sphinxtrain's mllr_solve) to the

@@ -144,7 +144,9 @@ export function toDeepgram(event: Exclude<StreamEvent, { type: 'closed' }>, opts
     case 'partial': {
       if (!opts.interim) return null
       const transcript = opts.punctuate ? event.text.charAt(0).toUpperCase() + event.text.slice(1) : event.text
-      return results(event.start, event.end, { transcript, confidence: 0, words: [] }, { is_final: false, speech_final: false }, metadata)
+      // Scores come with the final; an interim word is placed in time but not yet scored.
+      const words = event.words.map((w, i) => deepgramWord({ ...w, confidence: 0 }, opts.punctuate, i === 0, false))
+      return results(event.start, event.end, { transcript, confidence: 0, words }, { is_final: false, speech_final: false }, metadata)
     }
     case 'final': {
       const words = event.words.map((w, i) => deepgramWord(w, opts.punctuate, i === 0, i === event.words.length - 1))

@@ -10,7 +10,7 @@
  *
  * Times are seconds from the start of the stream (the first byte written), whatever the input rate.
  */
-import type { SttEngine, Word } from '../stt/types.js'
+import type { PartialWord, SttEngine, Word } from '../stt/types.js'
 import { HttpError } from '../errors.js'
 import { CLOSE_CODES, StreamError, type CloseReason } from './errors.js'
 import { Session } from './session.js'
@@ -30,7 +30,7 @@ export type StreamEvent =
   /** server VAD heard speech begin; `at` includes the prefix padding */
   | { type: 'speech_started'; utterance: number; at: number }
   /** the engine's current guess for an utterance still being spoken (only engines that say `partials`) */
-  | { type: 'partial'; utterance: number; text: string; start: number; end: number }
+  | { type: 'partial'; utterance: number; text: string; start: number; end: number; words: PartialWord[] }
   /** server VAD heard the silence that ends an utterance; `at` includes that silence */
   | { type: 'speech_stopped'; utterance: number; at: number }
   /** an utterance's transcript; finals come in utterance order */

@@ -1,4 +1,4 @@
-import type { SttEngine, Transcript } from '../stt/types.js'
+import type { PartialWord, SttEngine, Transcript } from '../stt/types.js'
 
 /** One utterance's recognition: audio in as it arrives, the transcript when the utterance is over. */
 export interface UtteranceRecognizer {
@@ -10,7 +10,7 @@ export interface UtteranceRecognizer {
 
 export interface RecognizerOptions {
   language?: string
-  onPartial?: (text: string) => void
+  onPartial?: (text: string, words: PartialWord[]) => void
   /**
    * Transcribe the utterance whole (engine.transcribe, as an upload) for its final even when the engine
    * decodes incrementally. Otherwise an incremental engine gives the final itself: sphinx's live result,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { SttEngine, Transcript } from '../stt/types.js'
+import type { PartialWord, SttEngine, Transcript } from '../stt/types.js'
 import { HttpError } from '../errors.js'
 import { AudioInput, bytesPerSecond } from './audio-input.js'
 import { Endpointer, FRAME_SAMPLES } from './endpointer.js'
@@ -33,6 +33,8 @@ interface OpenUtterance {
   heldQuiet: Float32Array[]
   recognizer: UtteranceRecognizer | undefined
   lastPartial: string
+  /** the last partial's words, times relative to the utterance's first sample */
+  lastPartialWords: PartialWord[]
   lastPartialAt: number
   lastWriteAt: number
 }
@@ -327,6 +329,7 @@ export class Session implements StreamSession {
       heldQuiet: [],
       recognizer: undefined,
       lastPartial: '',
+      lastPartialWords: [],
       lastPartialAt: now(),
       lastWriteAt: now()
     }
@@ -334,7 +337,7 @@ export class Session implements StreamSession {
     try {
       u.recognizer = openRecognizer(this.engineInUse, {
         language: this.settings.language,
-        onPartial: wantPartials ? (text) => this.partial(u, text) : undefined,
+        onPartial: wantPartials ? (text, words) => this.partial(u, text, words) : undefined,
         wholeClipFinal: !this.settings.liveFinals,
         channel: this.channel,
         narrowband: this.settings.format.sampleRate === 8000
@@ -380,19 +383,22 @@ export class Session implements StreamSession {
     u.samples += samples.length
     u.recognizer?.write(samples)
     u.lastWriteAt = now()
-    if (u.lastPartial && u.lastWriteAt - u.lastPartialAt >= PARTIAL_EVERY_MS) this.emitPartial(u, u.lastPartial)
+    if (u.lastPartial && u.lastWriteAt - u.lastPartialAt >= PARTIAL_EVERY_MS) this.emitPartial(u)
   }
 
-  private partial(u: OpenUtterance, text: string): void {
+  private partial(u: OpenUtterance, text: string, words: PartialWord[]): void {
     if (this.current !== u || !text || text === u.lastPartial) return
     u.lastPartial = text
+    u.lastPartialWords = words
     this.deps.metrics?.partialLatency.observe({ engine: this.engineInUse.name }, (now() - u.lastWriteAt) / 1000)
-    this.emitPartial(u, text)
+    this.emitPartial(u)
   }
 
-  private emitPartial(u: OpenUtterance, text: string): void {
+  private emitPartial(u: OpenUtterance): void {
     u.lastPartialAt = now()
-    this.events.push({ type: 'partial', utterance: u.id, text, start: round(u.start / RATE), end: round((u.start + u.samples) / RATE) })
+    const start = u.start / RATE
+    const words = u.lastPartialWords.map((w) => ({ word: w.word, start: round(start + w.start), end: round(start + w.end) }))
+    this.events.push({ type: 'partial', utterance: u.id, text: u.lastPartial, start: round(start), end: round((u.start + u.samples) / RATE), words })
   }
 
   private endUtterance(cause: FinalCause): CommittedUtterance | null {

@@ -7,6 +7,9 @@ export interface Word {
   confidence: number
 }
 
+/** A word of a partial hypothesis: placed in time, not yet scored. */
+export type PartialWord = Omit<Word, 'confidence'>
+
 export interface Segment {
   id: number
   start: number
@@ -61,8 +64,11 @@ export interface StreamOptions extends TranscribeOptions {
 export interface IncrementalSession {
   /** queues 16 kHz float32 audio; the chunk is copied, so callers may reuse its buffer */
   write(chunk: Float32Array): void
-  /** called with the current best guess of everything heard so far */
-  onPartial(cb: (text: string) => void): void
+  /**
+   * called with the current best guess of everything heard so far, and its words timed relative to the
+   * first chunk written (no confidences until the end)
+   */
+  onPartial(cb: (text: string, words: PartialWord[]) => void): void
   /** finishes the utterance; times are relative to the first chunk written */
   end(): Promise<Transcript>
   /** drops the session without a result and frees its resources */

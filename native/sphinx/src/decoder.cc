@@ -55,6 +55,7 @@ Napi::Function Decoder::Define(Napi::Env env) {
   return DefineClass(env, "Decoder",
                      {InstanceMethod("start", &Decoder::Start),
                       InstanceMethod("process", &Decoder::Process),
+                      InstanceMethod("partial", &Decoder::Partial),
                       InstanceMethod("end", &Decoder::End),
                       InstanceMethod("close", &Decoder::Close),
                       InstanceMethod("cepstra", &Decoder::Cepstra),
@@ -289,6 +290,30 @@ Napi::Value Decoder::Process(const Napi::CallbackInfo& info) {
   }
   const char* hyp = ps_get_hyp(ps_, nullptr);
   return Napi::String::New(env, hyp != nullptr ? hyp : "");
+}
+
+// partial(): [{ word, start, end }] of the current hypothesis, frame indices relative to start(). There
+// are no posteriors before the utterance ends, so no confidences; walking the best path's backpointers
+// costs little next to the search, and callers ask only when the hypothesis text changed.
+Napi::Value Decoder::Partial(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!RequireOpen(env)) return env.Undefined();
+  if (!in_utt_) return Fail(env, "partial() called outside an utterance");
+  Napi::Array words = Napi::Array::New(env);
+  if (ps_get_hyp(ps_, nullptr) == nullptr) return words;
+  uint32_t count = 0;
+  for (ps_seg_t* seg = ps_seg_iter(ps_); seg != nullptr; seg = ps_seg_next(seg)) {
+    const char* raw = ps_seg_word(seg);
+    if (raw == nullptr || IsFiller(raw)) continue;
+    int sf = 0, ef = 0;
+    ps_seg_frames(seg, &sf, &ef);
+    Napi::Object w = Napi::Object::New(env);
+    w.Set("word", BaseWord(raw));
+    w.Set("start", sf);
+    w.Set("end", ef + 1);
+    words.Set(count++, w);
+  }
+  return words;
 }
 
 // end(): { text, frames, words: [{ word, start, end, confidence }] } with frame indices

@@ -19,6 +19,7 @@ class Decoder : public Napi::ObjectWrap<Decoder> {
  private:
   Napi::Value Start(const Napi::CallbackInfo& info);
   Napi::Value Process(const Napi::CallbackInfo& info);
+  Napi::Value Partial(const Napi::CallbackInfo& info);
   Napi::Value End(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value Cepstra(const Napi::CallbackInfo& info);

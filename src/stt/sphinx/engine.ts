@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { estimateBandwidth } from '../../audio/bandwidth.js'
 import { HttpError } from '../../errors.js'
-import type { IncrementalSession, PcmAudio, StreamOptions, SttEngine, TranscribeOptions, Transcript } from '../types.js'
+import type { IncrementalSession, PartialWord, PcmAudio, StreamOptions, SttEngine, TranscribeOptions, Transcript } from '../types.js'
 import { ChannelMean, cepstralMeans } from './cmn.js'
 import {
   DEFAULT_DECODER_ARGS,
@@ -155,7 +155,7 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
 
     stream(options: StreamOptions = {}): IncrementalSession {
       checkLanguage(options.language)
-      const listeners: Array<(text: string) => void> = []
+      const listeners: Array<(text: string, words: PartialWord[]) => void> = []
       let samplesWritten = 0
       const channel = options.channel && (channels.get(options.channel) ?? new ChannelMean())
       if (options.channel && channel) channels.set(options.channel, channel)
@@ -167,7 +167,7 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
       // thread instead of starting another that loads a second copy meanwhile.
       const lease = streamDecoderPool().then(async (decoders) => {
         await decoders.ready
-        return decoders.lease((text) => listeners.forEach((cb) => cb(text)), { cmn, mllr })
+        return decoders.lease((text, words) => listeners.forEach((cb) => cb(text, words)), { cmn, mllr })
       })
       // A failure surfaces from end(); until then writes are dropped.
       lease.catch(() => undefined)

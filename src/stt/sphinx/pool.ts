@@ -1,6 +1,7 @@
 import { MessageChannel } from 'node:worker_threads'
 import type { Piscina } from 'piscina'
 import { closeWorkerPool, createWorkerPool, forWorker, runTask, type PoolLogger } from '../../workers/pool.js'
+import type { PartialWord } from '../types.js'
 import type { NativeResult } from './native.js'
 import type { DecoderOutput, DecoderTask, StreamInput, StreamOutput, StreamResult, WorkerConfig } from './protocol.js'
 
@@ -78,9 +79,9 @@ export class DecoderPool {
    * Queues a streaming utterance. Writes go straight onto its port and wait there until a thread
    * takes the task, so a caller never waits for a free thread before sending audio.
    */
-  lease(onPartial: (text: string) => void, decodeWith: { cmn?: Float32Array; mllr?: string } = {}): DecoderLease {
+  lease(onPartial: (text: string, words: PartialWord[]) => void, decodeWith: { cmn?: Float32Array; mllr?: string } = {}): DecoderLease {
     const { port1, port2 } = new MessageChannel()
-    port1.on('message', (msg: StreamOutput) => onPartial(msg.text))
+    port1.on('message', (msg: StreamOutput) => onPartial(msg.text, msg.words))
     // No abort signal here: release() ends the utterance and keeps the thread and its model.
     const task = runTask<StreamResult | null>(this.pool, ENGINE, { op: 'stream', port: port2, ...decodeWith }, { transferList: [port2] })
     this.leased++

@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads'
+import type { PartialWord } from '../types.js'
 import type { NativeResult } from './native.js'
 import type { DecodedSpan } from './transcript.js'
 
@@ -23,7 +24,7 @@ export type StreamInput =
   | { op: 'release' }
 
 /** Messages on a stream's port, from the thread. */
-export type StreamOutput = { op: 'partial'; text: string }
+export type StreamOutput = { op: 'partial'; text: string; words: PartialWord[] }
 
 /** Sum of the cepstra (13 values) of an utterance's speech frames, and how many frames they are. */
 export interface CepstralSum {

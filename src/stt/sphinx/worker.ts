@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads'
 import { move, workerData } from 'piscina'
-import { loadAddon, type NativeDecoder, type NativeResult } from './native.js'
+import { FRAMES_PER_SECOND, loadAddon, type NativeDecoder, type NativeResult } from './native.js'
 import type { DecoderOutput, DecoderTask, StreamInput, StreamOutput, StreamResult, WorkerConfig } from './protocol.js'
 import { findSpeech } from './segment.js'
 import { CEPSTRUM_LENGTH, cepstralMeans } from './cmn.js'
@@ -103,7 +103,8 @@ function stream(d: NativeDecoder, port: MessagePort, cmn: Float32Array | undefin
           const text = d.process(msg.samples)
           if (text !== lastPartial) {
             lastPartial = text
-            port.postMessage({ op: 'partial', text } satisfies StreamOutput)
+            const words = d.partial().map((w) => ({ word: w.word, start: w.start / FRAMES_PER_SECOND, end: w.end / FRAMES_PER_SECOND }))
+            port.postMessage({ op: 'partial', text, words } satisfies StreamOutput)
           }
         } catch (err) {
           // Reported by end(): the session keeps accepting writes until its owner finishes.

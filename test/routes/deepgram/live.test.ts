@@ -77,6 +77,17 @@ describe('Deepgram-compatible live /v1/listen', () => {
     // Partials are guesses while the speaker talks: they hold spoken words, though not always the final ones.
     const spoken = normalizeWords(`${FIRST} ${SECOND}`)
     expect(interim.some((m) => normalizeWords(m.channel.alternatives[0].transcript).some((w) => spoken.includes(w)))).toBe(true)
+    // Each interim word is placed in time, inside its Results' span, and spells out the interim transcript.
+    for (const m of interim) {
+      const { transcript, words } = m.channel.alternatives[0]
+      expect(normalizeWords(words.map((w: { word: string }) => w.word).join(' '))).toEqual(normalizeWords(transcript))
+      for (const w of words) {
+        expect(w.start).toBeGreaterThanOrEqual(m.start - 0.01)
+        expect(w.end).toBeLessThanOrEqual(m.start + m.duration + 0.01)
+        expect(w.end).toBeGreaterThan(w.start)
+      }
+    }
+    expect(interim.some((m) => m.channel.alternatives[0].words.length > 0)).toBe(true)
 
     expect(finals.length).toBe(2)
     expect(normalizeWords(finals[0].channel.alternatives[0].transcript)).toEqual(normalizeWords(FIRST))
