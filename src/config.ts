@@ -74,6 +74,8 @@ export const ConfigSchema = Type.Object({
   STT_POOL_SIZE: Type.Optional(Type.Integer({ minimum: 1 })),
   /** Decoder threads for live sphinx streams, one per utterance spoken at the same moment (~100 MB each, started as needed). */
   SPHINX_STREAM_DECODERS: Type.Integer({ minimum: 1, default: 8 }),
+  /** Of those, how many load with the first stream and stay loaded while idle (for bursts of streams starting together). */
+  SPHINX_STREAM_DECODERS_KEPT: Type.Integer({ minimum: 1, default: 1 }),
   SPHINX_MODEL_DIR: Type.String({ default: '/usr/share/pocketsphinx/model/en-us' }),
   /** MLLR transform for telephone-band input (npm run models:telephone); unset: the shipped one; 'off': none. */
   SPHINX_TELEPHONE_MLLR: Type.Optional(Type.String({ minLength: 1 })),

@@ -55,4 +55,19 @@ describe('sphinx stream decoder pool', () => {
     await new Promise((r) => setTimeout(r, 1_500))
     expect(pool.threads).toEqual({ started: 1, idle: 1 })
   })
+
+  it('loads the kept threads with the first stream and keeps them through quiet', async () => {
+    pool = new DecoderPool(3, { args: decoderArgs({}, DEFAULT_DECODER_ARGS) }, undefined, { idleMs: 500, keep: 2 })
+    await pool.ready
+    expect(pool.threads).toEqual({ started: 2, idle: 2 })
+    // Two utterances at once take the two loaded threads; the third thread starts as their spare.
+    const a = pool.lease(() => undefined)
+    const b = pool.lease(() => undefined)
+    await until(() => pool!.threads.started === 3 && pool!.threads.idle === 1)
+    a.release()
+    b.release()
+    await until(() => pool!.threads.started === 2, 10_000)
+    await new Promise((r) => setTimeout(r, 1_000))
+    expect(pool.threads).toEqual({ started: 2, idle: 2 })
+  })
 })

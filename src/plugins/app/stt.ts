@@ -27,6 +27,7 @@ function configuredEngines(config: Config, log: FastifyBaseLogger): SttEngine[] 
     createSphinxEngine({
       poolSize: config.STT_POOL_SIZE,
       streamDecoders: config.SPHINX_STREAM_DECODERS,
+      streamDecodersKept: config.SPHINX_STREAM_DECODERS_KEPT,
       modelDir: config.SPHINX_MODEL_DIR,
       ...(config.SPHINX_TELEPHONE_MLLR && { telephoneMllr: config.SPHINX_TELEPHONE_MLLR === 'off' ? false : config.SPHINX_TELEPHONE_MLLR }),
       logger: log

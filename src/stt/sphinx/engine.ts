@@ -30,6 +30,11 @@ export interface SphinxEngineOptions extends ModelPaths {
    * threads above the first end after STREAM_DECODER_IDLE_MS without work. Default 8.
    */
   streamDecoders?: number
+  /**
+   * Stream decoder threads loaded with the first stream and kept loaded while idle (default 1). Streams
+   * that start speaking all at once otherwise wait for models loading side by side (~1 s of CPU each).
+   */
+  streamDecodersKept?: number
   /** extra PocketSphinx arguments, e.g. ['-beam', '1e-60'] */
   decoderArgs?: string[]
   vad?: VadOptions
@@ -109,7 +114,10 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
     if (closed) throw engineStopped('sphinx speech engine')
     const status = await check()
     if (!status.ok) throw engineError(status.reason ?? 'sphinx engine unavailable', 'engine_unavailable', 503)
-    streamPool ??= new DecoderPool(streamDecoders, workerConfig(STREAM_DECODER_ARGS), opts.logger, { idleMs: STREAM_DECODER_IDLE_MS })
+    streamPool ??= new DecoderPool(streamDecoders, workerConfig(STREAM_DECODER_ARGS), opts.logger, {
+      idleMs: STREAM_DECODER_IDLE_MS,
+      keep: opts.streamDecodersKept
+    })
     return streamPool
   }
 

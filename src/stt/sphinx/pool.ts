@@ -33,11 +33,12 @@ export class DecoderPool {
   private closed = false
 
   /**
-   * All `size` threads start at once, load their model and stay. With `elastic`, one thread does that
-   * and stays; the others start one ahead of demand (see lease) and exit after `idleMs` without work.
+   * All `size` threads start at once, load their model and stay. With `elastic`, `elastic.keep` threads
+   * (default 1) do that and stay; the others start one ahead of demand (see lease) and exit after `idleMs`
+   * without work.
    */
-  constructor(size: number, config: WorkerConfig, logger?: PoolLogger, elastic?: { idleMs: number }) {
-    this.kept = elastic ? 1 : size
+  constructor(size: number, config: WorkerConfig, logger?: PoolLogger, elastic?: { idleMs: number; keep?: number }) {
+    this.kept = elastic ? Math.min(size, Math.max(1, elastic.keep ?? 1)) : size
     this.size = size
     this.elastic = !!elastic
     this.pool = createWorkerPool({
