@@ -23,6 +23,17 @@ std::string BaseWord(const char* w) {
   return s;
 }
 
+// { word, start, end } of one segment of the best path; end is the frame after the word's last.
+Napi::Object TimedWord(Napi::Env env, ps_seg_t* seg, const std::string& word) {
+  int sf = 0, ef = 0;
+  ps_seg_frames(seg, &sf, &ef);
+  Napi::Object w = Napi::Object::New(env);
+  w.Set("word", word);
+  w.Set("start", sf);
+  w.Set("end", ef + 1);
+  return w;
+}
+
 // Digitally silent input (exact zeros) has no spectrum, which drags the cepstral mean far
 // from real recordings. One LSB of triangular noise fixes that without audible change.
 // Unlike PocketSphinx's -dither, the generator restarts with every utterance.
@@ -305,13 +316,7 @@ Napi::Value Decoder::Partial(const Napi::CallbackInfo& info) {
   for (ps_seg_t* seg = ps_seg_iter(ps_); seg != nullptr; seg = ps_seg_next(seg)) {
     const char* raw = ps_seg_word(seg);
     if (raw == nullptr || IsFiller(raw)) continue;
-    int sf = 0, ef = 0;
-    ps_seg_frames(seg, &sf, &ef);
-    Napi::Object w = Napi::Object::New(env);
-    w.Set("word", BaseWord(raw));
-    w.Set("start", sf);
-    w.Set("end", ef + 1);
-    words.Set(count++, w);
+    words.Set(count++, TimedWord(env, seg, BaseWord(raw)));
   }
   return words;
 }
@@ -340,16 +345,11 @@ Napi::Value Decoder::Result(Napi::Env env) {
   for (ps_seg_t* seg = ps_seg_iter(ps_); seg != nullptr; seg = ps_seg_next(seg)) {
     const char* raw = ps_seg_word(seg);
     if (raw == nullptr || IsFiller(raw)) continue;
-    int sf = 0, ef = 0;
-    ps_seg_frames(seg, &sf, &ef);
     int32 ascr = 0, lscr = 0, lback = 0;
     int32 post = ps_seg_prob(seg, &ascr, &lscr, &lback);
     double conf = std::min(1.0, std::max(0.0, logmath_exp(lmath, post)));
     std::string word = BaseWord(raw);
-    Napi::Object w = Napi::Object::New(env);
-    w.Set("word", word);
-    w.Set("start", sf);
-    w.Set("end", ef + 1);  // ef is the last frame of the word, inclusive
+    Napi::Object w = TimedWord(env, seg, word);
     w.Set("confidence", conf);
     words.Set(count++, w);
     if (!text.empty()) text += ' ';
