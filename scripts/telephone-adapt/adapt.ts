@@ -53,11 +53,13 @@ function loadDictionary(path: string): Set<string> {
 }
 
 /** Transcript words as the dictionary spells them; undefined when one is missing (bw cannot align it). */
-function dictionaryWords(text: string, dict: Set<string>): string[] | undefined {
+export function dictionaryWords(text: string, dict: Set<string>): string[] | undefined {
+  // A spelt letter keeps its dot ("b."): the dictionary says it as the letter's name, "a" alone as "uh".
   const words = text
     .toLowerCase()
-    .replace(/[^a-z0-9' ]+/g, ' ')
+    .replace(/[^a-z0-9'. ]+/g, ' ')
     .split(/\s+/)
+    .map((w) => (dict.has(w) ? w : w.replace(/\./g, '')))
     .filter(Boolean)
   return words.every((w) => dict.has(w)) ? words : undefined
 }
