@@ -60,11 +60,27 @@ async function streamed(engine: SttEngine, clips: ManifestClip[], root: string, 
   })
   const session = await hub.open({ protocol: 'bench', owner: 'bench', format, turnDetection: DEFAULT_TURN_DETECTION, partials: false, liveFinals })
   const finals: string[] = []
+  // Utterances the endpointer has closed whose final has not come yet.
+  const pending = new Set<number>()
+  let settled: (() => void) | undefined
   const done = (async () => {
-    for await (const e of session as AsyncIterable<StreamEvent>) if (e.type === 'final' && e.text) finals.push(e.text)
+    for await (const e of session as AsyncIterable<StreamEvent>) {
+      if (e.type === 'speech_stopped') pending.add(e.utterance)
+      if ((e.type === 'final' || e.type === 'error') && e.utterance !== undefined) pending.delete(e.utterance)
+      if (!pending.size) settled?.()
+      if (e.type === 'final' && e.text) finals.push(e.text)
+    }
   })()
   const step = Math.round(CHUNK_SECONDS * bytesPerSecond) & ~1
-  for (let i = 0; i < audio.length; i += step) session.write(audio.subarray(i, i + step))
+  for (let i = 0; i < audio.length; i += step) {
+    session.write(audio.subarray(i, i + step))
+    // Faster than real time, but in a live stream's order: an utterance's final is out before the audio
+    // after its endpoint goes on (the gap between clips is far longer than a final takes). Sent all at
+    // once, every utterance would open before any final and none would start from the channel learned
+    // from the utterances before it.
+    await new Promise((r) => setImmediate(r))
+    while (pending.size) await new Promise<void>((r) => (settled = r))
+  }
   await session.end()
   await done
   return finals.join(' ')
