@@ -14,13 +14,15 @@
  * The server runs in this process (its worker threads count in process CPU time); the client side
  * only sends frames and parses JSON.
  *
- *   npm run bench:streaming [-- --utterances 24 --max-streams 16 --budget-seconds 300 --stagger-ms 1000 --no-devset]
+ *   npm run bench:streaming [-- --utterances 24 --max-streams 16 --budget-seconds 300 --stagger-ms 1000 --no-devset --verbose]
+ * --max-streams 0 skips the concurrency ramp; --verbose prints each utterance whose streamed finals differ
+ * from its words in the whole-file transcript.
  */
 import { readFileSync } from 'node:fs'
 import WebSocket from 'ws'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
-import { wordErrors } from '../src/stt/wer.js'
+import { normalizeWords, wordErrors } from '../src/stt/wer.js'
 import { concatWavs, makeNoise, synthesize, type Voice } from '../test/fixtures/speech.js'
 import { realRecordings } from './streaming-devset.js'
 
@@ -65,6 +67,7 @@ const utterancesPerStream = 4
 const maxStreams = arg('max-streams', 16)
 const budgetSeconds = arg('budget-seconds', 300)
 const staggerMs = arg('stagger-ms', 1000)
+const verbose = process.argv.includes('--verbose')
 const startedAt = performance.now()
 const overBudget = () => (performance.now() - startedAt) / 1000 > budgetSeconds
 
@@ -101,6 +104,12 @@ function speechSpan(pcm: Buffer): { onset: number; end: number } {
   return { onset: (first * FRAME_MS) / 1000, end: ((last + 1) * FRAME_MS) / 1000 }
 }
 
+/**
+ * The voice changes with every utterance of a stream: each later utterance starts from the channel the
+ * engine learned from other voices, the hard case for a live decoder (a call's two sides on one line).
+ */
+const voiceOf = (stream: number, utterance: number) => voices[(stream * utterancesPerStream + utterance) % voices.length]!
+
 /** Streams of `utterancesPerStream` sentences each, separated by silence, with each sentence's true onset and end. */
 async function buildStreams(): Promise<StreamAudio[]> {
   const lead = await makeNoise(LEAD_SILENCE)
@@ -113,7 +122,7 @@ async function buildStreams(): Promise<StreamAudio[]> {
     for (let u = 0; u < utterancesPerStream && s * utterancesPerStream + u < utteranceCount; u++) {
       const i = s * utterancesPerStream + u
       const text = sentences[i % sentences.length]!
-      const path = await synthesize(text, { voice: voices[i % voices.length]! })
+      const path = await synthesize(text, { voice: voiceOf(s, u) })
       const pcm = pcmOf(readFileSync(path))
       const span = speechSpan(pcm)
       spoken.push({ text, onset: t + span.onset, end: t + span.end })
@@ -132,6 +141,8 @@ interface StreamResult {
   /** final latency from the endpoint (commit) */
   finalAfterCommit: number[]
   finals: string[]
+  /** the finals each utterance got, by the same attribution as the latencies */
+  finalsBy: string[][]
   spoken: Spoken[]
   closeCode: number
 }
@@ -228,7 +239,15 @@ function openAi(): Protocol {
 /** Plays one stream in real time into a protocol's socket and times each utterance's first partial and final. */
 function play(protocol: Protocol, wsBase: string, engine: string, audio: StreamAudio): Promise<StreamResult> {
   const ws = new WebSocket(protocol.url(wsBase, engine))
-  const result: StreamResult = { firstPartial: [], final: [], finalAfterCommit: [], finals: [], spoken: audio.spoken, closeCode: 0 }
+  const result: StreamResult = {
+    firstPartial: [],
+    final: [],
+    finalAfterCommit: [],
+    finals: [],
+    finalsBy: audio.spoken.map(() => []),
+    spoken: audio.spoken,
+    closeCode: 0
+  }
   let t0 = 0
   const audioNow = () => (performance.now() - t0) / 1000
   // A message belongs to the utterance its audio overlaps, else to the one starting nearest.
@@ -250,6 +269,7 @@ function play(protocol: Protocol, wsBase: string, engine: string, audio: StreamA
       result.final[i] ??= audioNow() - audio.spoken[i]!.end
       if (m.committedAt !== undefined) result.finalAfterCommit[i] ??= audioNow() - m.committedAt
       result.finals.push(m.text)
+      result.finalsBy[i]!.push(m.text)
     }
   })
   const stream = async () => {
@@ -280,6 +300,40 @@ async function reachable(protocol: Protocol, wsBase: string, engine: string): Pr
     })
     ws.on('error', () => resolve(false))
   })
+}
+
+interface WholeWord {
+  word: string
+  start: number
+  end: number
+}
+
+/** A whole-file transcript's words split by the utterance each lies nearest to. */
+function wordsByUtterance(spoken: Spoken[], words: WholeWord[]): string[] {
+  const by = spoken.map((): string[] => [])
+  for (const w of words) {
+    const mid = (w.start + w.end) / 2
+    const distance = (u: Spoken) => Math.max(u.onset - mid, mid - u.end, 0)
+    let best = 0
+    for (let i = 1; i < spoken.length; i++) if (distance(spoken[i]!) < distance(spoken[best]!)) best = i
+    by[best]!.push(w.word)
+  }
+  return by.map((ws) => ws.join(' '))
+}
+
+/** Each utterance whose streamed finals read differently from its words in the whole-file transcript. */
+function printDifferences(runs: StreamResult[], wholeBy: string[][]) {
+  runs.forEach((r, s) =>
+    r.spoken.forEach((u, i) => {
+      const streamed = r.finalsBy[i]!.join(' ')
+      const inWhole = wholeBy[s]![i]!
+      if (normalizeWords(streamed).join(' ') === normalizeWords(inWhole).join(' ')) return
+      const errors = (hyp: string) => wordErrors(u.text, hyp).errors
+      console.log(`    stream ${s} utterance ${i} (${voiceOf(s, i)}): ${u.text}`)
+      console.log(`      whole file (${errors(inWhole)} errors): ${inWhole}`)
+      console.log(`      streamed   (${errors(streamed)} errors): ${streamed}`)
+    })
+  )
 }
 
 const pct = (xs: number[], p: number) => {
@@ -320,10 +374,14 @@ async function main() {
     // Baseline: the same files transcribed whole, one at a time.
     const wholeCpu0 = cpuSeconds()
     const whole: string[] = []
+    // each utterance's words in the whole-file transcript, for --verbose
+    const wholeBy: string[][] = []
     for (const s of streams) {
       const res = await fetch(`${base}/v1/listen?model=${engine}`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: new Uint8Array(s.wav) })
-      const body = (await res.json()) as { results: { channels: { alternatives: { transcript: string }[] }[] } }
-      whole.push(body.results.channels[0]!.alternatives[0]!.transcript)
+      const body = (await res.json()) as { results: { channels: { alternatives: { transcript: string; words: WholeWord[] }[] }[] } }
+      const alternative = body.results.channels[0]!.alternatives[0]!
+      whole.push(alternative.transcript)
+      wholeBy.push(wordsByUtterance(s.spoken, alternative.words))
     }
     const wholeCpu = (cpuSeconds() - wholeCpu0) / audioSeconds
     const reference = streams.map((s) => s.spoken.map((u) => u.text).join(' ')).join(' ')
@@ -364,6 +422,7 @@ async function main() {
       console.log(
         `    WER vs script: streamed finals ${(streamedWer * 100).toFixed(1)}%, whole files ${(wholeWer * 100).toFixed(1)}%  (difference ${((streamedWer - wholeWer) * 100).toFixed(1)} points)`
       )
+      if (verbose) printDifferences(runs, wholeBy)
       console.log(
         `    CPU s per audio s: streamed ${streamCpu.toFixed(3)}, whole-file baseline ${wholeCpu.toFixed(3)} (ratio ${(streamCpu / wholeCpu).toFixed(2)}x)`
       )
