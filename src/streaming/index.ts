@@ -74,7 +74,8 @@ export interface StreamSettings {
    * true (default): an incremental engine gives the final itself, ready as soon as the utterance ends.
    * sphinx learns the stream's channel (its cepstral mean) from the speech of each utterance and starts
    * the next utterance's live decoder from it, so that live result is as accurate as a whole decode;
-   * the first utterance, heard before any channel is known, is decoded again whole on the same thread.
+   * the first utterance, heard before any channel is known, is decoded again whole, on the upload threads
+   * as soon as its audio pauses (the guess stands if the utterance ends there), else on its own thread.
    * false: every utterance is transcribed whole for its final, as an upload is (engine.transcribe).
    */
   liveFinals?: boolean
@@ -197,6 +198,8 @@ export function createStreamingHub(opts: StreamingHubOptions): StreamingHub {
       }
       perOwner.set(o.owner, owned + 1)
       opts.metrics?.activeSessions.inc({ protocol: o.protocol })
+      // The engine gets ready for the stream's first utterance while the client has not yet spoken.
+      const unreserve = engine.reserveStream?.()
       const session: Session = new Session(o, engine, {
         resolveEngine,
         limits: opts.limits,
@@ -204,6 +207,7 @@ export function createStreamingHub(opts: StreamingHubOptions): StreamingHub {
         recorder: opts.recorder,
         onError: opts.onError,
         onClose: (reason) => {
+          unreserve?.()
           sessions.delete(session)
           const left = (perOwner.get(o.owner) ?? 1) - 1
           if (left > 0) perOwner.set(o.owner, left)

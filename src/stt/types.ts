@@ -83,5 +83,10 @@ export interface SttEngine {
   warm?(): Promise<void>
   transcribe(audio: PcmAudio, opts?: TranscribeOptions): Promise<Transcript>
   stream?(opts?: StreamOptions): IncrementalSession
+  /**
+   * Told that a live stream opened, before its first utterance; the function it returns is called when
+   * the stream closes. An engine may get ready for the stream's utterances meanwhile.
+   */
+  reserveStream?(): () => void
   close(): Promise<void>
 }

@@ -70,4 +70,18 @@ describe('sphinx stream decoder pool', () => {
     await new Promise((r) => setTimeout(r, 1_000))
     expect(pool.threads).toEqual({ started: 2, idle: 2 })
   })
+
+  it('starts a loaded thread for every open stream before any speaks, up to its size, and gives them back once closed', async () => {
+    pool = new DecoderPool(3, { args: decoderArgs({}, DEFAULT_DECODER_ARGS) }, undefined, { idleMs: 3_000 })
+    await pool.ready
+    const streams = [pool.reserve(), pool.reserve()]
+    // Two open streams, neither speaking yet: a second thread loads, and both wait free.
+    await until(() => pool!.threads.started === 2 && pool!.threads.idle === 2)
+    // Never past its size.
+    streams.push(pool.reserve(), pool.reserve())
+    await until(() => pool!.threads.started === 3 && pool!.threads.idle === 3)
+    expect(pool.threads.started).toBe(3)
+    for (const release of streams) release()
+    await until(() => pool!.threads.started === 1, 10_000)
+  })
 })

@@ -16,7 +16,8 @@ import {
 } from './native.js'
 import { engineStopped, type PoolLogger } from '../../workers/pool.js'
 import { DecoderPool } from './pool.js'
-import { findSpeech, type VadOptions } from './segment.js'
+import { EarlyFinal } from './early-final.js'
+import { findSpeech, type SpeechSpan, type VadOptions } from './segment.js'
 import { toTranscript, type DecodedSpan } from './transcript.js'
 
 export interface SphinxEngineOptions extends ModelPaths {
@@ -25,9 +26,10 @@ export interface SphinxEngineOptions extends ModelPaths {
   /**
    * decoder threads for live streams, apart from the upload pool so uploads never hold streams back:
    * one per utterance being spoken at the same moment, each with its own copy of the model (~100 MB).
-   * The first starts with the first stream and stays; while streams are live one more is kept loaded
-   * and free ahead of them (so a new utterance never waits for a model once the pool has started), and
-   * threads above the first end after STREAM_DECODER_IDLE_MS without work. Default 8.
+   * The first starts with the first stream and stays; each stream that opens starts one more loading,
+   * up to this many, and while streams are live one more is kept loaded and free ahead of their
+   * utterances (so a new utterance never waits for a model once the pool has started); threads above
+   * the first end after STREAM_DECODER_IDLE_MS without work. Default 8.
    */
   streamDecoders?: number
   /**
@@ -121,6 +123,33 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
     return streamPool
   }
 
+  /**
+   * Decodes `spans` of `samples` on the upload threads, each normalised by its cepstral means (see
+   * cmn.ts). Cepstra of every span are cheap (thousands of times real time) and give every span the
+   * same view of the channel, whichever thread decodes it. Taken span by span, no thread ever converts
+   * the whole recording at once (a 30-minute call would be 58 MB more per thread).
+   */
+  async function decodeSpans(
+    decoders: DecoderPool,
+    samples: Float32Array,
+    spans: SpeechSpan[],
+    mllr: string | undefined,
+    options: Pick<TranscribeOptions, 'signal' | 'onProgress'> = {}
+  ): Promise<DecodedSpan[]> {
+    const means = cepstralMeans(await Promise.all(spans.map((s) => decoders.cepstra(samples.subarray(s.start, s.end), options.signal))))
+    // Progress is the share of speech decoded: silence costs the decoder nothing.
+    const speech = spans.reduce((sum, s) => sum + s.end - s.start, 0)
+    let done = 0
+    return Promise.all(
+      spans.map(async (span, i) => {
+        const result = await decoders.decode(samples.subarray(span.start, span.end), options.signal, means[i], mllr)
+        done += span.end - span.start
+        options.onProgress?.(done / speech)
+        return { offset: span.start / SAMPLE_RATE, result }
+      })
+    )
+  }
+
   return {
     name: 'sphinx',
     available: check,
@@ -140,23 +169,9 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
       const vadStart = performance.now()
       const spans = findSpeech(samples, { ...opts.vad, sampleRate: SAMPLE_RATE })
       options.observe?.('vad', (performance.now() - vadStart) / 1000)
-      // Cepstra of every span are cheap (thousands of times real time) and give every span the
-      // same view of the channel, whichever thread decodes it. Taken span by span, no thread ever
-      // converts the whole recording at once (a 30-minute call would be 58 MB more per thread).
       // The telephone model is chosen per recording: one call has one channel.
       const mllr = telephoneMllr && estimateBandwidth(samples, SAMPLE_RATE).narrowband ? telephoneMllr : undefined
-      const means = cepstralMeans(await Promise.all(spans.map((s) => decoders.cepstra(samples.subarray(s.start, s.end), options.signal))))
-      // Progress is the share of speech decoded: silence costs the decoder nothing.
-      const speech = spans.reduce((sum, s) => sum + s.end - s.start, 0)
-      let done = 0
-      const decoded: DecodedSpan[] = await Promise.all(
-        spans.map(async (span, i) => {
-          const result = await decoders.decode(samples.subarray(span.start, span.end), options.signal, means[i], mllr)
-          done += span.end - span.start
-          options.onProgress?.(done / speech)
-          return { offset: span.start / SAMPLE_RATE, result }
-        })
-      )
+      const decoded = await decodeSpans(decoders, samples, spans, mllr, options)
       options.signal?.throwIfAborted()
       return toTranscript(decoded, samples.length / SAMPLE_RATE, options.wordTimestamps !== false)
     },
@@ -168,9 +183,14 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
       const channel = options.channel && (channels.get(options.channel) ?? new ChannelMean())
       if (options.channel && channel) channels.set(options.channel, channel)
       // Until the stream's channel is known the live decoder starts from the model's mean, and the
-      // final is the utterance decoded again by its own mean; from then on the live result is the final.
+      // final is the utterance decoded again whole by its own mean (on the upload threads, from its first
+      // pause: see EarlyFinal; else on its own thread once it ends); from then on the live result is the final.
       const cmn = channel?.mean
       const mllr = options.narrowband && telephoneMllr ? telephoneMllr : undefined
+      // No abort signal for a guess: cancelling a running decode ends its thread, and an upload thread's model.
+      const early = cmn
+        ? undefined
+        : new EarlyFinal(async (samples) => decodeSpans(await ready(), samples, findSpeech(samples, { sampleRate: SAMPLE_RATE }), mllr))
       // Queued once the kept thread has its model, so a stream starting with the server waits for that
       // thread instead of starting another that loads a second copy meanwhile.
       const lease = streamDecoderPool().then(async (decoders) => {
@@ -179,16 +199,19 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
       })
       // A failure surfaces from end(); until then writes are dropped.
       lease.catch(() => undefined)
-      const abort = () =>
+      const abort = () => {
+        void early?.end()?.catch(() => undefined)
         void lease.then(
           (l) => l.release(),
           () => undefined
         )
+      }
       options.signal?.addEventListener('abort', abort, { once: true })
       return {
         write(chunk) {
           samplesWritten += chunk.length
           const copy = chunk.slice()
+          early?.write(chunk.slice())
           void lease.then(
             (l) => l.write(copy),
             () => undefined
@@ -199,11 +222,30 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
         },
         async end() {
           options.signal?.removeEventListener('abort', abort)
-          const { decoded, speech } = await (await lease).end(!cmn)
+          const guess = early?.end()
+          const { decoded, speech } = await (await lease).end(!cmn && !guess)
           channel?.add(speech)
-          return toTranscript(decoded, samplesWritten / SAMPLE_RATE, options.wordTimestamps !== false)
+          // A guess that failed leaves the live result, normalised by the model's mean.
+          const final = guess ? await guess.catch(() => decoded) : decoded
+          return toTranscript(final, samplesWritten / SAMPLE_RATE, options.wordTimestamps !== false)
         },
         abort
+      }
+    },
+
+    // Each open stream starts a decoder thread loading (see DecoderPool.reserve) before it speaks.
+    reserveStream() {
+      let release: (() => void) | undefined
+      let done = false
+      streamDecoderPool().then(
+        (decoders) => {
+          if (!done) release = decoders.reserve()
+        },
+        () => undefined
+      )
+      return () => {
+        done = true
+        release?.()
       }
     },
 

@@ -30,6 +30,8 @@ export class DecoderPool {
   private readonly elastic: boolean
   /** live utterances holding or waiting for a thread */
   private leased = 0
+  /** open streams, each of which may start an utterance at any moment (see reserve) */
+  private reserved = 0
   private closed = false
 
   /**
@@ -106,6 +108,23 @@ export class DecoderPool {
     }
   }
 
+  /**
+   * Counts one open stream until the returned function is called. An elastic pool starts threads (up to
+   * its size) until it has one per open stream, so streams that start speaking together find models
+   * already loaded instead of waiting ~1 s of CPU each for them; the first utterance of a stream waits
+   * at most for the model load that began when the stream opened. Threads beyond the kept ones still
+   * end after `idleMs` without work, so a stream silent that long holds none.
+   */
+  reserve(): () => void {
+    this.reserved++
+    this.grow()
+    let released = false
+    return () => {
+      if (!released) this.reserved--
+      released = true
+    }
+  }
+
   /** Running decodes get CLOSE_GRACE_MS to finish; queued ones and later calls reject with engine_stopped. */
   async close(): Promise<void> {
     this.closed = true
@@ -123,6 +142,21 @@ export class DecoderPool {
     const started = this.pool.threads.length
     if (this.leased < started || started >= this.size) return
     runTask(this.pool, ENGINE, { op: 'load', barrier: new SharedArrayBuffer(4), threads: 1 }).catch(() => undefined)
+  }
+
+  /**
+   * Starts threads until there is one per open stream. piscina starts a thread only for a task that
+   * finds no loaded thread free, so the free ones each get an empty load task first and the rest, one
+   * per missing thread, queue behind them and start the new threads.
+   */
+  private grow(): void {
+    if (!this.elastic || this.closed) return
+    const missing = Math.min(this.size, this.reserved) - this.pool.threads.length
+    if (missing <= 0) return
+    const tasks = this.pool.idleThreads + missing
+    for (let i = 0; i < tasks; i++) {
+      runTask(this.pool, ENGINE, { op: 'load', barrier: new SharedArrayBuffer(4), threads: 1 }).catch(() => undefined)
+    }
   }
 
   /** One load task per kept thread, held until all have one, so every such thread has its model before real work. */

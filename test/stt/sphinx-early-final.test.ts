@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+import { EarlyFinal } from '../../src/stt/sphinx/early-final.js'
+import type { DecodedSpan } from '../../src/stt/sphinx/transcript.js'
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const frame = (value: number) => new Float32Array(320).fill(value)
+
+/** An EarlyFinal whose decode records the audio it was given and answers with its length. */
+function recording() {
+  const decoded: Float32Array[] = []
+  const early = new EarlyFinal(async (samples) => {
+    decoded.push(samples)
+    return [{ offset: 0, result: { text: `${samples.length}`, words: [], frames: 0 } }] satisfies DecodedSpan[]
+  })
+  return { early, decoded }
+}
+
+describe('sphinx early final', () => {
+  it('decodes what was written once the audio pauses, and keeps that guess when the end follows with its tail', async () => {
+    const { early, decoded } = recording()
+    for (let i = 0; i < 10; i++) early.write(frame(0.1))
+    await pause(250)
+    expect(decoded.map((d) => d.length)).toEqual([3200])
+    expect(decoded[0]!.every((v) => Math.abs(v - 0.1) < 1e-6)).toBe(true)
+    // The quiet written with the end, in the same turn, does not undo the guess.
+    for (let i = 0; i < 10; i++) early.write(frame(0))
+    const guess = early.end()
+    expect(guess).toBeDefined()
+    expect((await guess!)[0]!.result.text).toBe('3200')
+  })
+
+  it('drops the guess when speech goes on after the pause, and guesses again at the next pause', async () => {
+    const { early, decoded } = recording()
+    early.write(frame(0.1))
+    await pause(250)
+    early.write(frame(0.2))
+    await pause(20)
+    expect(early.end()).toBeUndefined()
+
+    const next = recording()
+    next.early.write(frame(0.1))
+    await pause(250)
+    next.early.write(frame(0.2))
+    await pause(250)
+    expect(next.decoded.map((d) => d.length)).toEqual([320, 640])
+    expect((await next.early.end()!)[0]!.result.text).toBe('640')
+    expect(decoded).toHaveLength(1)
+  })
+
+  it('never guesses while audio keeps coming, nor for an utterance ended before it paused', async () => {
+    const { early, decoded } = recording()
+    for (let i = 0; i < 8; i++) {
+      early.write(frame(0.1))
+      await pause(20)
+    }
+    expect(early.end()).toBeUndefined()
+    await pause(250)
+    expect(decoded).toHaveLength(0)
+  })
+})
