@@ -59,8 +59,8 @@ function tablesFor(narrow: boolean): Tables {
   return t
 }
 
-/** True when the frames given (start samples) carry next to no energy above 4 kHz. */
-export function isNarrowband(samples: Float32Array, starts: number[]): boolean {
+/** True when the frames given (start samples) carry less than `share` of their energy above 4 kHz. */
+export function isNarrowband(samples: Float32Array, starts: number[], share = NARROWBAND_SHARE): boolean {
   const fft = new FFT(NFFT)
   const frame = new Float64Array(NFFT)
   const spectrum = new Float64Array(2 * NFFT)
@@ -76,7 +76,7 @@ export function isNarrowband(samples: Float32Array, starts: number[]): boolean {
       else high += p
     }
   }
-  return low > 0 && high / (low + high) < NARROWBAND_SHARE
+  return low > 0 && high / (low + high) < share
 }
 
 /** Cepstra (`DIMS` per frame) of the frames starting at `first * HOP` up to (not including) `end`. */

@@ -1,0 +1,54 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { clusterByAdaptedMeans } from '../../src/diarization/adapted.js'
+import { background, phoneBand, type Mixture } from '../../src/diarization/background.js'
+import { features, speechSpans } from '../../src/diarization/diarize.js'
+import type { Span } from '../../src/diarization/segment.js'
+import { buildConversation, twoSpeakerLines } from './conversations.js'
+
+const FRAMES_PER_SECOND = 100
+
+describe('clustering by MAP-adapted background mixtures', () => {
+  let x: Float32Array
+  let pieces: (Span & { label: number })[]
+  let ubm: Mixture
+  let phone: boolean
+
+  beforeAll(async () => {
+    const call = await buildConversation(twoSpeakerLines(['rms', 'slt']))
+    const lastFrame = Math.floor((call.samples.length - 400) / 160)
+    const regions = speechSpans(call.samples, lastFrame)
+    x = features(call.samples, regions, lastFrame)
+    phone = phoneBand(call.samples, regions)
+    ubm = background(phone)!
+    // Each voice's turns alternate between two labels, as BIC leaves a voice split in two: labels 0 and 2
+    // are rms, 1 and 3 slt.
+    const names = [...new Set(call.reference.map((t) => t.speaker))]
+    const seen = [0, 0]
+    pieces = []
+    for (const t of call.reference) {
+      const who = names.indexOf(t.speaker)
+      const label = who + 2 * (seen[who]++ % 2)
+      for (const r of regions) {
+        const start = Math.max(r.start, Math.round(t.start * FRAMES_PER_SECOND))
+        const end = Math.min(r.end, Math.round(t.end * FRAMES_PER_SECOND))
+        if (end > start) pieces.push({ start, end, label })
+      }
+    }
+  })
+
+  it('ships a background mixture for each kind of recording, and a studio call is not taken for a phone line', () => {
+    expect(background(false)?.weights.length).toBe(64)
+    expect(background(true)?.weights.length).toBe(64)
+    expect(phone).toBe(false)
+  })
+
+  it('merges the halves of each voice and keeps the two voices apart', () => {
+    const merged = clusterByAdaptedMeans(x, pieces, 4, ubm, { threshold: 0.9 })
+    expect(Array.from(merged)).toEqual([0, 1, 0, 1])
+  })
+
+  it('keeps every cluster below a threshold of zero and merges down to a maximum when told', () => {
+    expect(Array.from(clusterByAdaptedMeans(x, pieces, 4, ubm, { threshold: 0 }))).toEqual([0, 1, 2, 3])
+    expect(new Set(clusterByAdaptedMeans(x, pieces, 4, ubm, { threshold: 0, atMost: 2 })).size).toBe(2)
+  })
+})
