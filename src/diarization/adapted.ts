@@ -21,6 +21,11 @@ export interface AdaptedOptions {
   threshold: number
   /** never stop above this many clusters */
   atMost?: number
+  /** median log F0 and voiced frames per label (pitch.ts): clusters further apart than `pitchApart` stay apart */
+  pitch?: { logF0: number; voiced: number }[]
+  pitchApart?: number
+  /** voiced frames a cluster needs before its pitch counts */
+  minVoiced?: number
 }
 
 // MAP relevance factor of the speaker-recognition literature (Reynolds et al., 2000): a component moves
@@ -31,6 +36,8 @@ const RELEVANCE = 16
 const TOP = 5
 // Neighbouring 10 ms frames say nearly the same; every second one adapts the means as well as all of them.
 const STRIDE = 2
+// Added to the distance of a pair that pitch keeps apart: larger than any distance between two mixtures.
+const APART = 1e9
 
 /** Zeroth- and first-order statistics of one label's frames against the background components. */
 interface Counts {
@@ -89,6 +96,12 @@ export function clusterByAdaptedMeans(x: Float32Array, pieces: (Span & { label: 
   const alive = counts.map((c) => c.n.some((v) => v > 0))
   const members = counts.map((_, a) => [a])
   const means = counts.map((c) => adaptedMeans(ubm, c))
+  // Per cluster: voiced frames and their summed log F0, as in BIC clustering (cluster.ts).
+  const voiced = Float64Array.from({ length: labels }, (_, a) => (o.pitch && !Number.isNaN(o.pitch[a].logF0) ? o.pitch[a].voiced : 0))
+  const pitchSum = Float64Array.from({ length: labels }, (_, a) => (voiced[a] > 0 ? o.pitch![a].logF0 * voiced[a] : 0))
+  const enough = (g: number) => voiced[g] >= Math.max(1, o.minVoiced ?? 0)
+  const apart = (g: number, h: number) =>
+    o.pitchApart !== undefined && enough(g) && enough(h) && Math.abs(pitchSum[g] / voiced[g] - pitchSum[h] / voiced[h]) > o.pitchApart
   let count = alive.filter(Boolean).length
   while (count > 1) {
     let best: [number, number] | null = null
@@ -97,18 +110,21 @@ export function clusterByAdaptedMeans(x: Float32Array, pieces: (Span & { label: 
       if (!alive[g]) continue
       for (let h = g + 1; h < labels; h++) {
         if (!alive[h]) continue
-        const d = distance(ubm, means[g], means[h])
+        // A pair pitch keeps apart goes last, and merges only when a maximum forces it.
+        const d = distance(ubm, means[g], means[h]) + (apart(g, h) ? APART : 0)
         if (d < closest) [best, closest] = [[g, h], d]
       }
     }
     if (!best) break
-    if (closest > o.threshold && !(o.atMost !== undefined && count > o.atMost)) break
+    if ((closest > o.threshold || closest >= APART) && !(o.atMost !== undefined && count > o.atMost)) break
     const [g, h] = best
     // Statistics add up, so the merged cluster's model is what one cluster of both sets of frames would give.
     for (let j = 0; j < counts[g].n.length; j++) counts[g].n[j] += counts[h].n[j]
     for (let j = 0; j < counts[g].sums.length; j++) counts[g].sums[j] += counts[h].sums[j]
     means[g] = adaptedMeans(ubm, counts[g])
     members[g].push(...members[h])
+    voiced[g] += voiced[h]
+    pitchSum[g] += pitchSum[h]
     alive[h] = false
     count--
   }

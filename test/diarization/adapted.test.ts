@@ -47,6 +47,12 @@ describe('clustering by MAP-adapted background mixtures', () => {
     expect(Array.from(merged)).toEqual([0, 1, 0, 1])
   })
 
+  it('never merges clusters far apart in pitch, however close their mixtures', () => {
+    const pitch = [100, 100, 200, 200].map((hz) => ({ logF0: Math.log(hz), voiced: 1000 }))
+    expect(new Set(clusterByAdaptedMeans(x, pieces, 4, ubm, { threshold: 1e9 })).size).toBe(1)
+    expect(Array.from(clusterByAdaptedMeans(x, pieces, 4, ubm, { threshold: 1e9, pitch, pitchApart: 0.45 }))).toEqual([0, 0, 1, 1])
+  })
+
   it('keeps every cluster below a threshold of zero and merges down to a maximum when told', () => {
     expect(Array.from(clusterByAdaptedMeans(x, pieces, 4, ubm, { threshold: 0 }))).toEqual([0, 1, 2, 3])
     expect(new Set(clusterByAdaptedMeans(x, pieces, 4, ubm, { threshold: 0, atMost: 2 })).size).toBe(2)
