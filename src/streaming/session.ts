@@ -33,7 +33,7 @@ interface OpenUtterance {
   heldQuiet: Float32Array[]
   recognizer: UtteranceRecognizer | undefined
   lastPartial: string
-  /** the last partial's words, times relative to the utterance's first sample */
+  /** the last partial's words on the stream clock, mapped once however often the partial is repeated */
   lastPartialWords: PartialWord[]
   lastPartialAt: number
   lastWriteAt: number
@@ -389,7 +389,8 @@ export class Session implements StreamSession {
   private partial(u: OpenUtterance, text: string, words: PartialWord[]): void {
     if (this.current !== u || !text || text === u.lastPartial) return
     u.lastPartial = text
-    u.lastPartialWords = words
+    const start = u.start / RATE
+    u.lastPartialWords = words.map((w) => ({ word: w.word, start: round(start + w.start), end: round(start + w.end) }))
     this.deps.metrics?.partialLatency.observe({ engine: this.engineInUse.name }, (now() - u.lastWriteAt) / 1000)
     this.emitPartial(u)
   }
@@ -397,8 +398,14 @@ export class Session implements StreamSession {
   private emitPartial(u: OpenUtterance): void {
     u.lastPartialAt = now()
     const start = u.start / RATE
-    const words = u.lastPartialWords.map((w) => ({ word: w.word, start: round(start + w.start), end: round(start + w.end) }))
-    this.events.push({ type: 'partial', utterance: u.id, text: u.lastPartial, start: round(start), end: round((u.start + u.samples) / RATE), words })
+    this.events.push({
+      type: 'partial',
+      utterance: u.id,
+      text: u.lastPartial,
+      start: round(start),
+      end: round((u.start + u.samples) / RATE),
+      words: u.lastPartialWords
+    })
   }
 
   private endUtterance(cause: FinalCause): CommittedUtterance | null {
