@@ -1,4 +1,4 @@
-import { cepstralMeans } from '../../src/stt/sphinx/cmn.js'
+import { cepstralMeans, farFromChannel, VOICE_CHANGE_DISTANCE } from '../../src/stt/sphinx/cmn.js'
 import { describe, expect, it } from 'vitest'
 import { findSpeech } from '../../src/stt/sphinx/segment.js'
 import { normalizeWords, wordErrorRate } from '../../src/stt/wer.js'
@@ -110,5 +110,20 @@ describe('cepstralMeans', () => {
   it('falls back to the recording mean for a span with no frames', () => {
     const [, empty] = cepstralMeans([spans[0], new Float32Array(0)])
     expect(empty[0]).toBeCloseTo(2, 5)
+  })
+})
+
+describe('farFromChannel', () => {
+  const channel = new Float32Array(13).fill(1)
+  // Speech summed over 10 frames whose mean lies `d` from the channel along c0.
+  const speechAt = (d: number) => Float64Array.from({ length: 13 }, (_, j) => 10 * (j === 0 ? 1 + d : 1))
+
+  it('trusts the channel for speech close to it and not for speech beyond the voice-change distance', () => {
+    expect(farFromChannel(speechAt(VOICE_CHANGE_DISTANCE - 1), 10, channel)).toBe(false)
+    expect(farFromChannel(speechAt(VOICE_CHANGE_DISTANCE + 1), 10, channel)).toBe(true)
+  })
+
+  it('never flags an utterance without speech frames', () => {
+    expect(farFromChannel(new Float64Array(13), 0, channel)).toBe(false)
   })
 })

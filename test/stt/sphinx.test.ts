@@ -111,6 +111,25 @@ describe('sphinx engine', () => {
     expect(t.duration).toBeCloseTo(audio.samples.length / 16000, 2)
   })
 
+  it('decodes an utterance whole when a new voice takes over a stream, so it hears what an upload hears', async () => {
+    // rms and awb teach the stream their channel; slt after them sounds far from it, and a live decoder
+    // started from their mean heard "transferred into dealing" for "transfer you to billing".
+    const channel = {}
+    for (const [text, voice] of [
+      ['I would like to change the address on my account.', 'rms'],
+      ['Is there anything else I can help you with today?', 'awb']
+    ] as const) {
+      const earlier = engine.stream!({ channel })
+      earlier.write((await speech(text, voice)).samples)
+      await earlier.end()
+    }
+    const audio = await speech('Please hold the line while I transfer you to billing.', 'slt')
+    const session = engine.stream!({ channel })
+    for (let i = 0; i < audio.samples.length; i += 1600) session.write(audio.samples.subarray(i, i + 1600))
+    const t = await session.end()
+    expect(t.text).toBe((await engine.transcribe(audio)).text)
+  })
+
   it('gives the threads of aborted streams back to the pool', async () => {
     const controllers = [new AbortController(), new AbortController(), new AbortController()]
     for (const c of controllers) engine.stream!({ signal: c.signal }).write(new Float32Array(16000))

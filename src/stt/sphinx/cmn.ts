@@ -34,6 +34,21 @@ export function cepstralMeans(cepstra: Float32Array[]): Float32Array[] {
   )
 }
 
+// How far (Euclidean, over the 13 cepstra) an utterance's speech mean may lie from the stream's channel
+// mean before the live result, normalised by the channel's mean, is not trusted. Measured on the flite
+// sentences of bench:streaming: the same voice lies 5-17 from its own earlier utterances, another voice
+// 19-39; real single-speaker dev-set streams lie 6-22, so a few real utterances are decoded again, which costs
+// a whole decode of the utterance and never loses words (the whole decode is what an upload hears).
+export const VOICE_CHANGE_DISTANCE = 18
+
+/** True when speech summing to `sum` over `frames` frames sounds like another voice or line than `channel`. */
+export function farFromChannel(sum: Float64Array, frames: number, channel: Float32Array): boolean {
+  if (frames <= 0) return false
+  let d = 0
+  for (let j = 0; j < CEPSTRUM_LENGTH; j++) d += (sum[j] / frames - channel[j]) ** 2
+  return Math.sqrt(d) > VOICE_CHANGE_DISTANCE
+}
+
 // One second of speech gives a mean that decodes as well as the utterance's own (npm run bench:streaming).
 const MIN_CHANNEL_FRAMES = 100
 // The last minute of speech counts: a stream whose line or speaker changes is followed.

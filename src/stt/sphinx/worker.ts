@@ -3,7 +3,7 @@ import { move, workerData } from 'piscina'
 import { FRAMES_PER_SECOND, loadAddon, type NativeDecoder, type NativeResult } from './native.js'
 import type { DecoderOutput, DecoderTask, StreamInput, StreamOutput, StreamResult, WorkerConfig } from './protocol.js'
 import { findSpeech } from './segment.js'
-import { CEPSTRUM_LENGTH, cepstralMeans } from './cmn.js'
+import { CEPSTRUM_LENGTH, cepstralMeans, farFromChannel } from './cmn.js'
 
 const SAMPLE_RATE = 16000
 
@@ -51,10 +51,11 @@ function gather(barrier: SharedArrayBuffer, threads: number): void {
 
 /**
  * What a finished live utterance leaves: its cepstra summed over its speech (silence left out: it drags
- * c0 down, see cmn.ts) and, when `redecode`, its speech spans decoded again whole, each normalised as an
- * upload's spans are, instead of the live result.
+ * c0 down, see cmn.ts) and, when `redecode` or when its speech lies far from the channel mean `cmn` the
+ * live decoder started from (another voice took over the stream), its speech spans decoded again whole,
+ * each normalised as an upload's spans are, instead of the live result.
  */
-function finishUtterance(d: NativeDecoder, samples: Float32Array, live: NativeResult, redecode: boolean): StreamResult {
+function finishUtterance(d: NativeDecoder, samples: Float32Array, live: NativeResult, redecode: boolean, cmn?: Float32Array): StreamResult {
   const spans = findSpeech(samples, { sampleRate: SAMPLE_RATE })
   const cepstra = spans.map((span) => d.cepstra(samples.subarray(span.start, span.end)))
   const sum = new Float64Array(CEPSTRUM_LENGTH)
@@ -64,6 +65,7 @@ function finishUtterance(d: NativeDecoder, samples: Float32Array, live: NativeRe
     for (let i = 0; i < count * CEPSTRUM_LENGTH; i++) sum[i % CEPSTRUM_LENGTH] += c[i]
     frames += count
   }
+  if (cmn && farFromChannel(sum, frames, cmn)) redecode = true
   if (!redecode || spans.length === 0) return { decoded: [{ offset: 0, result: live }], speech: { sum, frames } }
   const means = cepstralMeans(cepstra)
   const decoded = spans.map((span, i) => {
@@ -117,7 +119,7 @@ function stream(d: NativeDecoder, port: MessagePort, cmn: Float32Array | undefin
         const live = d.end()
         if (msg.op === 'release') return resolve(null)
         if (failure) return reject(failure)
-        resolve(finishUtterance(d, concat(chunks), live, msg.redecode))
+        resolve(finishUtterance(d, concat(chunks), live, msg.redecode, cmn))
       } catch (err) {
         reject(failure ?? err)
       }
