@@ -12,8 +12,9 @@
  * 24.7% -> 43%); its normalised form (NCLR) separated same-voice from different-voice pairs less well than
  * this distance on the dev calls (dev DER 24.7-36% across thresholds, against 14.6% here).
  */
-import { componentLogs, constantsOf, type Mixture } from './background.js'
+import type { Mixture } from './background.js'
 import { DIMS } from './cepstra.js'
+import { componentLogs, scorerOf } from './mixture.js'
 import type { Span } from './segment.js'
 
 export interface AdaptedOptions {
@@ -47,14 +48,14 @@ interface Counts {
 
 function countsOf(x: Float32Array, pieces: (Span & { label: number })[], labels: number, ubm: Mixture): Counts[] {
   const k = ubm.weights.length
-  const constants = constantsOf(ubm)
+  const scorer = scorerOf(ubm)
   const out = Array.from({ length: labels }, () => ({ n: new Float64Array(k), sums: new Float64Array(k * DIMS) }))
   const logs = new Float64Array(k)
   const order = Int32Array.from({ length: k }, (_, i) => i)
   for (const p of pieces) {
     const into = out[p.label]
     for (let f = p.start; f < p.end; f += STRIDE) {
-      componentLogs(ubm, constants, x, f, logs)
+      componentLogs(scorer, x, f, logs)
       order.sort((a, b) => logs[b] - logs[a])
       let sum = 0
       for (let t = 0; t < Math.min(TOP, k); t++) sum += Math.exp(logs[order[t]] - logs[order[0]])

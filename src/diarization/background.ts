@@ -7,13 +7,10 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { DIMS, HOP, isNarrowband } from './cepstra.js'
+import { statistics, type Mixture } from './mixture.js'
 import type { Span } from './segment.js'
 
-export interface Mixture {
-  weights: Float64Array
-  means: Float64Array
-  variances: Float64Array
-}
+export type { Mixture }
 
 /** The mixture for recordings with their upper band and the one for recordings that lost it on a phone line. */
 export const backgroundFile = (narrow: boolean) =>
@@ -23,7 +20,6 @@ export const backgroundFile = (narrow: boolean) =>
 // calls -11 to -23 dB. The cepstra stay wideband for such calls (cepstra.ts switches only below -45 dB), so
 // their upper coefficients carry less of the voice, and distances between clusters come out smaller.
 const PHONE_SHARE = 10 ** -2.5
-const LOG_2PI = Math.log(2 * Math.PI)
 // Features are normalised to unit variance over the recording; a component narrower than this would
 // describe one phone of one speaker.
 const VARIANCE_FLOOR = 0.01
@@ -52,36 +48,6 @@ export function phoneBand(samples: Float32Array, spans: Span[]): boolean {
   const every = Math.max(1, Math.floor(total / 300))
   for (const s of spans) for (let f = s.start; f < s.end; f += every) starts.push(f * HOP)
   return isNarrowband(samples, starts, PHONE_SHARE)
-}
-
-/** log weight + Gaussian normaliser of every component. */
-export function constantsOf(m: Mixture): Float64Array {
-  const k = m.weights.length
-  const out = new Float64Array(k)
-  for (let c = 0; c < k; c++) {
-    let logDet = 0
-    for (let d = 0; d < DIMS; d++) logDet += Math.log(m.variances[c * DIMS + d])
-    out[c] = Math.log(Math.max(1e-12, m.weights[c])) - 0.5 * (DIMS * LOG_2PI + logDet)
-  }
-  return out
-}
-
-/** log of every weighted component density at frame `f` into `out`; returns their log-sum-exp. */
-export function componentLogs(m: Mixture, constants: Float64Array, x: Float32Array, f: number, out: Float64Array): number {
-  let max = -Infinity
-  const o = f * DIMS
-  for (let c = 0; c < constants.length; c++) {
-    let q = 0
-    for (let d = 0; d < DIMS; d++) {
-      const v = x[o + d] - m.means[c * DIMS + d]
-      q += (v * v) / m.variances[c * DIMS + d]
-    }
-    out[c] = constants[c] - 0.5 * q
-    if (out[c] > max) max = out[c]
-  }
-  let sum = 0
-  for (let c = 0; c < constants.length; c++) if (out[c] - max > -30) sum += Math.exp(out[c] - max)
-  return max + Math.log(sum)
 }
 
 /**
@@ -116,25 +82,8 @@ export function trainMixture(x: Float32Array, frames: Int32Array, components: nu
 function refine(start: Mixture, x: Float32Array, frames: Int32Array, iterations: number): Mixture {
   const m = { weights: new Float64Array(start.weights), means: new Float64Array(start.means), variances: new Float64Array(start.variances) }
   const k = m.weights.length
-  const logs = new Float64Array(k)
   for (let it = 0; it < iterations; it++) {
-    const constants = constantsOf(m)
-    const n = new Float64Array(k)
-    const s1 = new Float64Array(k * DIMS)
-    const s2 = new Float64Array(k * DIMS)
-    for (const f of frames) {
-      const total = componentLogs(m, constants, x, f, logs)
-      for (let c = 0; c < k; c++) {
-        const r = Math.exp(logs[c] - total)
-        if (r < 1e-6) continue
-        n[c] += r
-        for (let d = 0; d < DIMS; d++) {
-          const v = x[f * DIMS + d]
-          s1[c * DIMS + d] += r * v
-          s2[c * DIMS + d] += r * v * v
-        }
-      }
-    }
+    const { n, s1, s2 } = statistics(m, x, frames)
     for (let c = 0; c < k; c++) {
       if (n[c] < 1) continue
       m.weights[c] = n[c] / frames.length

@@ -7,14 +7,8 @@
  * frame's evidence counts, and the switching price keeps single frames from flickering.
  */
 import { DIMS } from './cepstra.js'
+import { componentLogs, scorerOf, statistics, type Mixture } from './mixture.js'
 import type { Span } from './segment.js'
-
-/** Diagonal-covariance Gaussian mixture over `DIMS`-dimensional frames. */
-interface Mixture {
-  weights: Float64Array
-  means: Float64Array
-  variances: Float64Array
-}
 
 const COMPONENTS = 16
 const BACKGROUND_ITERATIONS = 8
@@ -27,7 +21,6 @@ const RELEVANCE = 16
 // Features are normalised to unit variance over the recording; a component narrower than this would
 // fit one phone of one speaker.
 const VARIANCE_FLOOR = 0.01
-const LOG_2PI = Math.log(2 * Math.PI)
 
 /** Every speech frame in `spans` (sorted), the frames each mixture is trained and scored on. */
 function framesOf(spans: Span[]): Int32Array {
@@ -37,49 +30,6 @@ function framesOf(spans: Span[]): Int32Array {
 }
 
 /** A mixture in the form scoring wants: 1 / variance, and log weight + normaliser per component. */
-interface Scorer {
-  means: Float64Array
-  precisions: Float64Array
-  constants: Float64Array
-}
-
-function scorerOf(m: Mixture): Scorer {
-  return { means: m.means, precisions: m.variances.map((v) => 1 / v), constants: constantsOf(m) }
-}
-
-/** log of every weighted component density at frame `f`, into `out`; returns their log-sum-exp. */
-function componentLogs(s: Scorer, x: Float32Array, f: number, out: Float64Array): number {
-  let max = -Infinity
-  const o = f * DIMS
-  const k = s.constants.length
-  for (let c = 0; c < k; c++) {
-    let q = 0
-    for (let d = 0; d < DIMS; d++) {
-      const v = x[o + d] - s.means[c * DIMS + d]
-      q += v * v * s.precisions[c * DIMS + d]
-    }
-    const l = s.constants[c] - 0.5 * q
-    out[c] = l
-    if (l > max) max = l
-  }
-  let sum = 0
-  // Components e^30 times less likely than the best one change nothing; exp is the costly part here.
-  for (let c = 0; c < k; c++) if (out[c] - max > -30) sum += Math.exp(out[c] - max)
-  return max + Math.log(sum)
-}
-
-/** log weight + Gaussian normaliser of every component. */
-function constantsOf(m: Mixture): Float64Array {
-  const k = m.weights.length
-  const out = new Float64Array(k)
-  for (let c = 0; c < k; c++) {
-    let logDet = 0
-    for (let d = 0; d < DIMS; d++) logDet += Math.log(m.variances[c * DIMS + d])
-    out[c] = Math.log(Math.max(1e-12, m.weights[c])) - 0.5 * (DIMS * LOG_2PI + logDet)
-  }
-  return out
-}
-
 /** Expectation-maximisation of a mixture over all speech frames, started from evenly spread frames. */
 function trainBackground(x: Float32Array, frames: Int32Array): Mixture {
   const k = Math.max(1, Math.min(COMPONENTS, Math.floor(frames.length / 50)))
@@ -88,25 +38,8 @@ function trainBackground(x: Float32Array, frames: Int32Array): Mixture {
     const f = frames[Math.floor(((c + 0.5) * frames.length) / k)]
     for (let d = 0; d < DIMS; d++) m.means[c * DIMS + d] = x[f * DIMS + d]
   }
-  const logs = new Float64Array(k)
   for (let it = 0; it < BACKGROUND_ITERATIONS; it++) {
-    const scorer = scorerOf(m)
-    const n = new Float64Array(k)
-    const s1 = new Float64Array(k * DIMS)
-    const s2 = new Float64Array(k * DIMS)
-    for (const f of frames) {
-      const total = componentLogs(scorer, x, f, logs)
-      for (let c = 0; c < k; c++) {
-        const r = Math.exp(logs[c] - total)
-        if (r < 1e-6) continue
-        n[c] += r
-        for (let d = 0; d < DIMS; d++) {
-          const v = x[f * DIMS + d]
-          s1[c * DIMS + d] += r * v
-          s2[c * DIMS + d] += r * v * v
-        }
-      }
-    }
+    const { n, s1, s2 } = statistics(m, x, frames)
     const variances = new Float64Array(m.variances)
     for (let c = 0; c < k; c++) {
       m.weights[c] = n[c] / frames.length
