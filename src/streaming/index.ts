@@ -74,8 +74,9 @@ export interface StreamSettings {
    * true (default): an incremental engine gives the final itself, ready as soon as the utterance ends.
    * sphinx learns the stream's channel (its cepstral mean) from the speech of each utterance and starts
    * the next utterance's live decoder from it, so that live result is as accurate as a whole decode;
-   * the first utterance, heard before any channel is known, is decoded again whole, on the upload threads
-   * as soon as its audio pauses (the guess stands if the utterance ends there), else on its own thread.
+   * the first utterance, heard before any channel is known, is decoded again whole, on a free upload
+   * thread as soon as its audio pauses (the guess stands if nothing loud follows), else on its own thread;
+   * so is an utterance that sounds far from the channel (another voice), on its own thread.
    * false: every utterance is transcribed whole for its final, as an upload is (engine.transcribe).
    */
   liveFinals?: boolean

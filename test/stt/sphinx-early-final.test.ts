@@ -22,7 +22,7 @@ describe('sphinx early final', () => {
     await pause(250)
     expect(decoded.map((d) => d.length)).toEqual([3200])
     expect(decoded[0]!.every((v) => Math.abs(v - 0.1) < 1e-6)).toBe(true)
-    // The quiet written with the end, in the same turn, does not undo the guess.
+    // The quiet written with the end does not undo the guess.
     for (let i = 0; i < 10; i++) early.write(frame(0))
     const guess = early.end()
     expect(guess).toBeDefined()
@@ -56,5 +56,44 @@ describe('sphinx early final', () => {
     expect(early.end()).toBeUndefined()
     await pause(250)
     expect(decoded).toHaveLength(0)
+  })
+
+  it('drops the guess when speech is written together with the end, as a client committing its own turn does', async () => {
+    const { early, decoded } = recording()
+    early.write(frame(0.1))
+    await pause(250)
+    expect(decoded).toHaveLength(1)
+    for (let i = 0; i < 5; i++) early.write(frame(0.1))
+    expect(early.end()).toBeUndefined()
+  })
+
+  it('starts no guess while the decoder threads are busy', async () => {
+    const decoded: Float32Array[] = []
+    const early = new EarlyFinal(
+      async (samples) => {
+        decoded.push(samples)
+        return []
+      },
+      () => false
+    )
+    early.write(frame(0.1))
+    await pause(250)
+    expect(decoded).toHaveLength(0)
+    expect(early.end()).toBeUndefined()
+  })
+
+  it('guesses again once a running guess settles, when the speaker went on and paused meanwhile', async () => {
+    const decoded: number[] = []
+    const early = new EarlyFinal(async (samples) => {
+      decoded.push(samples.length)
+      await pause(300)
+      return [{ offset: 0, result: { text: `${samples.length}`, words: [], frames: 0 } }] satisfies DecodedSpan[]
+    })
+    early.write(frame(0.1))
+    await pause(150)
+    early.write(frame(0.2))
+    await pause(700)
+    expect(decoded).toEqual([320, 640])
+    expect((await early.end()!)[0]!.result.text).toBe('640')
   })
 })

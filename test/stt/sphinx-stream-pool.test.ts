@@ -83,5 +83,10 @@ describe('sphinx stream decoder pool', () => {
     expect(pool.threads.started).toBe(3)
     for (const release of streams) release()
     await until(() => pool!.threads.started === 1, 10_000)
+    // Released streams no longer count: one new stream needs the one thread left, and nothing starts.
+    const again = pool.reserve()
+    await new Promise((r) => setTimeout(r, 1_000))
+    expect(pool.threads.started).toBe(1)
+    again()
   })
 })

@@ -3,26 +3,32 @@ import type { DecodedSpan } from './transcript.js'
 // Live audio comes in real time, and the streaming core holds back the quiet after an utterance's last
 // loud frame: a pause this long in its writes is the speaker stopping, or pausing inside the utterance.
 const PAUSE_MS = 100
-// Written after the pause in the same turn as the end: the start of the held quiet (200 ms) that the
-// core sends with the endpoint, and the last part frame. More than this is speech that went on.
-const TAIL_SAMPLES = 16000 / 4
+// Audio written after the guess counts as speech that went on when one of its 20 ms frames comes within
+// this many dB of the loudest frame the guess heard; quieter is the held-back quiet the core sends with
+// the endpoint. Misjudging noise as speech only costs the guess (the utterance is decoded again at its end).
+const SPEECH_WITHIN_DB = 25
+const FRAME = 320
 
 /**
  * The whole decode of an utterance started speculatively, as soon as its audio pauses, instead of after
  * the endpoint: that silence lasts 100-500 ms more, which the decode (about a third of the utterance's
- * length in CPU time) overlaps. The guess stands if the utterance ends with the pause, its trailing quiet
- * aside; audio written later in another turn means the speaker went on, and the guess is dropped.
- * One guess runs at a time, so a speaker's many short pauses cost at most one decode each.
+ * length in CPU time) overlaps. The guess stands if nothing loud was written after it; else it is dropped
+ * and a later pause starts another. One guess runs at a time, so a speaker's many short pauses cost at most
+ * one decode each, and none starts while `canStart` says the decoder threads are busy (a guess must not
+ * queue behind uploads: the stream's own thread can decode the utterance at its end instead).
  */
 export class EarlyFinal {
   private readonly chunks: Float32Array[] = []
   private length = 0
   private readonly timer: NodeJS.Timeout
-  private guess: { result: Promise<DecodedSpan[]>; length: number } | undefined
+  private guess: { result: Promise<DecodedSpan[]>; length: number; loudest: number } | undefined
   private running = false
   private ended = false
 
-  constructor(private readonly decode: (samples: Float32Array) => Promise<DecodedSpan[]>) {
+  constructor(
+    private readonly decode: (samples: Float32Array) => Promise<DecodedSpan[]>,
+    private readonly canStart: () => boolean = () => true
+  ) {
     this.timer = setTimeout(() => this.start(), PAUSE_MS).unref()
   }
 
@@ -31,9 +37,6 @@ export class EarlyFinal {
     if (this.ended) return
     this.chunks.push(chunk)
     this.length += chunk.length
-    const guess = this.guess
-    // The end comes in the same turn as the tail it writes; anything later is more speech.
-    if (guess) setImmediate(() => this.guess === guess && (this.guess = undefined))
     this.timer.refresh()
   }
 
@@ -41,25 +44,49 @@ export class EarlyFinal {
   end(): Promise<DecodedSpan[]> | undefined {
     this.ended = true
     clearTimeout(this.timer)
-    this.chunks.length = 0
     const guess = this.guess
-    return guess && this.length - guess.length <= TAIL_SAMPLES ? guess.result : undefined
+    const holds = guess && loudestFrame(this.concat(guess.length, this.length)) < guess.loudest * 10 ** (-SPEECH_WITHIN_DB / 20)
+    this.chunks.length = 0
+    return holds ? guess.result : undefined
   }
 
   private start(): void {
     if (this.ended || this.running || this.length === 0 || this.guess?.length === this.length) return
-    const samples = new Float32Array(this.length)
-    let offset = 0
-    for (const c of this.chunks) {
-      samples.set(c, offset)
-      offset += c.length
-    }
+    if (!this.canStart()) return
+    const samples = this.concat(0, this.length)
     this.running = true
+    const settle = () => {
+      this.running = false
+      // Audio that came while this guess ran has paused again by now, or will re-arm the timer itself.
+      if (!this.ended && this.guess && this.guess.length < this.length) this.timer.refresh()
+    }
     const result = this.decode(samples)
-    result.then(
-      () => (this.running = false),
-      () => (this.running = false)
-    )
-    this.guess = { result, length: this.length }
+    result.then(settle, settle)
+    this.guess = { result, length: this.length, loudest: loudestFrame(samples) }
   }
+
+  /** samples [from, to) of what was written */
+  private concat(from: number, to: number): Float32Array {
+    const out = new Float32Array(to - from)
+    let at = 0
+    for (const c of this.chunks) {
+      const lo = Math.max(from - at, 0)
+      const hi = Math.min(to - at, c.length)
+      if (hi > lo) out.set(c.subarray(lo, hi), at + lo - from)
+      at += c.length
+    }
+    return out
+  }
+}
+
+/** RMS of the loudest 20 ms frame */
+function loudestFrame(samples: Float32Array): number {
+  let loudest = 0
+  for (let i = 0; i < samples.length; i += FRAME) {
+    const end = Math.min(samples.length, i + FRAME)
+    let sum = 0
+    for (let j = i; j < end; j++) sum += samples[j] * samples[j]
+    loudest = Math.max(loudest, Math.sqrt(sum / (end - i)))
+  }
+  return loudest
 }

@@ -183,14 +183,18 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
       const channel = options.channel && (channels.get(options.channel) ?? new ChannelMean())
       if (options.channel && channel) channels.set(options.channel, channel)
       // Until the stream's channel is known the live decoder starts from the model's mean, and the
-      // final is the utterance decoded again whole by its own mean (on the upload threads, from its first
-      // pause: see EarlyFinal; else on its own thread once it ends); from then on the live result is the final.
+      // final is the utterance decoded again whole by its own mean (on a free upload thread, from its first
+      // pause: see EarlyFinal; else on its own thread once it ends). From then on the live result is the final,
+      // unless the utterance sounds far from the channel (another voice: see farFromChannel in the worker).
       const cmn = channel?.mean
       const mllr = options.narrowband && telephoneMllr ? telephoneMllr : undefined
       // No abort signal for a guess: cancelling a running decode ends its thread, and an upload thread's model.
       const early = cmn
         ? undefined
-        : new EarlyFinal(async (samples) => decodeSpans(await ready(), samples, findSpeech(samples, { sampleRate: SAMPLE_RATE }), mllr))
+        : new EarlyFinal(
+            async (samples) => decodeSpans(await ready(), samples, findSpeech(samples, { sampleRate: SAMPLE_RATE }), mllr),
+            () => pool === undefined || pool.threads.idle > 0
+          )
       // Queued once the kept thread has its model, so a stream starting with the server waits for that
       // thread instead of starting another that loads a second copy meanwhile.
       const lease = streamDecoderPool().then(async (decoders) => {
@@ -222,11 +226,13 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
         },
         async end() {
           options.signal?.removeEventListener('abort', abort)
-          const guess = early?.end()
-          const { decoded, speech } = await (await lease).end(!cmn && !guess)
+          const guessed = await early?.end()?.catch((err: unknown) => {
+            opts.logger?.warn({ err }, 'sphinx: the early whole decode of a first utterance failed; decoding it again on its stream thread')
+            return undefined
+          })
+          const { decoded, speech } = await (await lease).end(!cmn && !guessed)
           channel?.add(speech)
-          // A guess that failed leaves the live result, normalised by the model's mean.
-          const final = guess ? await guess.catch(() => decoded) : decoded
+          const final = guessed ?? decoded
           return toTranscript(final, samplesWritten / SAMPLE_RATE, options.wordTimestamps !== false)
         },
         abort
