@@ -199,24 +199,35 @@ export function createStreamingHub(opts: StreamingHubOptions): StreamingHub {
       }
       perOwner.set(o.owner, owned + 1)
       opts.metrics?.activeSessions.inc({ protocol: o.protocol })
+      const forget = () => {
+        const left = (perOwner.get(o.owner) ?? 1) - 1
+        if (left > 0) perOwner.set(o.owner, left)
+        else perOwner.delete(o.owner)
+        opts.metrics?.activeSessions.dec({ protocol: o.protocol })
+      }
       // The engine gets ready for the stream's first utterance while the client has not yet spoken.
       const unreserve = engine.reserveStream?.()
-      const session: Session = new Session(o, engine, {
-        resolveEngine,
-        limits: opts.limits,
-        metrics: opts.metrics,
-        recorder: opts.recorder,
-        onError: opts.onError,
-        onClose: (reason) => {
-          unreserve?.()
-          sessions.delete(session)
-          const left = (perOwner.get(o.owner) ?? 1) - 1
-          if (left > 0) perOwner.set(o.owner, left)
-          else perOwner.delete(o.owner)
-          opts.metrics?.activeSessions.dec({ protocol: o.protocol })
-          opts.metrics?.closed.inc({ protocol: o.protocol, reason })
-        }
-      })
+      let session: Session
+      try {
+        session = new Session(o, engine, {
+          resolveEngine,
+          limits: opts.limits,
+          metrics: opts.metrics,
+          recorder: opts.recorder,
+          onError: opts.onError,
+          onClose: (reason) => {
+            unreserve?.()
+            sessions.delete(session)
+            forget()
+            opts.metrics?.closed.inc({ protocol: o.protocol, reason })
+          }
+        })
+      } catch (err) {
+        // A stream that never started holds no slot and no decoder.
+        unreserve?.()
+        forget()
+        throw err
+      }
       sessions.add(session)
       return session
     },
