@@ -10,7 +10,8 @@
  * variance. LIUM's cross-likelihood ratio was tried first and failed on held-out voices: they fit the
  * background worse than dev voices, so any adapted model beat it and every cluster merged (held-out DER
  * 24.7% -> 43%); its normalised form (NCLR) separated same-voice from different-voice pairs less well than
- * this distance on the dev calls (dev DER 24.7-36% across thresholds, against 14.6% here).
+ * this distance on the dev calls (dev DER 24.7-36% across thresholds, against 14.6% for this distance at the
+ * time, before the pitch rule and the second resegmentation).
  */
 import type { Mixture } from './background.js'
 import { DIMS } from './cepstra.js'

@@ -29,7 +29,6 @@ function framesOf(spans: Span[]): Int32Array {
   return Int32Array.from(out)
 }
 
-/** A mixture in the form scoring wants: 1 / variance, and log weight + normaliser per component. */
 /** Expectation-maximisation of a mixture over all speech frames, started from evenly spread frames. */
 function trainBackground(x: Float32Array, frames: Int32Array): Mixture {
   const k = Math.max(1, Math.min(COMPONENTS, Math.floor(frames.length / 50)))
