@@ -21,7 +21,9 @@ const SLOW = 300_000
 
 /** The speech as a caller's phone delivers it: 300-3400 Hz, 8 kHz, G.711 mu-law, decoded as an upload would be. */
 async function overPhone(path: string): Promise<PcmAudio> {
-  const phone = path.replace(/\.wav$/, '-phone.wav')
+  // Its own name: test/audio/bandwidth.test.ts makes '-phone.wav' of the same cached speech with sox, which
+  // writes in place, so a decode here could read that file half written while the other test runs.
+  const phone = path.replace(/\.wav$/, '-phone-line-stt.wav')
   await run('sox', ['-V1', path, '-r', '8000', '-e', 'mu-law', phone, 'sinc', '300-3400'])
   const decoded = await decodeAudio(new Uint8Array(await readFile(phone)), { maxSeconds: 60 })
   return { samples: decoded.samples, sampleRate: 16000 }
