@@ -15,7 +15,7 @@
  */
 import type { Mixture } from './background.js'
 import { DIMS } from './cepstra.js'
-import { componentLogs, scorerOf } from './mixture.js'
+import { adaptedMeans, componentLogs, scorerOf } from './mixture.js'
 import type { Span } from './segment.js'
 
 export interface AdaptedOptions {
@@ -30,10 +30,6 @@ export interface AdaptedOptions {
   minVoiced?: number
 }
 
-// MAP relevance factor of the speaker-recognition literature (Reynolds et al., 2000): a component moves
-// halfway to a cluster's data once the cluster gives it 16 frames' worth of responsibility. 8 gave a
-// higher dev DER (15.7% against 14.1% with the true count given).
-const RELEVANCE = 16
 // Only the few background components nearest a frame share it; the rest would get less than e^-10 of it.
 const TOP = 5
 // Neighbouring 10 ms frames say nearly the same; every second one adapts the means as well as all of them.
@@ -71,17 +67,6 @@ function countsOf(x: Float32Array, pieces: (Span & { label: number })[], labels:
   return out
 }
 
-/** The background's means moved towards the frames counted in `c`. */
-function adaptedMeans(ubm: Mixture, c: Counts): Float64Array {
-  const means = new Float64Array(ubm.means)
-  for (let j = 0; j < c.n.length; j++) {
-    if (c.n[j] <= 0) continue
-    const alpha = c.n[j] / (c.n[j] + RELEVANCE)
-    for (let d = 0; d < DIMS; d++) means[j * DIMS + d] = alpha * (c.sums[j * DIMS + d] / c.n[j]) + (1 - alpha) * ubm.means[j * DIMS + d]
-  }
-  return means
-}
-
 function distance(ubm: Mixture, a: Float64Array, b: Float64Array): number {
   let sum = 0
   for (let j = 0; j < ubm.weights.length; j++) {
@@ -97,7 +82,7 @@ export function clusterByAdaptedMeans(x: Float32Array, pieces: (Span & { label: 
   const counts = countsOf(x, pieces, labels, ubm)
   const alive = counts.map((c) => c.n.some((v) => v > 0))
   const members = counts.map((_, a) => [a])
-  const means = counts.map((c) => adaptedMeans(ubm, c))
+  const means = counts.map((c) => adaptedMeans(ubm, c.n, c.sums))
   // Per cluster: voiced frames and their summed log F0, as in BIC clustering (cluster.ts).
   const voiced = Float64Array.from({ length: labels }, (_, a) => (o.pitch && !Number.isNaN(o.pitch[a].logF0) ? o.pitch[a].voiced : 0))
   const pitchSum = Float64Array.from({ length: labels }, (_, a) => (voiced[a] > 0 ? o.pitch![a].logF0 * voiced[a] : 0))
@@ -123,7 +108,7 @@ export function clusterByAdaptedMeans(x: Float32Array, pieces: (Span & { label: 
     // Statistics add up, so the merged cluster's model is what one cluster of both sets of frames would give.
     for (let j = 0; j < counts[g].n.length; j++) counts[g].n[j] += counts[h].n[j]
     for (let j = 0; j < counts[g].sums.length; j++) counts[g].sums[j] += counts[h].sums[j]
-    means[g] = adaptedMeans(ubm, counts[g])
+    means[g] = adaptedMeans(ubm, counts[g].n, counts[g].sums)
     members[g].push(...members[h])
     voiced[g] += voiced[h]
     pitchSum[g] += pitchSum[h]

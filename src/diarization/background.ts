@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { DIMS, HOP, isNarrowband } from './cepstra.js'
-import { statistics, type Mixture } from './mixture.js'
+import { reestimate, type Mixture } from './mixture.js'
 import type { Span } from './segment.js'
 
 export type { Mixture }
@@ -20,9 +20,6 @@ export const backgroundFile = (narrow: boolean) =>
 // calls -11 to -23 dB. The cepstra stay wideband for such calls (cepstra.ts switches only below -45 dB), so
 // their upper coefficients carry less of the voice, and distances between clusters come out smaller.
 const PHONE_SHARE = 10 ** -2.5
-// Features are normalised to unit variance over the recording; a component narrower than this would
-// describe one phone of one speaker.
-const VARIANCE_FLOOR = 0.01
 
 const loaded = new Map<boolean, Mixture | null>()
 
@@ -81,18 +78,6 @@ export function trainMixture(x: Float32Array, frames: Int32Array, components: nu
 
 function refine(start: Mixture, x: Float32Array, frames: Int32Array, iterations: number): Mixture {
   const m = { weights: new Float64Array(start.weights), means: new Float64Array(start.means), variances: new Float64Array(start.variances) }
-  const k = m.weights.length
-  for (let it = 0; it < iterations; it++) {
-    const { n, s1, s2 } = statistics(m, x, frames)
-    for (let c = 0; c < k; c++) {
-      if (n[c] < 1) continue
-      m.weights[c] = n[c] / frames.length
-      for (let d = 0; d < DIMS; d++) {
-        const mean = s1[c * DIMS + d] / n[c]
-        m.means[c * DIMS + d] = mean
-        m.variances[c * DIMS + d] = Math.max(VARIANCE_FLOOR, s2[c * DIMS + d] / n[c] - mean * mean)
-      }
-    }
-  }
+  for (let it = 0; it < iterations; it++) reestimate(m, x, frames)
   return m
 }

@@ -1,7 +1,8 @@
 /**
  * Diagonal-covariance Gaussian mixtures over the diarizer's `DIMS`-dimensional frames: scoring a frame
- * against every component and gathering the statistics expectation-maximisation and MAP adaptation need.
- * Shared by the per-recording mixtures of resegment.ts and the shipped background of background.ts.
+ * against every component, expectation-maximisation, and MAP adaptation of the means. Shared by the
+ * per-recording mixtures of resegment.ts, the shipped background of background.ts and the adapted
+ * clusters of adapted.ts.
  */
 import { DIMS } from './cepstra.js'
 
@@ -19,6 +20,13 @@ export interface Scorer {
 }
 
 const LOG_2PI = Math.log(2 * Math.PI)
+// Features are normalised to unit variance over the recording; a component narrower than this would fit
+// one phone of one speaker.
+const VARIANCE_FLOOR = 0.01
+// MAP relevance factor of the speaker-recognition literature (Reynolds et al., 2000): a component moves
+// halfway to a cluster's data once the cluster gives it 16 frames' worth of responsibility. 8 gave a
+// higher dev DER in the adapted stage (15.7% against 14.1% with the true count given).
+const RELEVANCE = 16
 
 export function scorerOf(m: Mixture): Scorer {
   const k = m.weights.length
@@ -74,4 +82,35 @@ export function statistics(m: Mixture, x: Float32Array, frames: Int32Array): { n
     }
   }
   return { n, s1, s2 }
+}
+
+/**
+ * One expectation-maximisation iteration of `m` over `frames`, in place. A component given less than one
+ * frame's worth of responsibility keeps its mean and variance: estimated from so little they would be noise.
+ */
+export function reestimate(m: Mixture, x: Float32Array, frames: Int32Array): void {
+  const { n, s1, s2 } = statistics(m, x, frames)
+  for (let c = 0; c < m.weights.length; c++) {
+    m.weights[c] = n[c] / frames.length
+    if (n[c] < 1) continue
+    for (let d = 0; d < DIMS; d++) {
+      const mean = s1[c * DIMS + d] / n[c]
+      m.means[c * DIMS + d] = mean
+      m.variances[c * DIMS + d] = Math.max(VARIANCE_FLOOR, s2[c * DIMS + d] / n[c] - mean * mean)
+    }
+  }
+}
+
+/**
+ * The means of `m` MAP-adapted towards the frames whose zeroth- and first-order statistics per component
+ * are `n` and `s1`. A component the frames hardly use keeps its mean.
+ */
+export function adaptedMeans(m: Mixture, n: Float64Array, s1: Float64Array): Float64Array {
+  const means = new Float64Array(m.means)
+  for (let c = 0; c < n.length; c++) {
+    if (n[c] < 1e-6) continue
+    const alpha = n[c] / (n[c] + RELEVANCE)
+    for (let d = 0; d < DIMS; d++) means[c * DIMS + d] = alpha * (s1[c * DIMS + d] / n[c]) + (1 - alpha) * m.means[c * DIMS + d]
+  }
+  return means
 }

@@ -7,7 +7,7 @@
  * frame's evidence counts, and the switching price keeps single frames from flickering.
  */
 import { DIMS } from './cepstra.js'
-import { componentLogs, scorerOf, statistics, type Mixture } from './mixture.js'
+import { adaptedMeans, componentLogs, reestimate, scorerOf, type Mixture } from './mixture.js'
 import type { Span } from './segment.js'
 
 const COMPONENTS = 16
@@ -15,12 +15,6 @@ const BACKGROUND_ITERATIONS = 8
 // Neighbouring 10 ms frames overlap and say nearly the same: every fourth frame trains the background
 // mixture as well as all of them, at a quarter of the cost.
 const BACKGROUND_STRIDE = 4
-// MAP relevance factor of the speaker-recognition literature (Reynolds et al., 2000): a component moves
-// halfway to a cluster's data once the cluster gives it 16 frames' worth of responsibility.
-const RELEVANCE = 16
-// Features are normalised to unit variance over the recording; a component narrower than this would
-// fit one phone of one speaker.
-const VARIANCE_FLOOR = 0.01
 
 /** Every speech frame in `spans` (sorted), the frames each mixture is trained and scored on. */
 function framesOf(spans: Span[]): Int32Array {
@@ -37,20 +31,7 @@ function trainBackground(x: Float32Array, frames: Int32Array): Mixture {
     const f = frames[Math.floor(((c + 0.5) * frames.length) / k)]
     for (let d = 0; d < DIMS; d++) m.means[c * DIMS + d] = x[f * DIMS + d]
   }
-  for (let it = 0; it < BACKGROUND_ITERATIONS; it++) {
-    const { n, s1, s2 } = statistics(m, x, frames)
-    const variances = new Float64Array(m.variances)
-    for (let c = 0; c < k; c++) {
-      m.weights[c] = n[c] / frames.length
-      if (n[c] < 1e-3) continue
-      for (let d = 0; d < DIMS; d++) {
-        const mean = s1[c * DIMS + d] / n[c]
-        m.means[c * DIMS + d] = mean
-        variances[c * DIMS + d] = Math.max(VARIANCE_FLOOR, s2[c * DIMS + d] / n[c] - mean * mean)
-      }
-    }
-    m.variances = variances
-  }
+  for (let it = 0; it < BACKGROUND_ITERATIONS; it++) reestimate(m, x, frames)
   return m
 }
 
@@ -69,17 +50,11 @@ function adapt(background: Mixture, x: Float32Array, frames: Int32Array): Mixtur
       for (let d = 0; d < DIMS; d++) s1[c * DIMS + d] += r * x[f * DIMS + d]
     }
   }
-  const means = new Float64Array(background.means)
-  for (let c = 0; c < k; c++) {
-    if (n[c] < 1e-6) continue
-    const alpha = n[c] / (n[c] + RELEVANCE)
-    for (let d = 0; d < DIMS; d++) means[c * DIMS + d] = alpha * (s1[c * DIMS + d] / n[c]) + (1 - alpha) * means[c * DIMS + d]
-  }
   // The weights follow the cluster's own use of the components. The background was trained on this
   // recording, so its components already split the voices between them: which components a cluster
   // uses says more about its voice than where their means sit. Add-one smoothing keeps unused ones finite.
   const weights = n.map((v) => (v + 1) / (frames.length + k))
-  return { weights, means, variances: background.variances }
+  return { weights, means: adaptedMeans(background, n, s1), variances: background.variances }
 }
 
 export interface ResegmentOptions {
