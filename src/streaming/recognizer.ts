@@ -33,7 +33,13 @@ export const givesPartials = (engine: SttEngine) => typeof engine.stream === 'fu
 export function openRecognizer(engine: SttEngine, opts: RecognizerOptions): UtteranceRecognizer {
   const live =
     engine.stream && (opts.onPartial || !opts.wholeClipFinal)
-      ? engine.stream({ language: opts.language, wordTimestamps: true, channel: opts.channel, narrowband: opts.narrowband })
+      ? engine.stream({
+          language: opts.language,
+          wordTimestamps: true,
+          channel: opts.channel,
+          narrowband: opts.narrowband,
+          partialsOnly: opts.wholeClipFinal
+        })
       : undefined
   if (live && opts.onPartial) live.onPartial(opts.onPartial)
   if (live && !opts.wholeClipFinal) return { write: (samples) => live.write(samples), finish: () => live.end(), abort: () => live.abort() }

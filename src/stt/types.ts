@@ -58,6 +58,8 @@ export interface StreamOptions extends TranscribeOptions {
   channel?: object
   /** the client's audio was 8 kHz (a phone line) before it was resampled to 16 kHz */
   narrowband?: boolean
+  /** the session is kept for its partial text only: it is aborted, never ended, so its final need not be prepared */
+  partialsOnly?: boolean
 }
 
 /** Live recognition: feed audio as it arrives, read partial text, then finish. */

@@ -43,7 +43,7 @@ describe('sphinx stream decoder pool', () => {
     // Never past its size.
     expect(pool.threads.started).toBe(3)
 
-    const result = await second.end(true)
+    const result = await second.end('whole')
     expect(partials.length).toBeGreaterThan(1)
     const text = result.decoded.map((d) => d.result.text).join(' ')
     expect(wordErrorRate(SENTENCE, text), text).toBeLessThanOrEqual(0.25)

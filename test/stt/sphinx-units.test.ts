@@ -119,11 +119,11 @@ describe('farFromChannel', () => {
   const speechAt = (d: number) => Float64Array.from({ length: 13 }, (_, j) => 10 * (j === 0 ? 1 + d : 1))
 
   it('trusts the channel for speech close to it and not for speech beyond the voice-change distance', () => {
-    expect(farFromChannel(speechAt(VOICE_CHANGE_DISTANCE - 1), 10, channel)).toBe(false)
-    expect(farFromChannel(speechAt(VOICE_CHANGE_DISTANCE + 1), 10, channel)).toBe(true)
+    expect(farFromChannel({ sum: speechAt(VOICE_CHANGE_DISTANCE - 1), frames: 10 }, channel)).toBe(false)
+    expect(farFromChannel({ sum: speechAt(VOICE_CHANGE_DISTANCE + 1), frames: 10 }, channel)).toBe(true)
   })
 
   it('never flags an utterance without speech frames', () => {
-    expect(farFromChannel(new Float64Array(13), 0, channel)).toBe(false)
+    expect(farFromChannel({ sum: new Float64Array(13), frames: 0 }, channel)).toBe(false)
   })
 })

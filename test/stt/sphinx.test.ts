@@ -124,10 +124,15 @@ describe('sphinx engine', () => {
       await earlier.end()
     }
     const audio = await speech('Please hold the line while I transfer you to billing.', 'slt')
-    const session = engine.stream!({ channel })
-    for (let i = 0; i < audio.samples.length; i += 1600) session.write(audio.samples.subarray(i, i + 1600))
-    const t = await session.end()
-    expect(t.text).toBe((await engine.transcribe(audio)).text)
+    const upload = (await engine.transcribe(audio)).text
+    // Ended at once, the stream's own thread decides; after a pause, an upload thread during the pause.
+    for (const pauseMs of [0, 400]) {
+      const session = engine.stream!({ channel })
+      for (let i = 0; i < audio.samples.length; i += 1600) session.write(audio.samples.subarray(i, i + 1600))
+      await new Promise((r) => setTimeout(r, pauseMs))
+      const t = await session.end()
+      expect(t.text, `after ${pauseMs} ms`).toBe(upload)
+    }
   })
 
   it('gives the threads of aborted streams back to the pool', async () => {

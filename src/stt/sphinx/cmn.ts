@@ -41,11 +41,23 @@ export function cepstralMeans(cepstra: Float32Array[]): Float32Array[] {
 // a whole decode of the utterance and never loses words (the whole decode is what an upload hears).
 export const VOICE_CHANGE_DISTANCE = 18
 
-/** True when speech summing to `sum` over `frames` frames sounds like another voice or line than `channel`. */
-export function farFromChannel(sum: Float64Array, frames: number, channel: Float32Array): boolean {
-  if (frames <= 0) return false
+/** The sum of `cepstra` (each frames x 13) over all their frames. */
+export function speechSum(cepstra: Float32Array[]): CepstralSum {
+  const sum = new Float64Array(CEPSTRUM_LENGTH)
+  let frames = 0
+  for (const c of cepstra) {
+    const count = Math.floor(c.length / CEPSTRUM_LENGTH)
+    for (let i = 0; i < count * CEPSTRUM_LENGTH; i++) sum[i % CEPSTRUM_LENGTH] += c[i]
+    frames += count
+  }
+  return { sum, frames }
+}
+
+/** True when `speech` sounds like another voice or line than `channel`. */
+export function farFromChannel(speech: CepstralSum, channel: Float32Array): boolean {
+  if (speech.frames <= 0) return false
   let d = 0
-  for (let j = 0; j < CEPSTRUM_LENGTH; j++) d += (sum[j] / frames - channel[j]) ** 2
+  for (let j = 0; j < CEPSTRUM_LENGTH; j++) d += (speech.sum[j] / speech.frames - channel[j]) ** 2
   return Math.sqrt(d) > VOICE_CHANGE_DISTANCE
 }
 

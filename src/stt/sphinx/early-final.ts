@@ -1,5 +1,3 @@
-import type { DecodedSpan } from './transcript.js'
-
 // Live audio comes in real time, and the streaming core holds back the quiet after an utterance's last
 // loud frame: a pause this long in its writes is the speaker stopping, or pausing inside the utterance.
 const PAUSE_MS = 100
@@ -10,23 +8,23 @@ const SPEECH_WITHIN_DB = 25
 const FRAME = 320
 
 /**
- * The whole decode of an utterance started speculatively, as soon as its audio pauses, instead of after
- * the endpoint: that silence lasts 100-500 ms more, which the decode (about a third of the utterance's
- * length in CPU time) overlaps. The guess stands if nothing loud was written after it; else it is dropped
- * and a later pause starts another. One guess runs at a time, so a speaker's many short pauses cost at most
- * one decode each, and none starts while `canStart` says the decoder threads are busy (a guess must not
- * queue behind uploads: the stream's own thread can decode the utterance at its end instead).
+ * An utterance's final worked out speculatively, as soon as its audio pauses, instead of after the
+ * endpoint: that silence lasts 100-500 ms more, which the work (a whole decode costs about a third of the
+ * utterance's length in CPU time) overlaps. The guess stands if nothing loud was written after it; else it
+ * is dropped and a later pause starts another. One guess runs at a time, so a speaker's many short pauses
+ * cost at most one decode each, and none starts while `canStart` says the decoder threads are busy (a guess
+ * must not queue behind uploads: the stream's own thread can decide at the utterance's end instead).
  */
-export class EarlyFinal {
+export class EarlyFinal<T> {
   private readonly chunks: Float32Array[] = []
   private length = 0
   private readonly timer: NodeJS.Timeout
-  private guess: { result: Promise<DecodedSpan[]>; length: number; loudest: number } | undefined
+  private guess: { result: Promise<T>; length: number; loudest: number } | undefined
   private running = false
   private ended = false
 
   constructor(
-    private readonly decode: (samples: Float32Array) => Promise<DecodedSpan[]>,
+    private readonly decide: (samples: Float32Array) => Promise<T>,
     private readonly canStart: () => boolean = () => true
   ) {
     this.timer = setTimeout(() => this.start(), PAUSE_MS).unref()
@@ -41,7 +39,7 @@ export class EarlyFinal {
   }
 
   /** the guess, when it holds for everything written; stops listening for pauses */
-  end(): Promise<DecodedSpan[]> | undefined {
+  end(): Promise<T> | undefined {
     this.ended = true
     clearTimeout(this.timer)
     const guess = this.guess
@@ -60,7 +58,7 @@ export class EarlyFinal {
       // Audio that came while this guess ran has paused again by now, or will re-arm the timer itself.
       if (!this.ended && this.guess && this.guess.length < this.length) this.timer.refresh()
     }
-    const result = this.decode(samples)
+    const result = this.decide(samples)
     result.then(settle, settle)
     this.guess = { result, length: this.length, loudest: loudestFrame(samples) }
   }

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os'
 import { estimateBandwidth } from '../../audio/bandwidth.js'
 import { HttpError } from '../../errors.js'
 import type { IncrementalSession, PartialWord, PcmAudio, StreamOptions, SttEngine, TranscribeOptions, Transcript } from '../types.js'
-import { ChannelMean, cepstralMeans } from './cmn.js'
+import { ChannelMean, cepstralMeans, farFromChannel, speechSum } from './cmn.js'
 import {
   DEFAULT_DECODER_ARGS,
   DEFAULT_TELEPHONE_MLLR,
@@ -136,7 +136,22 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
     mllr: string | undefined,
     options: Pick<TranscribeOptions, 'signal' | 'onProgress'> = {}
   ): Promise<DecodedSpan[]> {
-    const means = cepstralMeans(await Promise.all(spans.map((s) => decoders.cepstra(samples.subarray(s.start, s.end), options.signal))))
+    const cepstra = await spanCepstra(decoders, samples, spans, options.signal)
+    return decodeSpansWith(decoders, samples, spans, cepstralMeans(cepstra), mllr, options)
+  }
+
+  function spanCepstra(decoders: DecoderPool, samples: Float32Array, spans: SpeechSpan[], signal?: AbortSignal): Promise<Float32Array[]> {
+    return Promise.all(spans.map((s) => decoders.cepstra(samples.subarray(s.start, s.end), signal)))
+  }
+
+  function decodeSpansWith(
+    decoders: DecoderPool,
+    samples: Float32Array,
+    spans: SpeechSpan[],
+    means: Float32Array[],
+    mllr: string | undefined,
+    options: Pick<TranscribeOptions, 'signal' | 'onProgress'> = {}
+  ): Promise<DecodedSpan[]> {
     // Progress is the share of speech decoded: silence costs the decoder nothing.
     const speech = spans.reduce((sum, s) => sum + s.end - s.start, 0)
     let done = 0
@@ -148,6 +163,20 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
         return { offset: span.start / SAMPLE_RATE, result }
       })
     )
+  }
+
+  /**
+   * What an utterance heard up to a pause will have for its final, worked out on the upload threads while
+   * the endpointing silence runs (see EarlyFinal): until the stream's channel is known, the utterance decoded
+   * whole by its own mean; after, 'live' (the live result stands) unless its speech lies far from the
+   * channel (another voice: see farFromChannel), then the whole decode.
+   */
+  async function guessFinal(samples: Float32Array, cmn: Float32Array | undefined, mllr: string | undefined): Promise<DecodedSpan[] | 'live'> {
+    const decoders = await ready()
+    const spans = findSpeech(samples, { sampleRate: SAMPLE_RATE })
+    const cepstra = await spanCepstra(decoders, samples, spans)
+    if (cmn && !farFromChannel(speechSum(cepstra), cmn)) return 'live'
+    return decodeSpansWith(decoders, samples, spans, cepstralMeans(cepstra), mllr)
   }
 
   return {
@@ -182,17 +211,18 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
       let samplesWritten = 0
       const channel = options.channel && (channels.get(options.channel) ?? new ChannelMean())
       if (options.channel && channel) channels.set(options.channel, channel)
-      // Until the stream's channel is known the live decoder starts from the model's mean, and the
-      // final is the utterance decoded again whole by its own mean (on a free upload thread, from its first
-      // pause: see EarlyFinal; else on its own thread once it ends). From then on the live result is the final,
-      // unless the utterance sounds far from the channel (another voice: see farFromChannel in the worker).
+      // Until the stream's channel is known the live decoder starts from the model's mean, and the final is
+      // the utterance decoded again whole by its own mean. From then on the live result is the final, unless
+      // the utterance sounds far from the channel (another voice: see farFromChannel), which is decoded
+      // again whole too. Both are decided, and the whole decode run, on a free upload thread from the
+      // utterance's first pause (see EarlyFinal); else on the stream's own thread once it ends.
       const cmn = channel?.mean
       const mllr = options.narrowband && telephoneMllr ? telephoneMllr : undefined
       // No abort signal for a guess: cancelling a running decode ends its thread, and an upload thread's model.
-      const early = cmn
+      const early = options.partialsOnly
         ? undefined
         : new EarlyFinal(
-            async (samples) => decodeSpans(await ready(), samples, findSpeech(samples, { sampleRate: SAMPLE_RATE }), mllr),
+            (samples) => guessFinal(samples, cmn, mllr),
             () => pool === undefined || pool.threads.idle > 0
           )
       // Queued once the kept thread has its model, so a stream starting with the server waits for that
@@ -227,12 +257,12 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
         async end() {
           options.signal?.removeEventListener('abort', abort)
           const guessed = await early?.end()?.catch((err: unknown) => {
-            opts.logger?.warn({ err }, 'sphinx: the early whole decode of a first utterance failed; decoding it again on its stream thread')
+            opts.logger?.warn({ err }, "sphinx: the early decision on an utterance's final failed; its stream thread decides")
             return undefined
           })
-          const { decoded, speech } = await (await lease).end(!cmn && !guessed)
+          const { decoded, speech } = await (await lease).end(guessed ? 'live' : cmn ? 'live-unless-new-voice' : 'whole')
           channel?.add(speech)
-          const final = guessed ?? decoded
+          const final = Array.isArray(guessed) ? guessed : decoded
           return toTranscript(final, samplesWritten / SAMPLE_RATE, options.wordTimestamps !== false)
         },
         abort

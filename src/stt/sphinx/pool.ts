@@ -3,15 +3,15 @@ import type { Piscina } from 'piscina'
 import { closeWorkerPool, createWorkerPool, forWorker, runTask, type PoolLogger } from '../../workers/pool.js'
 import type { PartialWord } from '../types.js'
 import type { NativeResult } from './native.js'
-import type { DecoderOutput, DecoderTask, StreamInput, StreamOutput, StreamResult, WorkerConfig } from './protocol.js'
+import type { DecoderOutput, DecoderTask, FinalChoice, StreamInput, StreamOutput, StreamResult, WorkerConfig } from './protocol.js'
 
 const ENGINE = 'sphinx speech engine'
 
 /** A decoder thread held for one streaming utterance. */
 export interface DecoderLease {
   write(samples: Float32Array): void
-  /** `redecode`: decode the utterance again whole for the final, normalised by its own mean */
-  end(redecode: boolean): Promise<StreamResult>
+  /** see FinalChoice */
+  end(final: FinalChoice): Promise<StreamResult>
   /** ends the utterance, discards its result and returns the thread to the pool */
   release(): void
 }
@@ -103,7 +103,7 @@ export class DecoderPool {
       write: (samples) => {
         if (!ended) port1.postMessage({ op: 'chunk', samples } satisfies StreamInput, [samples.buffer as ArrayBuffer])
       },
-      end: async (redecode) => (await finish({ op: 'end', redecode })) as StreamResult,
+      end: async (final) => (await finish({ op: 'end', final })) as StreamResult,
       release: () => void finish({ op: 'release' }).catch(() => undefined)
     }
   }

@@ -16,12 +16,15 @@ export type DecoderTask =
    */
   | { op: 'stream'; port: MessagePort; cmn?: Float32Array; mllr?: string }
 
+/**
+ * What a live utterance's final is: the live result; the utterance decoded again whole, normalised by its
+ * own speech's mean; or the live result unless the utterance's speech lies far from the channel mean the
+ * live decoder started from (another voice took over the stream: see farFromChannel), then the whole decode.
+ */
+export type FinalChoice = 'live' | 'whole' | 'live-unless-new-voice'
+
 /** Messages on a stream's port, from the engine. */
-export type StreamInput =
-  | { op: 'chunk'; samples: Float32Array }
-  /** `redecode`: the final is the utterance decoded again whole, normalised by its own speech's mean */
-  | { op: 'end'; redecode: boolean }
-  | { op: 'release' }
+export type StreamInput = { op: 'chunk'; samples: Float32Array } | { op: 'end'; final: FinalChoice } | { op: 'release' }
 
 /** Messages on a stream's port, from the thread. */
 export type StreamOutput = { op: 'partial'; text: string; words: PartialWord[] }

@@ -1,9 +1,9 @@
 import type { MessagePort } from 'node:worker_threads'
 import { move, workerData } from 'piscina'
 import { FRAMES_PER_SECOND, loadAddon, type NativeDecoder, type NativeResult } from './native.js'
-import type { DecoderOutput, DecoderTask, StreamInput, StreamOutput, StreamResult, WorkerConfig } from './protocol.js'
+import type { DecoderOutput, DecoderTask, FinalChoice, StreamInput, StreamOutput, StreamResult, WorkerConfig } from './protocol.js'
 import { findSpeech } from './segment.js'
-import { CEPSTRUM_LENGTH, cepstralMeans, farFromChannel } from './cmn.js'
+import { cepstralMeans, farFromChannel, speechSum } from './cmn.js'
 
 const SAMPLE_RATE = 16000
 
@@ -51,29 +51,22 @@ function gather(barrier: SharedArrayBuffer, threads: number): void {
 
 /**
  * What a finished live utterance leaves: its cepstra summed over its speech (silence left out: it drags
- * c0 down, see cmn.ts) and, when `redecode` or when its speech lies far from the channel mean `cmn` the
- * live decoder started from (another voice took over the stream), its speech spans decoded again whole,
- * each normalised as an upload's spans are, instead of the live result.
+ * c0 down, see cmn.ts), and its final as `final` chooses (see FinalChoice): the live result, or its speech
+ * spans decoded again whole, each normalised as an upload's spans are.
  */
-function finishUtterance(d: NativeDecoder, samples: Float32Array, live: NativeResult, redecode: boolean, cmn?: Float32Array): StreamResult {
+function finishUtterance(d: NativeDecoder, samples: Float32Array, live: NativeResult, final: FinalChoice, cmn?: Float32Array): StreamResult {
   const spans = findSpeech(samples, { sampleRate: SAMPLE_RATE })
   const cepstra = spans.map((span) => d.cepstra(samples.subarray(span.start, span.end)))
-  const sum = new Float64Array(CEPSTRUM_LENGTH)
-  let frames = 0
-  for (const c of cepstra) {
-    const count = Math.floor(c.length / CEPSTRUM_LENGTH)
-    for (let i = 0; i < count * CEPSTRUM_LENGTH; i++) sum[i % CEPSTRUM_LENGTH] += c[i]
-    frames += count
-  }
-  if (cmn && farFromChannel(sum, frames, cmn)) redecode = true
-  if (!redecode || spans.length === 0) return { decoded: [{ offset: 0, result: live }], speech: { sum, frames } }
+  const speech = speechSum(cepstra)
+  const whole = final === 'whole' || (final === 'live-unless-new-voice' && cmn !== undefined && farFromChannel(speech, cmn))
+  if (!whole || spans.length === 0) return { decoded: [{ offset: 0, result: live }], speech }
   const means = cepstralMeans(cepstra)
   const decoded = spans.map((span, i) => {
     d.start(means[i])
     d.process(samples.subarray(span.start, span.end), true)
     return { offset: span.start / SAMPLE_RATE, result: d.end() }
   })
-  return { decoded, speech: { sum, frames } }
+  return { decoded, speech }
 }
 
 function concat(chunks: Float32Array[]): Float32Array {
@@ -119,7 +112,7 @@ function stream(d: NativeDecoder, port: MessagePort, cmn: Float32Array | undefin
         const live = d.end()
         if (msg.op === 'release') return resolve(null)
         if (failure) return reject(failure)
-        resolve(finishUtterance(d, concat(chunks), live, msg.redecode, cmn))
+        resolve(finishUtterance(d, concat(chunks), live, msg.final, cmn))
       } catch (err) {
         reject(failure ?? err)
       }
