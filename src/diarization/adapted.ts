@@ -18,9 +18,15 @@ import { DIMS } from './cepstra.js'
 import { adaptedMeans, componentLogs, scorerOf } from './mixture.js'
 import type { Span } from './segment.js'
 
-export interface AdaptedOptions {
-  /** the closest pair merges while its distance is at most this */
+/** One description of the clusters: frame features, the background mixture they adapt, and its merge threshold. */
+export interface AdaptedView {
+  x: Float32Array
+  ubm: Mixture
+  /** a pair merges only while its distance in this view is at most this */
   threshold: number
+}
+
+export interface AdaptedOptions {
   /** never stop above this many clusters */
   atMost?: number
   /** median log F0 and voiced frames per label (pitch.ts): clusters further apart than `pitchApart` stay apart */
@@ -77,12 +83,18 @@ function distance(ubm: Mixture, a: Float64Array, b: Float64Array): number {
   return sum
 }
 
-/** For every label 0..labels-1 of `pieces`, the cluster it ends in, numbered 0..k-1 in label order. */
-export function clusterByAdaptedMeans(x: Float32Array, pieces: (Span & { label: number })[], labels: number, ubm: Mixture, o: AdaptedOptions): Int32Array {
-  const counts = countsOf(x, pieces, labels, ubm)
-  const alive = counts.map((c) => c.n.some((v) => v > 0))
-  const members = counts.map((_, a) => [a])
-  const means = counts.map((c) => adaptedMeans(ubm, c.n, c.sums))
+/**
+ * For every label 0..labels-1 of `pieces`, the cluster it ends in, numbered 0..k-1 in label order. With
+ * several views, a pair's distance is the largest of its distances over the views, each divided by that
+ * view's threshold: a pair merges only when every view finds it close.
+ */
+export function clusterByAdaptedMeans(views: AdaptedView[], pieces: (Span & { label: number })[], labels: number, o: AdaptedOptions): Int32Array {
+  const counts = views.map((v) => countsOf(v.x, pieces, labels, v.ubm))
+  const alive = counts[0].map((c) => c.n.some((v) => v > 0))
+  const members = counts[0].map((_, a) => [a])
+  const means = views.map((v, i) => counts[i].map((c) => adaptedMeans(v.ubm, c.n, c.sums)))
+  // A threshold of zero keeps every pair apart and still ranks them, for merges a maximum forces.
+  const apartness = (g: number, h: number) => Math.max(...views.map((v, i) => distance(v.ubm, means[i][g], means[i][h]) / Math.max(v.threshold, 1e-12)))
   // Per cluster: voiced frames and their summed log F0, as in BIC clustering (cluster.ts).
   const voiced = Float64Array.from({ length: labels }, (_, a) => (o.pitch && !Number.isNaN(o.pitch[a].logF0) ? o.pitch[a].voiced : 0))
   const pitchSum = Float64Array.from({ length: labels }, (_, a) => (voiced[a] > 0 ? o.pitch![a].logF0 * voiced[a] : 0))
@@ -98,17 +110,20 @@ export function clusterByAdaptedMeans(x: Float32Array, pieces: (Span & { label: 
       for (let h = g + 1; h < labels; h++) {
         if (!alive[h]) continue
         // A pair pitch keeps apart goes last, and merges only when a maximum forces it.
-        const d = distance(ubm, means[g], means[h]) + (apart(g, h) ? APART : 0)
+        const d = apartness(g, h) + (apart(g, h) ? APART : 0)
         if (d < closest) [best, closest] = [[g, h], d]
       }
     }
     if (!best) break
-    if ((closest > o.threshold || closest >= APART) && !(o.atMost !== undefined && count > o.atMost)) break
+    if ((closest > 1 || closest >= APART) && !(o.atMost !== undefined && count > o.atMost)) break
     const [g, h] = best
     // Statistics add up, so the merged cluster's model is what one cluster of both sets of frames would give.
-    for (let j = 0; j < counts[g].n.length; j++) counts[g].n[j] += counts[h].n[j]
-    for (let j = 0; j < counts[g].sums.length; j++) counts[g].sums[j] += counts[h].sums[j]
-    means[g] = adaptedMeans(ubm, counts[g].n, counts[g].sums)
+    views.forEach((v, i) => {
+      const [into, from] = [counts[i][g], counts[i][h]]
+      for (let j = 0; j < into.n.length; j++) into.n[j] += from.n[j]
+      for (let j = 0; j < into.sums.length; j++) into.sums[j] += from.sums[j]
+      means[i][g] = adaptedMeans(v.ubm, into.n, into.sums)
+    })
     members[g].push(...members[h])
     voiced[g] += voiced[h]
     pitchSum[g] += pitchSum[h]

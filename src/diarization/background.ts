@@ -12,29 +12,32 @@ import type { Span } from './segment.js'
 
 export type { Mixture }
 
-/** The mixture for recordings with their upper band and the one for recordings that lost it on a phone line. */
-export const backgroundFile = (narrow: boolean) =>
-  fileURLToPath(new URL(`../../models/diarization/background-${narrow ? 'narrow' : 'wide'}.json`, import.meta.url))
+/**
+ * The mixture for recordings with their upper band, the one for recordings that lost it on a phone line, and
+ * one for recordings with their upper band over warped features (warping.ts).
+ */
+export type BackgroundKind = 'wide' | 'narrow' | 'wide-warped'
+export const backgroundFile = (kind: BackgroundKind) => fileURLToPath(new URL(`../../models/diarization/background-${kind}.json`, import.meta.url))
 // Share of the energy above 4 kHz below which a recording counts as having passed a phone line (-25 dB).
 // The dev set's telephone calls keep -26 to -38 dB up there (line noise and the codec's images), its studio
 // calls -11 to -23 dB. The cepstra stay wideband for such calls (cepstra.ts switches only below -45 dB), so
 // their upper coefficients carry less of the voice, and distances between clusters come out smaller.
 const PHONE_SHARE = 10 ** -2.5
 
-const loaded = new Map<boolean, Mixture | null>()
+const loaded = new Map<BackgroundKind, Mixture | null>()
 
-/** The shipped background mixture for the bandwidth, read once per thread; null when the file is missing. */
-export function background(narrow: boolean): Mixture | null {
-  if (loaded.has(narrow)) return loaded.get(narrow)!
-  const file = backgroundFile(narrow)
+/** The shipped background mixture of a kind, read once per thread; null when the file is missing. */
+export function background(kind: BackgroundKind): Mixture | null {
+  if (loaded.has(kind)) return loaded.get(kind)!
+  const file = backgroundFile(kind)
   if (!existsSync(file)) {
-    loaded.set(narrow, null)
+    loaded.set(kind, null)
     return null
   }
   const json = JSON.parse(readFileSync(file, 'utf8')) as { dims: number; weights: number[]; means: number[]; variances: number[] }
   if (json.dims !== DIMS) throw new Error(`${file} has ${json.dims} dimensions, the cepstra have ${DIMS}`)
   const m = { weights: Float64Array.from(json.weights), means: Float64Array.from(json.means), variances: Float64Array.from(json.variances) }
-  loaded.set(narrow, m)
+  loaded.set(kind, m)
   return m
 }
 

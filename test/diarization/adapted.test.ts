@@ -19,7 +19,7 @@ describe('clustering by MAP-adapted background mixtures', () => {
     const regions = speechSpans(call.samples, lastFrame)
     x = features(call.samples, regions, lastFrame)
     phone = phoneBand(call.samples, regions)
-    ubm = background(phone)!
+    ubm = background(phone ? 'narrow' : 'wide')!
     // Each voice's turns alternate between two labels, as BIC leaves a voice split in two: labels 0 and 2
     // are rms, 1 and 3 slt.
     const names = [...new Set(call.reference.map((t) => t.speaker))]
@@ -37,24 +37,25 @@ describe('clustering by MAP-adapted background mixtures', () => {
   })
 
   it('ships a background mixture for each kind of recording, and a studio call is not taken for a phone line', () => {
-    expect(background(false)?.weights.length).toBe(64)
-    expect(background(true)?.weights.length).toBe(64)
+    expect(background('wide')?.weights.length).toBe(64)
+    expect(background('narrow')?.weights.length).toBe(64)
+    expect(background('wide-warped')?.weights.length).toBe(64)
     expect(phone).toBe(false)
   })
 
   it('merges the halves of each voice and keeps the two voices apart', () => {
-    const merged = clusterByAdaptedMeans(x, pieces, 4, ubm, { threshold: 0.9 })
+    const merged = clusterByAdaptedMeans([{ x, ubm, threshold: 0.9 }], pieces, 4, {})
     expect(Array.from(merged)).toEqual([0, 1, 0, 1])
   })
 
   it('never merges clusters far apart in pitch, however close their mixtures', () => {
     const pitch = [100, 100, 200, 200].map((hz) => ({ logF0: Math.log(hz), voiced: 1000 }))
-    expect(new Set(clusterByAdaptedMeans(x, pieces, 4, ubm, { threshold: 1e9 })).size).toBe(1)
-    expect(Array.from(clusterByAdaptedMeans(x, pieces, 4, ubm, { threshold: 1e9, pitch, pitchApart: 0.45 }))).toEqual([0, 0, 1, 1])
+    expect(new Set(clusterByAdaptedMeans([{ x, ubm, threshold: 1e9 }], pieces, 4, {})).size).toBe(1)
+    expect(Array.from(clusterByAdaptedMeans([{ x, ubm, threshold: 1e9 }], pieces, 4, { pitch, pitchApart: 0.45 }))).toEqual([0, 0, 1, 1])
   })
 
   it('keeps every cluster below a threshold of zero and merges down to a maximum when told', () => {
-    expect(Array.from(clusterByAdaptedMeans(x, pieces, 4, ubm, { threshold: 0 }))).toEqual([0, 1, 2, 3])
-    expect(new Set(clusterByAdaptedMeans(x, pieces, 4, ubm, { threshold: 0, atMost: 2 })).size).toBe(2)
+    expect(Array.from(clusterByAdaptedMeans([{ x, ubm, threshold: 0 }], pieces, 4, {}))).toEqual([0, 1, 2, 3])
+    expect(new Set(clusterByAdaptedMeans([{ x, ubm, threshold: 0 }], pieces, 4, { atMost: 2 })).size).toBe(2)
   })
 })
