@@ -6,7 +6,7 @@
  * it when it finds the input narrowband.
  *
  *   npm run models:telephone -- [--devset .devset] [--list utterances.tsv] [--out models/telephone]
- *                                [--model-dir DIR] [--passes 3]
+ *                                [--model-dir DIR] [--passes 3] [--front-end="-warp_params 1.1 ..."]
  *
  * By default it learns from the dev split's telephone clips that have a transcript (npm run devset
  * builds them; the held-out split stays out). --list takes your own recordings instead, one a line:
@@ -40,6 +40,8 @@ export interface AdaptOptions {
   modelDir?: string
   /** bw + mllr_solve rounds */
   passes?: number
+  /** extra front-end arguments for the features (e.g. a frequency warp); decode with the same ones */
+  frontEnd?: string[]
   log?: (line: string) => void
 }
 
@@ -89,7 +91,7 @@ export async function adapt(opts: AdaptOptions): Promise<{ used: number; skipped
   const work = mkdtempSync(join(tmpdir(), 'voxlens-telephone-'))
   try {
     const dict = loadDictionary(model.dict)
-    const fe = new addon.Decoder(['-hmm', model.hmm, '-lm', model.lm, '-dict', model.dict])
+    const fe = new addon.Decoder(['-hmm', model.hmm, '-lm', model.lm, '-dict', model.dict, ...(opts.frontEnd ?? [])])
     const fileids: string[] = []
     const transcripts: string[] = []
     const skipped: string[] = []
@@ -165,11 +167,18 @@ async function main(): Promise<void> {
       list: { type: 'string' },
       passes: { type: 'string', default: String(DEFAULT_PASSES) },
       out: { type: 'string', default: 'models/telephone' },
-      'model-dir': { type: 'string' }
+      'model-dir': { type: 'string' },
+      'front-end': { type: 'string', default: '' }
     }
   })
   const utterances = values.list ? listUtterances(values.list) : devsetUtterances(values.devset)
-  const r = await adapt({ utterances, out: resolve(values.out), modelDir: values['model-dir'], passes: Number(values.passes) })
+  const r = await adapt({
+    utterances,
+    out: resolve(values.out),
+    modelDir: values['model-dir'],
+    passes: Number(values.passes),
+    frontEnd: values['front-end'].split(/\s+/).filter(Boolean)
+  })
   console.log(`wrote ${join(values.out, 'mllr_matrix')} from ${r.used} utterances (${r.seconds.toFixed(1)} s); skipped ${r.skipped.length}`)
   process.exit(0)
 }
