@@ -166,16 +166,18 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
   }
 
   /**
-   * What an utterance heard up to a pause will have for its final, worked out on the upload threads while
-   * the endpointing silence runs (see EarlyFinal): until the stream's channel is known, the utterance decoded
-   * whole by its own mean; after, 'live' (the live result stands) unless its speech lies far from the
-   * channel (another voice: see farFromChannel), then the whole decode.
+   * An utterance's final worked out on the upload threads from its first pause, while the endpointing
+   * silence runs (see EarlyFinal): until the stream's channel is known, the utterance decoded whole by its
+   * own mean; after, the same when its speech lies far from the channel (another voice: see
+   * farFromChannel), else nothing. The stream thread, which hears the utterance to its end, has the last
+   * word on whether the voice is far: the speech heard to a pause sits on the other side of the threshold
+   * now and then, and a final must not depend on when the client paused.
    */
-  async function guessFinal(samples: Float32Array, cmn: Float32Array | undefined, mllr: string | undefined): Promise<DecodedSpan[] | 'live'> {
+  async function guessFinal(samples: Float32Array, cmn: Float32Array | undefined, mllr: string | undefined): Promise<DecodedSpan[] | undefined> {
     const decoders = await ready()
     const spans = findSpeech(samples, { sampleRate: SAMPLE_RATE })
     const cepstra = await spanCepstra(decoders, samples, spans)
-    if (cmn && !farFromChannel(speechSum(cepstra), cmn)) return 'live'
+    if (cmn && !farFromChannel(speechSum(cepstra), cmn)) return undefined
     return decodeSpansWith(decoders, samples, spans, cepstralMeans(cepstra), mllr)
   }
 
@@ -215,7 +217,7 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
       // the utterance decoded again whole by its own mean. From then on the live result is the final, unless
       // the utterance sounds far from the channel (another voice: see farFromChannel), which is decoded
       // again whole too. Both are decided, and the whole decode run, on a free upload thread from the
-      // utterance's first pause (see EarlyFinal); else on the stream's own thread once it ends.
+      // utterance's first pause (see guessFinal); else on the stream's own thread once it ends.
       const cmn = channel?.mean
       const mllr = options.narrowband && telephoneMllr ? telephoneMllr : undefined
       // No abort signal for a guess: cancelling a running decode ends its thread, and an upload thread's model.
@@ -260,9 +262,9 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
             opts.logger?.warn({ err }, "sphinx: the early decision on an utterance's final failed; its stream thread decides")
             return undefined
           })
-          const { decoded, speech } = await (await lease).end(guessed ? 'live' : cmn ? 'live-unless-new-voice' : 'whole')
+          const { decoded, speech, newVoice } = await (await lease).end(guessed ? 'live' : cmn ? 'live-unless-new-voice' : 'whole')
           channel?.add(speech)
-          const final = Array.isArray(guessed) ? guessed : decoded
+          const final = guessed && (!cmn || newVoice) ? guessed : decoded
           return toTranscript(final, samplesWritten / SAMPLE_RATE, options.wordTimestamps !== false)
         },
         abort

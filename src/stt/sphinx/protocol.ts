@@ -40,6 +40,8 @@ export interface StreamResult {
   /** the live result, or the utterance's speech spans decoded again whole */
   decoded: DecodedSpan[]
   speech: CepstralSum
+  /** the speech lies far from the channel mean the live decoder started from (see farFromChannel) */
+  newVoice: boolean
 }
 
 /** What a task resolves to. */

@@ -51,22 +51,24 @@ function gather(barrier: SharedArrayBuffer, threads: number): void {
 
 /**
  * What a finished live utterance leaves: its cepstra summed over its speech (silence left out: it drags
- * c0 down, see cmn.ts), and its final as `final` chooses (see FinalChoice): the live result, or its speech
- * spans decoded again whole, each normalised as an upload's spans are.
+ * c0 down, see cmn.ts), whether that speech lies far from the channel mean `cmn` the live decoder started
+ * from, and its final as `final` chooses (see FinalChoice): the live result, or its speech spans decoded
+ * again whole, each normalised as an upload's spans are.
  */
 function finishUtterance(d: NativeDecoder, samples: Float32Array, live: NativeResult, final: FinalChoice, cmn?: Float32Array): StreamResult {
   const spans = findSpeech(samples, { sampleRate: SAMPLE_RATE })
   const cepstra = spans.map((span) => d.cepstra(samples.subarray(span.start, span.end)))
   const speech = speechSum(cepstra)
-  const whole = final === 'whole' || (final === 'live-unless-new-voice' && cmn !== undefined && farFromChannel(speech, cmn))
-  if (!whole || spans.length === 0) return { decoded: [{ offset: 0, result: live }], speech }
+  const newVoice = cmn !== undefined && farFromChannel(speech, cmn)
+  const whole = final === 'whole' || (final === 'live-unless-new-voice' && newVoice)
+  if (!whole || spans.length === 0) return { decoded: [{ offset: 0, result: live }], speech, newVoice }
   const means = cepstralMeans(cepstra)
   const decoded = spans.map((span, i) => {
     d.start(means[i])
     d.process(samples.subarray(span.start, span.end), true)
     return { offset: span.start / SAMPLE_RATE, result: d.end() }
   })
-  return { decoded, speech }
+  return { decoded, speech, newVoice }
 }
 
 function concat(chunks: Float32Array[]): Float32Array {
