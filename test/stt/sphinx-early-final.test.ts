@@ -4,6 +4,8 @@ import type { DecodedSpan } from '../../src/stt/sphinx/transcript.js'
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const frame = (value: number) => new Float32Array(320).fill(value)
+// The quiet each guess gets after what was written: ten 20 ms frames.
+const TAIL = 3200
 
 /** An EarlyFinal whose decode records the audio it was given and answers with its length. */
 function recording() {
@@ -18,15 +20,17 @@ function recording() {
 describe('sphinx early final', () => {
   it('decodes what was written once the audio pauses, and keeps that guess when the end follows with its tail', async () => {
     const { early, decoded } = recording()
-    for (let i = 0; i < 10; i++) early.write(frame(0.1))
+    for (let i = 0; i < 10; i++) early.write(frame(i === 4 ? 0.01 : 0.1))
     await pause(250)
-    expect(decoded.map((d) => d.length)).toEqual([3200])
-    expect(decoded[0]!.every((v) => Math.abs(v - 0.1) < 1e-6)).toBe(true)
+    // What was written, then 200 ms of its quietest frame standing in for the quiet the end brings.
+    expect(decoded.map((d) => d.length)).toEqual([3200 + TAIL])
+    expect(decoded[0]!.subarray(0, 3200).every((v, i) => Math.abs(v - (i >= 1280 && i < 1600 ? 0.01 : 0.1)) < 1e-6)).toBe(true)
+    expect(decoded[0]!.subarray(3200).every((v) => Math.abs(v - 0.01) < 1e-6)).toBe(true)
     // The quiet written with the end does not undo the guess.
     for (let i = 0; i < 10; i++) early.write(frame(0))
     const guess = early.end()
     expect(guess).toBeDefined()
-    expect((await guess!)[0]!.result.text).toBe('3200')
+    expect((await guess!)[0]!.result.text).toBe(`${3200 + TAIL}`)
   })
 
   it('drops the guess when speech goes on after the pause, and guesses again at the next pause', async () => {
@@ -42,8 +46,8 @@ describe('sphinx early final', () => {
     await pause(250)
     next.early.write(frame(0.2))
     await pause(250)
-    expect(next.decoded.map((d) => d.length)).toEqual([320, 640])
-    expect((await next.early.end()!)[0]!.result.text).toBe('640')
+    expect(next.decoded.map((d) => d.length)).toEqual([320 + TAIL, 640 + TAIL])
+    expect((await next.early.end()!)[0]!.result.text).toBe(`${640 + TAIL}`)
     expect(decoded).toHaveLength(1)
   })
 
@@ -93,7 +97,7 @@ describe('sphinx early final', () => {
     await pause(150)
     early.write(frame(0.2))
     await pause(700)
-    expect(decoded).toEqual([320, 640])
-    expect((await early.end()!)[0]!.result.text).toBe('640')
+    expect(decoded).toEqual([320 + TAIL, 640 + TAIL])
+    expect((await early.end()!)[0]!.result.text).toBe(`${640 + TAIL}`)
   })
 })

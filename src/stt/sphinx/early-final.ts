@@ -6,6 +6,8 @@ const PAUSE_MS = 100
 // the endpoint. Misjudging noise as speech only costs the guess (the utterance is decoded again at its end).
 const SPEECH_WITHIN_DB = 25
 const FRAME = 320
+// As much quiet as the streaming session writes after an utterance's last loud frame.
+const TAIL_FRAMES = 10
 
 /**
  * An utterance's final worked out speculatively, as soon as its audio pauses, instead of after the
@@ -51,7 +53,8 @@ export class EarlyFinal<T> {
   private start(): void {
     if (this.ended || this.running || this.length === 0 || this.guess?.length === this.length) return
     if (!this.canStart()) return
-    const samples = this.concat(0, this.length)
+    const heard = this.concat(0, this.length)
+    const samples = withQuietTail(heard)
     this.running = true
     const settle = () => {
       this.running = false
@@ -60,7 +63,7 @@ export class EarlyFinal<T> {
     }
     const result = this.decide(samples)
     result.then(settle, settle)
-    this.guess = { result, length: this.length, loudest: loudestFrame(samples) }
+    this.guess = { result, length: this.length, loudest: loudestFrame(heard) }
   }
 
   /** samples [from, to) of what was written */
@@ -75,6 +78,27 @@ export class EarlyFinal<T> {
     }
     return out
   }
+}
+
+/**
+ * `samples` followed by TAIL_FRAMES copies of their quietest 20 ms frame. The quiet after an utterance's
+ * last loud frame reaches the decoder only with its end (see the streaming session), and a guess stands
+ * only if that quiet is quiet; without it the speech finder cuts the last span at the pause, short of its
+ * padding, and the decoder clips the last word ("late" heard as "a", "to date" as "today").
+ */
+function withQuietTail(samples: Float32Array): Float32Array {
+  let quietest = 0
+  let lowest = Infinity
+  for (let i = 0; i + FRAME <= samples.length; i += FRAME) {
+    let sum = 0
+    for (let j = i; j < i + FRAME; j++) sum += samples[j] * samples[j]
+    if (sum < lowest) [lowest, quietest] = [sum, i]
+  }
+  const out = new Float32Array(samples.length + TAIL_FRAMES * FRAME)
+  out.set(samples)
+  if (lowest === Infinity) return out
+  for (let k = 0; k < TAIL_FRAMES; k++) out.set(samples.subarray(quietest, quietest + FRAME), samples.length + k * FRAME)
+  return out
 }
 
 /** RMS of the loudest 20 ms frame */
