@@ -92,7 +92,8 @@ function withQuietTail(samples: Float32Array): Float32Array {
   for (let i = 0; i + FRAME <= samples.length; i += FRAME) {
     let sum = 0
     for (let j = i; j < i + FRAME; j++) sum += samples[j] * samples[j]
-    if (sum < lowest) [lowest, quietest] = [sum, i]
+    // Exact zeros (a muted line) are not the line's quiet: the session never writes them as the tail.
+    if (sum > 0 && sum < lowest) [lowest, quietest] = [sum, i]
   }
   const out = new Float32Array(samples.length + TAIL_FRAMES * FRAME)
   out.set(samples)

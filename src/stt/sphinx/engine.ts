@@ -258,10 +258,12 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
         },
         async end() {
           options.signal?.removeEventListener('abort', abort)
-          const guessed = await early?.end()?.catch((err: unknown) => {
+          const guess = await early?.end()?.catch((err: unknown) => {
             opts.logger?.warn({ err }, "sphinx: the early decision on an utterance's final failed; its stream thread decides")
             return undefined
           })
+          // A guess that found no speech leaves the final to the stream thread, which keeps the live result.
+          const guessed = guess?.length ? guess : undefined
           const { decoded, speech, newVoice } = await (await lease).end(guessed ? 'live' : cmn ? 'live-unless-new-voice' : 'whole')
           channel?.add(speech)
           const final = guessed && (!cmn || newVoice) ? guessed : decoded
