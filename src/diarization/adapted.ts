@@ -40,8 +40,6 @@ export interface AdaptedOptions {
 const TOP = 5
 // Neighbouring 10 ms frames say nearly the same; every second one adapts the means as well as all of them.
 const STRIDE = 2
-// Added to the distance of a pair that pitch keeps apart: larger than any distance between two mixtures.
-const APART = 1e9
 
 /** Zeroth- and first-order statistics of one label's frames against the background components. */
 interface Counts {
@@ -104,18 +102,20 @@ export function clusterByAdaptedMeans(views: AdaptedView[], pieces: (Span & { la
   let count = alive.filter(Boolean).length
   while (count > 1) {
     let best: [number, number] | null = null
-    let closest = Infinity
+    // Pairs pitch keeps apart rank after every other pair, whatever their distances, and merge only
+    // when a maximum forces it.
+    let closest = { apart: true, distance: Infinity }
     for (let g = 0; g < labels; g++) {
       if (!alive[g]) continue
       for (let h = g + 1; h < labels; h++) {
         if (!alive[h]) continue
-        // A pair pitch keeps apart goes last, and merges only when a maximum forces it.
-        const d = apartness(g, h) + (apart(g, h) ? APART : 0)
-        if (d < closest) [best, closest] = [[g, h], d]
+        const pair = { apart: apart(g, h), distance: apartness(g, h) }
+        const closer = pair.apart === closest.apart ? pair.distance < closest.distance : !pair.apart
+        if (closer || !best) [best, closest] = [[g, h], pair]
       }
     }
     if (!best) break
-    if ((closest > 1 || closest >= APART) && !(o.atMost !== undefined && count > o.atMost)) break
+    if ((closest.apart || closest.distance > 1) && !(o.atMost !== undefined && count > o.atMost)) break
     const [g, h] = best
     // Statistics add up, so the merged cluster's model is what one cluster of both sets of frames would give.
     views.forEach((v, i) => {

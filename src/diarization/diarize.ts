@@ -99,7 +99,7 @@ const MIN_SPEAKER_SECONDS = 3
 const ADAPTED = {
   pitchApart: 0.45,
   fullBand: { lambdaCluster: 1, minSpeakerSeconds: 2, threshold: 1.2, warpedThreshold: 0.7 },
-  phoneLine: { lambdaCluster: TUNING.lambdaCluster, minSpeakerSeconds: MIN_SPEAKER_SECONDS, threshold: 0.65 }
+  phoneLine: { lambdaCluster: TUNING.lambdaCluster, minSpeakerSeconds: MIN_SPEAKER_SECONDS, threshold: 0.65, warpedThreshold: undefined }
 }
 // Pauses shorter than this inside one speaker's talk (commas, breaths) stay inside the turn.
 const FILL_GAP = 1.0
@@ -147,9 +147,10 @@ export function diarizeSamples(samples: Float32Array, settings: DiarizeSettings 
   if (ubm && adapted) {
     const k = Math.max(...pieces.map((p) => p.label)) + 1
     const views = [{ x, ubm, threshold: adapted.threshold }]
-    const warpedUbm = phone ? null : background('wide-warped')
+    const warpedThreshold = adapted.warpedThreshold
+    const warpedUbm = warpedThreshold === undefined ? null : background('wide-warped')
     const warped = warpedUbm && warp(x, spans)
-    if (warped && warpedUbm) views.push({ x: warped, ubm: warpedUbm, threshold: ADAPTED.fullBand.warpedThreshold })
+    if (warped && warpedUbm && warpedThreshold !== undefined) views.push({ x: warped, ubm: warpedUbm, threshold: warpedThreshold })
     const merged = clusterByAdaptedMeans(views, pieces, k, {
       atMost: max,
       pitch: Array.from({ length: k }, (_, l) =>

@@ -89,6 +89,8 @@ export function statistics(m: Mixture, x: Float32Array, frames: Int32Array): { n
  * frame's worth of responsibility keeps its mean and variance: estimated from so little they would be noise.
  */
 export function reestimate(m: Mixture, x: Float32Array, frames: Int32Array): void {
+  // No frames carry no evidence: the mixture stays as it is rather than getting 0/0 weights.
+  if (frames.length === 0) return
   const { n, s1, s2 } = statistics(m, x, frames)
   for (let c = 0; c < m.weights.length; c++) {
     m.weights[c] = n[c] / frames.length

@@ -58,4 +58,12 @@ describe('clustering by MAP-adapted background mixtures', () => {
     expect(Array.from(clusterByAdaptedMeans([{ x, ubm, threshold: 0 }], pieces, 4, {}))).toEqual([0, 1, 2, 3])
     expect(new Set(clusterByAdaptedMeans([{ x, ubm, threshold: 0 }], pieces, 4, { atMost: 2 })).size).toBe(2)
   })
+
+  it('merges pairs pitch keeps apart only after every other pair, when a maximum forces merges at a threshold of zero', () => {
+    // Labels 0 and 2 are one voice (close mixtures) but pitch keeps them apart; 0-1 and 2-3 are different
+    // voices of the same pitch, so those are the merges a maximum of two must make.
+    const pitch = [100, 100, 200, 200].map((hz) => ({ logF0: Math.log(hz), voiced: 1000 }))
+    const merged = clusterByAdaptedMeans([{ x, ubm, threshold: 0 }], pieces, 4, { atMost: 2, pitch, pitchApart: 0.45 })
+    expect(Array.from(merged)).toEqual([0, 0, 1, 1])
+  })
 })
