@@ -1,0 +1,29 @@
+/**
+ * The band fill for phone-line uploads (src/audio/band-fill.ts) and the transform fitted on filled audio: a
+ * pair, since a transform fitted on filled audio must not meet unfilled audio and the reverse. Both are
+ * built from the dev set by scripts/telephone-adapt and shipped in models/telephone.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type { BandEnvelope } from '../../audio/band-fill.js'
+
+const shipped = (name: string) => fileURLToPath(new URL(`../../../models/telephone/${name}`, import.meta.url))
+
+export const DEFAULT_BAND_ENVELOPE = shipped('band-envelope.json')
+export const DEFAULT_FILLED_MLLR = shipped('mllr_matrix_filled')
+
+export interface TelephoneBandFill {
+  envelope: BandEnvelope
+  /** MLLR transform fitted on band-filled telephone audio */
+  mllr: string
+}
+
+export function loadBandEnvelope(path = DEFAULT_BAND_ENVELOPE): BandEnvelope {
+  return JSON.parse(readFileSync(path, 'utf8')) as BandEnvelope
+}
+
+/** The shipped pair, or undefined when either file is missing (a checkout that removed them). */
+export function shippedBandFill(): TelephoneBandFill | undefined {
+  if (!existsSync(DEFAULT_BAND_ENVELOPE) || !existsSync(DEFAULT_FILLED_MLLR)) return undefined
+  return { envelope: loadBandEnvelope(), mllr: DEFAULT_FILLED_MLLR }
+}
