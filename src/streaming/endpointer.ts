@@ -12,6 +12,11 @@ export const DEFAULT_TURN_DETECTION: TurnDetection = { threshold: 0.5, prefixPad
 
 export const FRAME_SAMPLES = 320 // 20 ms at 16 kHz
 export const FRAME_SECONDS = FRAME_SAMPLES / 16000
+/**
+ * Quiet frames passed on after an utterance's last loud one: word endings fade below the threshold. The
+ * rest of the closing silence is held back (see the streaming session's writeHeard).
+ */
+export const TRAILING_QUIET_FRAMES = 10
 // Loud frames in a row before speech counts as started: a click or a lip smack is shorter.
 const ONSET_FRAMES = 3
 

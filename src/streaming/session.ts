@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { PartialWord, SttEngine, Transcript } from '../stt/types.js'
 import { HttpError } from '../errors.js'
 import { AudioInput, bytesPerSecond } from './audio-input.js'
-import { Endpointer, FRAME_SAMPLES } from './endpointer.js'
+import { Endpointer, FRAME_SAMPLES, TRAILING_QUIET_FRAMES } from './endpointer.js'
 import { CLOSE_CODES, StreamError, type CloseReason } from './errors.js'
 import { EventQueue } from './events.js'
 import type { StreamingMetrics } from './metrics.js'
@@ -12,8 +12,6 @@ import type { CommittedUtterance, FinalCause, OpenStreamOptions, Recorder, Strea
 const RATE = 16000
 // While speech goes on, the latest partial is repeated at least this often even when the text holds.
 const PARTIAL_EVERY_MS = 250
-// Quiet kept after an utterance's last loud frame: word endings fade below the endpointer's threshold.
-const TRAILING_QUIET_FRAMES = 10
 
 interface SessionDeps {
   resolveEngine(name?: string): SttEngine

@@ -1,18 +1,20 @@
 import { describe, expect, it } from 'vitest'
-import { EarlyFinal } from '../../src/stt/sphinx/early-final.js'
-import type { DecodedSpan } from '../../src/stt/sphinx/transcript.js'
+import { EarlyFinal, NO_GUESS, guessFinal, type FinalGuess } from '../../src/stt/sphinx/early-final.js'
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const frame = (value: number) => new Float32Array(320).fill(value)
 // The quiet each guess gets after what was written: ten 20 ms frames.
 const TAIL = 3200
+/** A guess decoded whole, its text standing for what the guess heard. */
+const whole = (text: string): FinalGuess => ({ kind: 'whole', decoded: [{ offset: 0, result: { text, words: [], frames: 0 } }] })
+const textOf = (guess: FinalGuess) => (guess.kind === 'whole' ? guess.decoded[0]!.result.text : guess.kind)
 
 /** An EarlyFinal whose decode records the audio it was given and answers with its length. */
 function recording() {
   const decoded: Float32Array[] = []
   const early = new EarlyFinal(async (samples) => {
     decoded.push(samples)
-    return [{ offset: 0, result: { text: `${samples.length}`, words: [], frames: 0 } }] satisfies DecodedSpan[]
+    return whole(`${samples.length}`)
   })
   return { early, decoded }
 }
@@ -28,9 +30,7 @@ describe('sphinx early final', () => {
     expect(decoded[0]!.subarray(3200).every((v) => Math.abs(v - 0.01) < 1e-6)).toBe(true)
     // The quiet written with the end does not undo the guess.
     for (let i = 0; i < 10; i++) early.write(frame(0))
-    const guess = early.end()
-    expect(guess).toBeDefined()
-    expect((await guess!)[0]!.result.text).toBe(`${3200 + TAIL}`)
+    expect(textOf(await early.end())).toBe(`${3200 + TAIL}`)
   })
 
   it('drops the guess when speech goes on after the pause, and guesses again at the next pause', async () => {
@@ -39,7 +39,7 @@ describe('sphinx early final', () => {
     await pause(250)
     early.write(frame(0.2))
     await pause(20)
-    expect(early.end()).toBeUndefined()
+    expect(await early.end()).toEqual(NO_GUESS)
 
     const next = recording()
     next.early.write(frame(0.1))
@@ -47,7 +47,7 @@ describe('sphinx early final', () => {
     next.early.write(frame(0.2))
     await pause(250)
     expect(next.decoded.map((d) => d.length)).toEqual([320 + TAIL, 640 + TAIL])
-    expect((await next.early.end()!)[0]!.result.text).toBe(`${640 + TAIL}`)
+    expect(textOf(await next.early.end())).toBe(`${640 + TAIL}`)
     expect(decoded).toHaveLength(1)
   })
 
@@ -57,7 +57,7 @@ describe('sphinx early final', () => {
       early.write(frame(0.1))
       await pause(20)
     }
-    expect(early.end()).toBeUndefined()
+    expect(await early.end()).toEqual(NO_GUESS)
     await pause(250)
     expect(decoded).toHaveLength(0)
   })
@@ -68,7 +68,7 @@ describe('sphinx early final', () => {
     await pause(250)
     expect(decoded).toHaveLength(1)
     for (let i = 0; i < 5; i++) early.write(frame(0.1))
-    expect(early.end()).toBeUndefined()
+    expect(await early.end()).toEqual(NO_GUESS)
   })
 
   it('starts no guess while the decoder threads are busy', async () => {
@@ -76,14 +76,14 @@ describe('sphinx early final', () => {
     const early = new EarlyFinal(
       async (samples) => {
         decoded.push(samples)
-        return []
+        return whole('')
       },
       () => false
     )
     early.write(frame(0.1))
     await pause(250)
     expect(decoded).toHaveLength(0)
-    expect(early.end()).toBeUndefined()
+    expect(await early.end()).toEqual(NO_GUESS)
   })
 
   it('guesses again once a running guess settles, when the speaker went on and paused meanwhile', async () => {
@@ -91,13 +91,69 @@ describe('sphinx early final', () => {
     const early = new EarlyFinal(async (samples) => {
       decoded.push(samples.length)
       await pause(300)
-      return [{ offset: 0, result: { text: `${samples.length}`, words: [], frames: 0 } }] satisfies DecodedSpan[]
+      return whole(`${samples.length}`)
     })
     early.write(frame(0.1))
     await pause(150)
     early.write(frame(0.2))
     await pause(700)
     expect(decoded).toEqual([320 + TAIL, 640 + TAIL])
-    expect((await early.end()!)[0]!.result.text).toBe(`${640 + TAIL}`)
+    expect(textOf(await early.end())).toBe(`${640 + TAIL}`)
+  })
+})
+
+describe('sphinx early final guess', () => {
+  const RATE = 16000
+  /** a 200 Hz tone for a second, standing in for speech, between low noise */
+  function utterance(): Float32Array {
+    const out = new Float32Array(2 * RATE)
+    for (let i = 0; i < out.length; i++) {
+      const t = i / RATE
+      out[i] = t >= 0.5 && t < 1.5 ? 0.3 * Math.sin(2 * Math.PI * 200 * t) : 0.002 * Math.sin(i * 12.9898)
+    }
+    return out
+  }
+
+  /** Upload threads whose cepstra are all `value`; `busyAfterCepstra` stands for uploads taking every thread meanwhile. */
+  function threads(value: number, busyAfterCepstra = false) {
+    const decodes: Float32Array[] = []
+    const decoders = {
+      threads: { idle: 1 },
+      async cepstra(samples: Float32Array) {
+        if (busyAfterCepstra) decoders.threads.idle = 0
+        return new Float32Array(Math.floor(samples.length / 160) * 13).fill(value)
+      },
+      async decode(samples: Float32Array, _signal?: AbortSignal, cmn?: Float32Array) {
+        decodes.push(cmn!)
+        return { text: 'decoded', words: [], frames: samples.length / 160 }
+      }
+    }
+    return { decoders, decodes }
+  }
+
+  it('decodes the utterance whole by its own mean while the channel is unknown, and for speech far from the channel', async () => {
+    const unknown = threads(1)
+    expect(textOf(await guessFinal(unknown.decoders, utterance(), undefined, undefined))).toBe('decoded')
+    expect(Array.from(unknown.decodes[0]!)).toEqual(new Array(13).fill(1))
+    const far = threads(10)
+    expect(textOf(await guessFinal(far.decoders, utterance(), new Float32Array(13), undefined))).toBe('decoded')
+  })
+
+  it('lets the live result stand for speech near the channel, without a decode', async () => {
+    const near = threads(1)
+    expect(await guessFinal(near.decoders, utterance(), new Float32Array(13).fill(1), undefined)).toEqual({ kind: 'near-channel' })
+    expect(near.decodes).toHaveLength(0)
+  })
+
+  it('gives no guess, instead of queueing its decode behind uploads, when the threads got busy during its cepstra', async () => {
+    const busy = threads(1, true)
+    expect(await guessFinal(busy.decoders, utterance(), undefined, undefined)).toEqual(NO_GUESS)
+    expect(busy.decodes).toHaveLength(0)
+  })
+
+  it('gives no guess for an utterance without speech', async () => {
+    const quiet = threads(1)
+    expect(await guessFinal(quiet.decoders, new Float32Array(RATE), undefined, undefined)).toEqual(NO_GUESS)
+    expect(quiet.decodes).toHaveLength(0)
   })
 })

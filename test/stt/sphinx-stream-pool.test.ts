@@ -45,7 +45,7 @@ describe('sphinx stream decoder pool', () => {
 
     const result = await second.end('whole')
     expect(partials.length).toBeGreaterThan(1)
-    const text = result.decoded.map((d) => d.result.text).join(' ')
+    const text = result!.decoded.map((d) => d.result.text).join(' ')
     expect(wordErrorRate(SENTENCE, text), text).toBeLessThanOrEqual(0.25)
 
     first.release()

@@ -114,25 +114,42 @@ describe('sphinx engine', () => {
   it('decodes an utterance whole when a new voice takes over a stream, so it hears what an upload hears', async () => {
     // rms and awb teach the stream their channel; slt after them sounds far from it, and a live decoder
     // started from their mean heard "transferred into dealing" for "transfer you to billing".
-    const channel = {}
-    for (const [text, voice] of [
-      ['I would like to change the address on my account.', 'rms'],
-      ['Is there anything else I can help you with today?', 'awb']
-    ] as const) {
-      const earlier = engine.stream!({ channel })
-      earlier.write((await speech(text, voice)).samples)
-      await earlier.end()
-    }
+    const earlier = await Promise.all(
+      [
+        ['I would like to change the address on my account.', 'rms'],
+        ['Is there anything else I can help you with today?', 'awb']
+      ].map(([text, voice]) => speech(text!, voice as Voice))
+    )
     const audio = await speech('Please hold the line while I transfer you to billing.', 'slt')
     const upload = (await engine.transcribe(audio)).text
     // Ended at once, the stream's own thread decides; after a pause, an upload thread during the pause.
+    // Each pass has a channel of its own that has heard only rms and awb: the stream learns every voice it hears.
     for (const pauseMs of [0, 400]) {
+      const channel = {}
+      for (const { samples } of earlier) {
+        const taught = engine.stream!({ channel })
+        taught.write(samples)
+        await taught.end()
+      }
       const session = engine.stream!({ channel })
       for (let i = 0; i < audio.samples.length; i += 1600) session.write(audio.samples.subarray(i, i + 1600))
       await new Promise((r) => setTimeout(r, pauseMs))
       const t = await session.end()
       expect(t.text, `after ${pauseMs} ms`).toBe(upload)
     }
+  })
+
+  it('rejects the final of a stream aborted while it ends with an AbortError', async () => {
+    const session = engine.stream!()
+    session.write((await speech(SENTENCES[0], 'rms')).samples)
+    const final = session.end()
+    session.abort()
+    await expect(final).rejects.toMatchObject({ name: 'AbortError' })
+    // The thread went back to the pool: the next stream is heard.
+    const next = engine.stream!()
+    const audio = await speech(SENTENCES[1], 'rms')
+    next.write(audio.samples)
+    expect(wordErrorRate(SENTENCES[1], (await next.end()).text)).toBeLessThanOrEqual(0.25)
   })
 
   it('gives the threads of aborted streams back to the pool', async () => {

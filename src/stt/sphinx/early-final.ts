@@ -1,3 +1,9 @@
+import { FRAME_SAMPLES as FRAME, TRAILING_QUIET_FRAMES } from '../../streaming/endpointer.js'
+import { cepstralMeans, farFromChannel, speechSum } from './cmn.js'
+import type { NativeResult } from './native.js'
+import { findSpeech } from './segment.js'
+import type { DecodedSpan } from './transcript.js'
+
 // Live audio comes in real time, and the streaming core holds back the quiet after an utterance's last
 // loud frame: a pause this long in its writes is the speaker stopping, or pausing inside the utterance.
 const PAUSE_MS = 100
@@ -5,9 +11,47 @@ const PAUSE_MS = 100
 // this many dB of the loudest frame the guess heard; quieter is the held-back quiet the core sends with
 // the endpoint. Misjudging noise as speech only costs the guess (the utterance is decoded again at its end).
 const SPEECH_WITHIN_DB = 25
-const FRAME = 320
-// As much quiet as the streaming session writes after an utterance's last loud frame.
-const TAIL_FRAMES = 10
+const SAMPLE_RATE = 16000
+
+/**
+ * What a guess found about an utterance's final:
+ * - `none`: nothing to go on (no guess ran, speech went on after it, it heard no speech, or no upload
+ *   thread was free for its decode); the stream thread decides at the utterance's end;
+ * - `near-channel`: the speech heard to the pause lies near the stream's channel, so the live result
+ *   should stand; the stream thread still checks the whole utterance and decodes it again if it sounds far;
+ * - `whole`: the utterance decoded whole by its own mean, for a stream whose channel is not known yet or a
+ *   voice far from it.
+ */
+export type FinalGuess = { kind: 'none' } | { kind: 'near-channel' } | { kind: 'whole'; decoded: DecodedSpan[] }
+
+export const NO_GUESS: FinalGuess = { kind: 'none' }
+
+/** The upload threads, as a guess uses them (DecoderPool). */
+export interface GuessDecoders {
+  cepstra(samples: Float32Array): Promise<Float32Array>
+  decode(samples: Float32Array, signal?: AbortSignal, cmn?: Float32Array, mllr?: string): Promise<NativeResult>
+  readonly threads: { idle: number }
+}
+
+/**
+ * Guesses the final of an utterance heard to a pause, on the upload threads: the cepstra of its speech
+ * first, then, until the stream's channel `cmn` is known or for speech far from it (another voice: see
+ * farFromChannel), a whole decode of its speech spans, each normalised as an upload's are. The decode
+ * starts only if an upload thread is free once the cepstra are in: queued behind uploads, it would hold
+ * back the utterance's final, which the stream thread can decide at the end instead.
+ */
+export async function guessFinal(decoders: GuessDecoders, samples: Float32Array, cmn: Float32Array | undefined, mllr: string | undefined): Promise<FinalGuess> {
+  const spans = findSpeech(samples, { sampleRate: SAMPLE_RATE })
+  if (spans.length === 0) return NO_GUESS
+  const cepstra = await Promise.all(spans.map((s) => decoders.cepstra(samples.subarray(s.start, s.end))))
+  if (cmn && !farFromChannel(speechSum(cepstra), cmn)) return { kind: 'near-channel' }
+  if (decoders.threads.idle === 0) return NO_GUESS
+  const means = cepstralMeans(cepstra)
+  const decoded = await Promise.all(
+    spans.map(async (s, i) => ({ offset: s.start / SAMPLE_RATE, result: await decoders.decode(samples.subarray(s.start, s.end), undefined, means[i], mllr) }))
+  )
+  return { kind: 'whole', decoded }
+}
 
 /**
  * An utterance's final worked out speculatively, as soon as its audio pauses, instead of after the
@@ -17,16 +61,16 @@ const TAIL_FRAMES = 10
  * cost at most one decode each, and none starts while `canStart` says the decoder threads are busy (a guess
  * must not queue behind uploads: the stream's own thread can decide at the utterance's end instead).
  */
-export class EarlyFinal<T> {
+export class EarlyFinal {
   private readonly chunks: Float32Array[] = []
   private length = 0
   private readonly timer: NodeJS.Timeout
-  private guess: { result: Promise<T>; length: number; loudest: number } | undefined
+  private guess: { result: Promise<FinalGuess>; length: number; loudest: number } | undefined
   private running = false
   private ended = false
 
   constructor(
-    private readonly decide: (samples: Float32Array) => Promise<T>,
+    private readonly decide: (samples: Float32Array) => Promise<FinalGuess>,
     private readonly canStart: () => boolean = () => true
   ) {
     this.timer = setTimeout(() => this.start(), PAUSE_MS).unref()
@@ -40,14 +84,14 @@ export class EarlyFinal<T> {
     this.timer.refresh()
   }
 
-  /** the guess, when it holds for everything written; stops listening for pauses */
-  end(): Promise<T> | undefined {
+  /** the guess, when it holds for everything written, else NO_GUESS; stops listening for pauses */
+  end(): Promise<FinalGuess> {
     this.ended = true
     clearTimeout(this.timer)
     const guess = this.guess
     const holds = guess && loudestFrame(this.concat(guess.length, this.length)) < guess.loudest * 10 ** (-SPEECH_WITHIN_DB / 20)
     this.chunks.length = 0
-    return holds ? guess.result : undefined
+    return holds ? guess.result : Promise.resolve(NO_GUESS)
   }
 
   private start(): void {
@@ -81,7 +125,7 @@ export class EarlyFinal<T> {
 }
 
 /**
- * `samples` followed by TAIL_FRAMES copies of their quietest 20 ms frame. The quiet after an utterance's
+ * `samples` followed by TRAILING_QUIET_FRAMES copies of their quietest 20 ms frame. The quiet after an utterance's
  * last loud frame reaches the decoder only with its end (see the streaming session), and a guess stands
  * only if that quiet is quiet; without it the speech finder cuts the last span at the pause, short of its
  * padding, and the decoder clips the last word ("late" heard as "a", "to date" as "today").
@@ -95,10 +139,10 @@ function withQuietTail(samples: Float32Array): Float32Array {
     // Exact zeros (a muted line) are not the line's quiet: the session never writes them as the tail.
     if (sum > 0 && sum < lowest) [lowest, quietest] = [sum, i]
   }
-  const out = new Float32Array(samples.length + TAIL_FRAMES * FRAME)
+  const out = new Float32Array(samples.length + TRAILING_QUIET_FRAMES * FRAME)
   out.set(samples)
   if (lowest === Infinity) return out
-  for (let k = 0; k < TAIL_FRAMES; k++) out.set(samples.subarray(quietest, quietest + FRAME), samples.length + k * FRAME)
+  for (let k = 0; k < TRAILING_QUIET_FRAMES; k++) out.set(samples.subarray(quietest, quietest + FRAME), samples.length + k * FRAME)
   return out
 }
 

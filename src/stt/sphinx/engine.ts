@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os'
 import { estimateBandwidth } from '../../audio/bandwidth.js'
 import { HttpError } from '../../errors.js'
 import type { IncrementalSession, PartialWord, PcmAudio, StreamOptions, SttEngine, TranscribeOptions, Transcript } from '../types.js'
-import { ChannelMean, cepstralMeans, farFromChannel, speechSum } from './cmn.js'
+import { ChannelMean, cepstralMeans } from './cmn.js'
 import {
   DEFAULT_DECODER_ARGS,
   DEFAULT_TELEPHONE_MLLR,
@@ -16,7 +16,7 @@ import {
 } from './native.js'
 import { engineStopped, type PoolLogger } from '../../workers/pool.js'
 import { DecoderPool } from './pool.js'
-import { EarlyFinal } from './early-final.js'
+import { EarlyFinal, NO_GUESS, guessFinal, type FinalGuess } from './early-final.js'
 import { findSpeech, type SpeechSpan, type VadOptions } from './segment.js'
 import { toTranscript, type DecodedSpan } from './transcript.js'
 
@@ -165,22 +165,6 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
     )
   }
 
-  /**
-   * An utterance's final worked out on the upload threads from its first pause, while the endpointing
-   * silence runs (see EarlyFinal): until the stream's channel is known, the utterance decoded whole by its
-   * own mean; after, the same when its speech lies far from the channel (another voice: see
-   * farFromChannel), else nothing. The stream thread, which hears the utterance to its end, has the last
-   * word on whether the voice is far: the speech heard to a pause sits on the other side of the threshold
-   * now and then, and a final must not depend on when the client paused.
-   */
-  async function guessFinal(samples: Float32Array, cmn: Float32Array | undefined, mllr: string | undefined): Promise<DecodedSpan[] | undefined> {
-    const decoders = await ready()
-    const spans = findSpeech(samples, { sampleRate: SAMPLE_RATE })
-    const cepstra = await spanCepstra(decoders, samples, spans)
-    if (cmn && !farFromChannel(speechSum(cepstra), cmn)) return undefined
-    return decodeSpansWith(decoders, samples, spans, cepstralMeans(cepstra), mllr)
-  }
-
   return {
     name: 'sphinx',
     available: check,
@@ -217,14 +201,17 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
       // the utterance decoded again whole by its own mean. From then on the live result is the final, unless
       // the utterance sounds far from the channel (another voice: see farFromChannel), which is decoded
       // again whole too. Both are decided, and the whole decode run, on a free upload thread from the
-      // utterance's first pause (see guessFinal); else on the stream's own thread once it ends.
+      // utterance's first pause (see guessFinal); else on the stream's own thread once it ends. The stream
+      // thread, which hears the utterance to its end, has the last word on whether the voice is far: the
+      // speech heard to a pause sits on the other side of the threshold now and then, and a final must not
+      // depend on when the client paused.
       const cmn = channel?.mean
       const mllr = options.narrowband && telephoneMllr ? telephoneMllr : undefined
       // No abort signal for a guess: cancelling a running decode ends its thread, and an upload thread's model.
       const early = options.partialsOnly
         ? undefined
         : new EarlyFinal(
-            (samples) => guessFinal(samples, cmn, mllr),
+            async (samples) => guessFinal(await ready(), samples, cmn, mllr),
             () => pool === undefined || pool.threads.idle > 0
           )
       // Queued once the kept thread has its model, so a stream starting with the server waits for that
@@ -236,7 +223,7 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
       // A failure surfaces from end(); until then writes are dropped.
       lease.catch(() => undefined)
       const abort = () => {
-        void early?.end()?.catch(() => undefined)
+        void early?.end().catch(() => undefined)
         void lease.then(
           (l) => l.release(),
           () => undefined
@@ -258,15 +245,18 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
         },
         async end() {
           options.signal?.removeEventListener('abort', abort)
-          const guess = await early?.end()?.catch((err: unknown) => {
-            opts.logger?.warn({ err }, "sphinx: the early decision on an utterance's final failed; its stream thread decides")
-            return undefined
-          })
-          // A guess that found no speech leaves the final to the stream thread, which keeps the live result.
-          const guessed = guess?.length ? guess : undefined
-          const { decoded, speech, newVoice } = await (await lease).end(guessed ? 'live' : cmn ? 'live-unless-new-voice' : 'whole')
-          channel?.add(speech)
-          const final = guessed && (!cmn || newVoice) ? guessed : decoded
+          const guess: FinalGuess = early
+            ? await early.end().catch((err: unknown) => {
+                opts.logger?.warn({ err }, "sphinx: the early decision on an utterance's final failed; its stream thread decides")
+                return NO_GUESS
+              })
+            : NO_GUESS
+          // Speech heard near the channel at a pause leaves the stream thread the same choice as no guess:
+          // the live result, unless the whole utterance sounds far, then decoded whole there.
+          const result = await (await lease).end(guess.kind === 'whole' ? 'live' : cmn ? 'live-unless-new-voice' : 'whole')
+          if (!result) throw new DOMException('The stream was aborted before its final.', 'AbortError')
+          channel?.add(result.speech)
+          const final = guess.kind === 'whole' && (!cmn || result.newVoice) ? guess.decoded : result.decoded
           return toTranscript(final, samplesWritten / SAMPLE_RATE, options.wordTimestamps !== false)
         },
         abort

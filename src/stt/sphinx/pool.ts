@@ -10,8 +10,8 @@ const ENGINE = 'sphinx speech engine'
 /** A decoder thread held for one streaming utterance. */
 export interface DecoderLease {
   write(samples: Float32Array): void
-  /** see FinalChoice */
-  end(final: FinalChoice): Promise<StreamResult>
+  /** see FinalChoice; null when the lease was released first */
+  end(final: FinalChoice): Promise<StreamResult | null>
   /** ends the utterance, discards its result and returns the thread to the pool */
   release(): void
 }
@@ -103,7 +103,7 @@ export class DecoderPool {
       write: (samples) => {
         if (!ended) port1.postMessage({ op: 'chunk', samples } satisfies StreamInput, [samples.buffer as ArrayBuffer])
       },
-      end: async (final) => (await finish({ op: 'end', final })) as StreamResult,
+      end: async (final) => (await finish({ op: 'end', final })) as StreamResult | null,
       release: () => void finish({ op: 'release' }).catch(() => undefined)
     }
   }
