@@ -6,10 +6,13 @@
  * it when it finds the input narrowband.
  *
  *   npm run models:telephone -- [--devset .devset] [--list utterances.tsv] [--out models/telephone]
- *                                [--model-dir DIR] [--passes 3] [--front-end="-warp_params 1.1 ..."]
+ *                                [--model-dir DIR] [--passes 3] [--front-end="-warp_params 1.1 ..."] [--band-fill]
+ *                                [--envelope models/telephone/band-envelope.json] [--draws 1]
  *
  * By default it learns from the dev split's telephone clips that have a transcript (npm run devset
- * builds them; the held-out split stays out). --list takes your own recordings instead, one a line:
+ * builds them; the held-out split stays out) and writes mllr_matrix. --band-fill fills each clip's band
+ * above 4 kHz first, as the engine's telephoneBandFill option fills a phone-line upload (src/audio/band-fill.ts,
+ * shape from models/telephone/band-envelope.json), and writes mllr_matrix_filled, the transform for that option. --list takes your own recordings instead, one a line:
  * path<TAB>transcript. Features come from the recogniser's own
  * front end (the native addon), on audio decoded exactly as the API decodes an upload, so the
  * transform learns the channel the engine will actually see.
@@ -19,8 +22,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs, promisify } from 'node:util'
+import { FILL_SEED, fillBand, type BandEnvelope } from '../../src/audio/band-fill.js'
 import { decodeAudio } from '../../src/audio/index.js'
 import { DEFAULT_MODEL_DIR, loadAddon, resolveModel } from '../../src/stt/sphinx/native.js'
+import { loadBandEnvelope } from '../../src/stt/sphinx/telephone.js'
 import { loadDevset } from '../devset/manifest.js'
 import { readSendump, writeS3Mixw } from './mixw.js'
 
@@ -42,6 +47,12 @@ export interface AdaptOptions {
   passes?: number
   /** extra front-end arguments for the features (e.g. a frequency warp); decode with the same ones */
   frontEnd?: string[]
+  /** fill each recording's band above the envelope's edge first, as the engine does for uploads */
+  bandFill?: BandEnvelope
+  /** noise draws of the fill per utterance (seeds from the envelope's on), each a copy of it; default 1 */
+  draws?: number
+  /** file name of the transform in `out`; default mllr_matrix_filled with bandFill, else mllr_matrix */
+  name?: string
   log?: (line: string) => void
 }
 
@@ -83,7 +94,7 @@ function featParams(hmm: string): string[] {
     })
 }
 
-export async function adapt(opts: AdaptOptions): Promise<{ used: number; skipped: string[]; seconds: number }> {
+export async function adapt(opts: AdaptOptions): Promise<{ used: number; skipped: string[]; seconds: number; matrix: string }> {
   const log = opts.log ?? ((line: string) => console.log(line))
   const model = resolveModel({ modelDir: opts.modelDir ?? DEFAULT_MODEL_DIR })
   const { addon, error } = loadAddon()
@@ -104,10 +115,17 @@ export async function adapt(opts: AdaptOptions): Promise<{ used: number; skipped
       }
       const audio = await decodeAudio(new Uint8Array(readFileSync(u.path)), { maxSeconds: 3600 })
       seconds += audio.samples.length / 16000
-      const id = `u${String(i).padStart(4, '0')}`
-      writeMfc(join(work, `${id}.mfc`), fe.cepstra(audio.samples))
-      fileids.push(id)
-      transcripts.push(`<s> ${words.join(' ')} </s> (${id})`)
+      // Each draw of the fill's noise is one more copy of the utterance, so the transform learns the fill and
+      // not one draw of it.
+      const fills = opts.bandFill
+        ? Array.from({ length: opts.draws ?? 1 }, (_, d) => ({ ...opts.bandFill!, seed: (opts.bandFill!.seed ?? FILL_SEED) + d }))
+        : [undefined]
+      for (const [d, fill] of fills.entries()) {
+        const id = `u${String(i).padStart(4, '0')}d${d}`
+        writeMfc(join(work, `${id}.mfc`), fe.cepstra(fill ? fillBand(audio.samples, fill) : audio.samples))
+        fileids.push(id)
+        transcripts.push(`<s> ${words.join(' ')} </s> (${id})`)
+      }
     }
     fe.close()
     if (fileids.length === 0) throw new Error('no utterance with a transcript the dictionary covers')
@@ -118,7 +136,7 @@ export async function adapt(opts: AdaptOptions): Promise<{ used: number; skipped
     const params = featParams(model.hmm)
     const param = (name: string) => params[params.indexOf(name) + 1]
     mkdirSync(opts.out, { recursive: true })
-    const matrix = join(opts.out, 'mllr_matrix')
+    const matrix = join(opts.out, opts.name ?? (opts.bandFill ? 'mllr_matrix_filled' : 'mllr_matrix'))
     // Each pass aligns the audio with the model as the last transform adapted it, so the
     // statistics (and the next transform) come from a better alignment.
     for (let pass = 0; pass < (opts.passes ?? DEFAULT_PASSES); pass++) {
@@ -139,7 +157,7 @@ export async function adapt(opts: AdaptOptions): Promise<{ used: number; skipped
       '-outmllrfn', matrix, '-accumdir', work
     ], { maxBuffer: 1 << 26 })
     }
-    return { used: fileids.length, skipped, seconds }
+    return { used: fileids.length, skipped, seconds, matrix }
   } finally {
     rmSync(work, { recursive: true, force: true })
   }
@@ -168,7 +186,10 @@ async function main(): Promise<void> {
       passes: { type: 'string', default: String(DEFAULT_PASSES) },
       out: { type: 'string', default: 'models/telephone' },
       'model-dir': { type: 'string' },
-      'front-end': { type: 'string', default: '' }
+      'front-end': { type: 'string', default: '' },
+      'band-fill': { type: 'boolean', default: false },
+      envelope: { type: 'string' },
+      draws: { type: 'string', default: '1' }
     }
   })
   const utterances = values.list ? listUtterances(values.list) : devsetUtterances(values.devset)
@@ -177,9 +198,11 @@ async function main(): Promise<void> {
     out: resolve(values.out),
     modelDir: values['model-dir'],
     passes: Number(values.passes),
-    frontEnd: values['front-end'].split(/\s+/).filter(Boolean)
+    frontEnd: values['front-end'].split(/\s+/).filter(Boolean),
+    draws: Number(values.draws),
+    bandFill: values['band-fill'] ? loadBandEnvelope(values.envelope) : undefined
   })
-  console.log(`wrote ${join(values.out, 'mllr_matrix')} from ${r.used} utterances (${r.seconds.toFixed(1)} s); skipped ${r.skipped.length}`)
+  console.log(`wrote ${r.matrix} from ${r.used} utterances (${r.seconds.toFixed(1)} s); skipped ${r.skipped.length}`)
   process.exit(0)
 }
 

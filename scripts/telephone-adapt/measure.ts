@@ -4,7 +4,11 @@
  * models/telephone/README.md (npm run bench:real prints the full table, with the CLI baseline).
  *
  *   npx tsx scripts/telephone-adapt/measure.ts [--channel telephone|studio] [--mllr FILE|none]
- *                                              [--hmm DIR] [--args="-lw 8"] [--verbose]
+ *                                              [--filled-mllr FILE] [--envelope FILE] [--hmm DIR] [--args="-lw 8"] [--verbose]
+ *
+ * Narrowband clips are decoded with --mllr (default the shipped mllr_matrix), as uploads are; --filled-mllr FILE
+ * band-fills them first and decodes them with FILE (models/telephone/mllr_matrix_filled: the engine's
+ * telephoneBandFill option).
  *
  * Pass values that start with a dash as --args="..." so they are not read as options.
  */
@@ -14,6 +18,7 @@ import { parseArgs } from 'node:util'
 import { decodeAudio } from '../../src/audio/index.js'
 import { createSphinxEngine } from '../../src/stt/sphinx/index.js'
 import { DEFAULT_TELEPHONE_MLLR } from '../../src/stt/sphinx/native.js'
+import { loadBandEnvelope } from '../../src/stt/sphinx/telephone.js'
 import { wordErrors } from '../../src/stt/wer.js'
 import { loadDevset } from '../devset/manifest.js'
 
@@ -22,6 +27,8 @@ const { values } = parseArgs({
     devset: { type: 'string' },
     channel: { type: 'string', default: 'telephone' },
     mllr: { type: 'string', default: DEFAULT_TELEPHONE_MLLR },
+    'filled-mllr': { type: 'string' },
+    envelope: { type: 'string' },
     hmm: { type: 'string' },
     args: { type: 'string', default: '' },
     verbose: { type: 'boolean', default: false }
@@ -33,6 +40,7 @@ const engine = createSphinxEngine({
   poolSize: 1,
   hmm: values.hmm,
   telephoneMllr: values.mllr === 'none' ? false : values.mllr,
+  telephoneBandFill: values['filled-mllr'] ? { envelope: loadBandEnvelope(values.envelope), mllr: values['filled-mllr'] } : undefined,
   decoderArgs: values.args.split(/\s+/).filter(Boolean)
 })
 const tally = new Map<string, { words: number; errors: number }>()
@@ -55,5 +63,6 @@ const rate = (split: string) => {
   const t = tally.get(split)
   return t ? `${((100 * t.errors) / t.words).toFixed(1)}% (${t.errors}/${t.words} words)` : '-'
 }
-console.log(`${values.channel} WER, mllr ${values.mllr}${values.args ? `, args ${values.args}` : ''}: dev ${rate('dev')}, heldout ${rate('heldout')}`)
+const transform = values['filled-mllr'] ? `band fill, mllr ${values['filled-mllr']}` : `mllr ${values.mllr}`
+console.log(`${values.channel} WER, ${transform}${values.args ? `, args ${values.args}` : ''}: dev ${rate('dev')}, heldout ${rate('heldout')}`)
 process.exit(0)

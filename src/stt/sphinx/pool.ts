@@ -1,6 +1,7 @@
 import { MessageChannel } from 'node:worker_threads'
 import type { Piscina } from 'piscina'
 import { closeWorkerPool, createWorkerPool, forWorker, runTask, type PoolLogger } from '../../workers/pool.js'
+import type { BandEnvelope } from '../../audio/band-fill.js'
 import type { PartialWord } from '../types.js'
 import type { NativeResult } from './native.js'
 import type { DecoderOutput, DecoderTask, FinalChoice, StreamInput, StreamOutput, StreamResult, WorkerConfig } from './protocol.js'
@@ -76,6 +77,12 @@ export class DecoderPool {
   async cepstra(samples: Float32Array, signal?: AbortSignal): Promise<Float32Array> {
     const { samples: s, transferList } = forWorker(samples)
     return runTask<Float32Array>(this.pool, ENGINE, { op: 'cepstra', samples: s }, { transferList, signal })
+  }
+
+  /** `samples` with the band above the envelope's edge filled (see band-fill.ts), computed on a thread. */
+  async fillBand(samples: Float32Array, envelope: BandEnvelope, signal?: AbortSignal): Promise<Float32Array> {
+    const { samples: s, transferList } = forWorker(samples)
+    return runTask<Float32Array>(this.pool, ENGINE, { op: 'fill', samples: s, envelope }, { transferList, signal })
   }
 
   /**

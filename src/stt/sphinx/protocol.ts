@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads'
+import type { BandEnvelope } from '../../audio/band-fill.js'
 import type { PartialWord } from '../types.js'
 import type { NativeResult } from './native.js'
 import type { DecodedSpan } from './transcript.js'
@@ -10,6 +11,8 @@ export type DecoderTask =
   /** `mllr`: a transform file to decode with (the telephone adaptation); absent, the model as trained */
   | { op: 'decode'; samples: Float32Array; cmn?: Float32Array; mllr?: string }
   | { op: 'cepstra'; samples: Float32Array }
+  /** a phone-line upload with its empty high band filled (see band-fill.ts), returned in shared memory */
+  | { op: 'fill'; samples: Float32Array; envelope: BandEnvelope }
   /**
    * one live utterance, fed through `port` until it ends or is released; normalised from the start by
    * `cmn` (the stream's channel mean) when given, else by the model's initial mean; `mllr` as for decode

@@ -1,9 +1,10 @@
 /**
  * The band fill for phone-line uploads (src/audio/band-fill.ts) and the transform fitted on filled audio: a
  * pair, since a transform fitted on filled audio must not meet unfilled audio and the reverse. Both are
- * built from the dev set by scripts/telephone-adapt and shipped in models/telephone.
+ * built from the dev set by scripts/telephone-adapt and kept in models/telephone; the engine uses them only
+ * when asked (see models/telephone/README.md for why it is not the default).
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { BandEnvelope } from '../../audio/band-fill.js'
 
@@ -20,10 +21,4 @@ export interface TelephoneBandFill {
 
 export function loadBandEnvelope(path = DEFAULT_BAND_ENVELOPE): BandEnvelope {
   return JSON.parse(readFileSync(path, 'utf8')) as BandEnvelope
-}
-
-/** The shipped pair, or undefined when either file is missing (a checkout that removed them). */
-export function shippedBandFill(): TelephoneBandFill | undefined {
-  if (!existsSync(DEFAULT_BAND_ENVELOPE) || !existsSync(DEFAULT_FILLED_MLLR)) return undefined
-  return { envelope: loadBandEnvelope(), mllr: DEFAULT_FILLED_MLLR }
 }

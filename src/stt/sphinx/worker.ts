@@ -4,6 +4,7 @@ import { FRAMES_PER_SECOND, loadAddon, type NativeDecoder, type NativeResult } f
 import type { DecoderOutput, DecoderTask, FinalChoice, StreamInput, StreamOutput, StreamResult, WorkerConfig } from './protocol.js'
 import { findSpeech } from './segment.js'
 import { cepstralMeans, farFromChannel, speechSum } from './cmn.js'
+import { fillBand } from '../../audio/band-fill.js'
 
 const SAMPLE_RATE = 16000
 
@@ -137,6 +138,9 @@ export default async function run(task: DecoderTask): Promise<DecoderOutput> {
       return d.end()
     case 'cepstra':
       return move(d.cepstra(task.samples)) as Float32Array
+    case 'fill':
+      // Shared memory, as decoded audio is: the filled copy goes back and on to every thread without another.
+      return fillBand(task.samples, task.envelope, new Float32Array(new SharedArrayBuffer(task.samples.length * 4)))
     case 'stream':
       adaptTo(d, task.mllr)
       return stream(d, task.port, task.cmn)
