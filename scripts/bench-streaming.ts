@@ -8,9 +8,12 @@
  *     against the script, so the streaming cost in accuracy is their difference; the same on the real
  *     recordings of .devset/ when it is built (scripts/streaming-devset.ts),
  *   - server CPU seconds per audio second, streamed and whole-file (the baseline, same run),
- *   - concurrent real-time streams sustained before the p95 first-partial latency passes 1 s. Each level's
- *     streams arrive one every --stagger-ms (default 1000), as callers reach a service, not all in the
- *     same millisecond; decoder threads started by a level stay for the next (STREAM_DECODER_IDLE_MS).
+ *   - concurrent real-time streams sustained before the p95 first-partial latency passes 1 s (an utterance
+ *     that gets no partial before its final counts as past it). Each level's streams arrive one every
+ *     --stagger-ms (default 1000), as callers reach a service, not all in the same millisecond; decoder
+ *     threads started by a level stay for the next (STREAM_DECODER_IDLE_MS). Each level also prints the
+ *     whole machine's busy cores (other processes included: a shared machine saturates before this
+ *     process does) and the event-loop delay of the thread every stream's frames pass through.
  * The server runs in this process (its worker threads count in process CPU time); the client side
  * only sends frames and parses JSON.
  *
@@ -19,6 +22,8 @@
  * from its words in the whole-file transcript.
  */
 import { readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import WebSocket from 'ws'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
@@ -340,7 +345,24 @@ const pct = (xs: number[], p: number) => {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b)
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN
 }
-const ms = (s: number) => (Number.isFinite(s) ? `${Math.round(s * 1000)} ms` : 'n/a')
+/** as pct, with missing values (Infinity) ranked above every other */
+const pctWithMissing = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN
+}
+const missing = (xs: number[]) => xs.filter((x) => !Number.isFinite(x)).length
+const cores = availableParallelism()
+const ms = (s: number) => (Number.isFinite(s) ? `${Math.round(s * 1000)} ms` : s === Infinity ? 'never' : 'n/a')
+/** Busy and total jiffies of the whole machine (every process, this one included), from /proc/stat. */
+function machineJiffies(): { busy: number; total: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
+    const total = fields.reduce((a, b) => a + b, 0)
+    return { busy: total - fields[3]! - fields[4]!, total }
+  } catch {
+    return undefined
+  }
+}
 const cpuSeconds = () => {
   const u = process.cpuUsage()
   return (u.user + u.system) / 1e6
@@ -403,7 +425,6 @@ async function main() {
       const final = runs.flatMap((r) => r.spoken.map((_, i) => r.final[i] ?? Infinity))
       const afterCommit = runs.flatMap((r) => r.spoken.map((_, i) => r.finalAfterCommit[i] ?? Infinity))
       const streamedWer = wordErrors(reference, runs.map((r) => r.finals.join(' ')).join(' ')).wer
-      const missing = (xs: number[]) => xs.filter((x) => !Number.isFinite(x)).length
 
       console.log(`  ${protocol.name} x ${engine} (${protocol.note})`)
       console.log(
@@ -432,7 +453,11 @@ async function main() {
       let sustained = 0
       for (let n = 1; n <= maxStreams && !overBudget(); n = n < 4 ? n * 2 : n + 2) {
         const cpuBefore = cpuSeconds()
+        const machineBefore = machineJiffies()
         const wallBefore = performance.now()
+        // Every stream's frames and events pass through this thread: a stall here delays them all.
+        const loopDelay = monitorEventLoopDelay({ resolution: 10 })
+        loopDelay.enable()
         const batch = await Promise.all(
           Array.from({ length: n }, async (_, i) => {
             await new Promise((r) => setTimeout(r, i * staggerMs))
@@ -440,12 +465,19 @@ async function main() {
           })
         )
         const busy = (cpuSeconds() - cpuBefore) / ((performance.now() - wallBefore) / 1000)
+        loopDelay.disable()
+        const machineAfter = machineJiffies()
+        const machine = machineBefore && machineAfter ? ((machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)) * cores : NaN
         const partials = batch.flatMap((r) => r.spoken.map((_, i) => r.firstPartial[i] ?? Infinity))
         const finals = batch.flatMap((r) => r.spoken.map((_, i) => r.final[i] ?? Infinity))
         const refused = batch.filter((r) => r.closeCode !== 1000).length
-        const p95 = pct(partials, 95)
+        // An utterance whose decoder fell so far behind that it ended before its first partial counts as
+        // the slowest, not as absent.
+        const p95 = pctWithMissing(partials, 95)
         console.log(
-          `    ${String(n).padStart(2)} concurrent: first partial p95 ${ms(p95)}, final p95 ${ms(pct(finals, 95))}, CPU ${busy.toFixed(2)} cores${refused ? `, ${refused} streams closed early` : ''}`
+          `    ${String(n).padStart(2)} concurrent: first partial p95 ${ms(p95)} (none: ${missing(partials)}), final p95 ${ms(pctWithMissing(finals, 95))}, ` +
+            `CPU ${busy.toFixed(2)} cores (whole machine ${machine.toFixed(2)} of ${cores}), event loop delay p99 ${Math.round(loopDelay.percentile(99) / 1e6)} ms` +
+            `${refused ? `, ${refused} streams closed early` : ''}`
         )
         if (!(p95 <= 1) || refused) break
         sustained = n
