@@ -79,6 +79,7 @@ export const ConfigSchema = Type.Object({
   SPHINX_MODEL_DIR: Type.String({ default: '/usr/share/pocketsphinx/model/en-us' }),
   /** MLLR transform for telephone-band input (npm run models:telephone); unset: the shipped one; 'off': none. */
   SPHINX_TELEPHONE_MLLR: Type.Optional(Type.String({ minLength: 1 })),
+  SPHINX_TELEPHONE_BAND_FILL: Type.Boolean({ default: false }),
   WHISPER_MODEL_PATH: Type.Optional(Type.String()),
   WHISPER_POOL_SIZE: Type.Integer({ minimum: 1, default: 1 }),
   WHISPER_THREADS: Type.Optional(Type.Integer({ minimum: 1 })),

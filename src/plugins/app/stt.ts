@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../../config.js'
 import { createSpeechService, type SpeechService } from '../../stt/service.js'
 import { createSphinxEngine } from '../../stt/sphinx/index.js'
+import { DEFAULT_FILLED_MLLR, loadBandEnvelope } from '../../stt/sphinx/telephone.js'
 import { createGeminiEngine, createGroqEngine, createOpenAiEngine, createWhisperEngine } from '../../stt/engines/index.js'
 import type { SttEngine } from '../../stt/types.js'
 
@@ -30,6 +31,7 @@ function configuredEngines(config: Config, log: FastifyBaseLogger): SttEngine[] 
       streamDecodersKept: config.SPHINX_STREAM_DECODERS_KEPT,
       modelDir: config.SPHINX_MODEL_DIR,
       ...(config.SPHINX_TELEPHONE_MLLR && { telephoneMllr: config.SPHINX_TELEPHONE_MLLR === 'off' ? false : config.SPHINX_TELEPHONE_MLLR }),
+      ...(config.SPHINX_TELEPHONE_BAND_FILL && { telephoneBandFill: { envelope: loadBandEnvelope(), mllr: DEFAULT_FILLED_MLLR } }),
       logger: log
     }),
     ...(config.WHISPER_MODEL_PATH
