@@ -160,7 +160,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (set(key)) raw[key] = env[key]!.trim()
   }
   const value = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, raw))
-  if (Value.Check(ConfigSchema, value)) return checkAppEnv(value)
+  if (Value.Check(ConfigSchema, value)) return checkBandFill(checkAppEnv(value))
   const problems = [...Value.Errors(ConfigSchema, value)].map((e) => {
     const name = e.instancePath.replace(/^\//, '') || String((e.params as { requiredProperties?: string[] }).requiredProperties ?? '')
     return `${name}=${JSON.stringify(raw[name] ?? null)}: ${describe(name)}`
@@ -173,6 +173,17 @@ function checkAppEnv(config: Config): Config {
   if (config.APP_ENV !== 'prod' || config.GEMINI_API_KEY || config.GROQ_API_KEY || config.OPENAI_API_KEY) return config
   throw new ConfigError(
     'Invalid configuration:\n  GEMINI_API_KEY=null: APP_ENV=prod needs a cloud chat model: set GEMINI_API_KEY (or GROQ_API_KEY or OPENAI_API_KEY), or APP_ENV=dev'
+  )
+}
+
+/**
+ * The band fill decodes phone-line uploads with the transform fitted on filled audio, so a transform of the
+ * user's own (or none) would be silently ignored for uploads.
+ */
+function checkBandFill(config: Config): Config {
+  if (!config.SPHINX_TELEPHONE_BAND_FILL || !config.SPHINX_TELEPHONE_MLLR) return config
+  throw new ConfigError(
+    `Invalid configuration:\n  SPHINX_TELEPHONE_MLLR=${JSON.stringify(config.SPHINX_TELEPHONE_MLLR)}: SPHINX_TELEPHONE_BAND_FILL=true decodes phone-line uploads with models/telephone/mllr_matrix_filled; unset SPHINX_TELEPHONE_MLLR or set SPHINX_TELEPHONE_BAND_FILL=false`
   )
 }
 

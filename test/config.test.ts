@@ -42,4 +42,12 @@ describe('configuration', () => {
     expect(loadConfig({ REDIS_URI: 'redis://old:6379', REDIS_URL: 'redis://new:6379' }).REDIS_URL).toBe('redis://new:6379')
     expect(() => loadConfig({ MAX_AUDIO_LENGTH: 'ten minutes' })).toThrow(/MAX_AUDIO_SECONDS/)
   })
+
+  it('refuses a telephone transform of your own together with the band fill, which would ignore it for uploads', () => {
+    expect(loadConfig({ SPHINX_TELEPHONE_BAND_FILL: 'true' }).SPHINX_TELEPHONE_BAND_FILL).toBe(true)
+    expect(() => loadConfig({ SPHINX_TELEPHONE_BAND_FILL: 'true', SPHINX_TELEPHONE_MLLR: 'off' })).toThrow(
+      /unset SPHINX_TELEPHONE_MLLR or set SPHINX_TELEPHONE_BAND_FILL=false/
+    )
+    expect(loadConfig({ SPHINX_TELEPHONE_BAND_FILL: 'false', SPHINX_TELEPHONE_MLLR: 'off' }).SPHINX_TELEPHONE_MLLR).toBe('off')
+  })
 })

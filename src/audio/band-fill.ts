@@ -92,6 +92,18 @@ function windowPower(p: number, frames: number): number {
   return sum
 }
 
+/** What is wrong with `envelope` for this frame size, or undefined when it can fill. */
+export function envelopeProblem(envelope: BandEnvelope): string | undefined {
+  const { fillFromHz, levelBandHz, shapeDb } = envelope ?? {}
+  if (typeof fillFromHz !== 'number' || !(fillFromHz > 0 && fillFromHz < SAMPLE_RATE / 2)) return 'fillFromHz must be a frequency below 8000 Hz'
+  if (!Array.isArray(levelBandHz) || levelBandHz.length !== 2 || !(levelBandHz[0] < levelBandHz[1])) return 'levelBandHz must be [low, high] in Hz'
+  const bins = FRAME / 2 - bandBins(fillFromHz, SAMPLE_RATE / 2)[0] + 1
+  if (!Array.isArray(shapeDb) || shapeDb.length !== bins || !shapeDb.every((db) => typeof db === 'number' && Number.isFinite(db))) {
+    return `shapeDb must hold ${bins} finite dB values (one per ${BIN_HZ} Hz bin from fillFromHz up)`
+  }
+  return undefined
+}
+
 /**
  * `samples` (16 kHz) with every bin from `envelope.fillFromHz` up replaced by random-phase noise of
  * magnitude shape x the frame's mean magnitude in the level band. Same length; written into `out` when
@@ -99,10 +111,11 @@ function windowPower(p: number, frames: number): number {
  */
 export function fillBand(samples: Float32Array, envelope: BandEnvelope, out: Float32Array = new Float32Array(samples.length)): Float32Array {
   if (out.length !== samples.length) throw new RangeError('fillBand: output length differs from the input')
+  const problem = envelopeProblem(envelope)
+  if (problem) throw new RangeError(`fillBand: ${problem}`)
   const [fillLo] = bandBins(envelope.fillFromHz, SAMPLE_RATE / 2)
   const level = bandBins(envelope.levelBandHz[0], envelope.levelBandHz[1])
   const shape = envelope.shapeDb.map((db) => 10 ** (db / 20))
-  if (shape.length !== FRAME / 2 - fillLo + 1) throw new RangeError('fillBand: the envelope does not match the frame size')
   const random = seededRandom(envelope.seed ?? FILL_SEED)
   const fft = new FFT(FRAME)
   const full = fft.createComplexArray() as number[]

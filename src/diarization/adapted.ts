@@ -109,7 +109,9 @@ export function clusterByAdaptedMeans(views: AdaptedView[], pieces: (Span & { la
       if (!alive[g]) continue
       for (let h = g + 1; h < labels; h++) {
         if (!alive[h]) continue
-        const pair = { apart: apart(g, h), distance: apartness(g, h) }
+        const d = apartness(g, h)
+        // A distance that is not a number (no statistics) counts as far.
+        const pair = { apart: apart(g, h), distance: Number.isNaN(d) ? Infinity : d }
         const closer = pair.apart === closest.apart ? pair.distance < closest.distance : !pair.apart
         if (closer || !best) [best, closest] = [[g, h], pair]
       }

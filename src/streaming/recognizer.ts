@@ -62,7 +62,7 @@ export function openRecognizer(engine: SttEngine, opts: RecognizerOptions): Utte
         offset += c.length
       }
       chunks.length = 0
-      return engine.transcribe({ samples, sampleRate: 16000 }, { language: opts.language, wordTimestamps: true })
+      return engine.transcribe({ samples, sampleRate: 16000 }, { language: opts.language, wordTimestamps: true, bandFill: false })
     },
     abort() {
       live?.abort()

@@ -10,7 +10,7 @@ export interface EngineStatus {
 }
 
 export interface StageObserver {
-  (stage: 'decode' | 'vad' | 'stt', engine: string, seconds: number): void
+  (stage: 'decode' | 'vad' | 'band-fill' | 'stt', engine: string, seconds: number): void
 }
 
 export interface TranscribeFileOptions extends TranscribeOptions {

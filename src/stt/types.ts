@@ -36,8 +36,13 @@ export interface TranscribeOptions {
   /** false skips word timings (default: true) */
   wordTimestamps?: boolean
   signal?: AbortSignal
-  /** engines that run stages of their own (voice-activity detection) report their time here */
-  observe?: (stage: 'vad', seconds: number) => void
+  /** engines that run stages of their own (voice-activity detection, the telephone band fill) report their time here */
+  observe?: (stage: 'vad' | 'band-fill', seconds: number) => void
+  /**
+   * false: a phone-line recording is never band-filled (sphinx's telephoneBandFill). A live stream's final
+   * decoded whole sets it, so the final meets the same model as the stream's partials.
+   */
+  bandFill?: boolean
   /** engines that can tell report the share of the audio recognised so far, from 0 to 1 */
   onProgress?: (done: number) => void
 }

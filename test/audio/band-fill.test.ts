@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { FRAME, bandBins, fillBand, forEachSpectrum, meanMagnitude, type BandEnvelope } from '../../src/audio/band-fill.js'
+import { FRAME, bandBins, envelopeProblem, fillBand, forEachSpectrum, meanMagnitude, type BandEnvelope } from '../../src/audio/band-fill.js'
 import { loadBandEnvelope } from '../../src/stt/sphinx/telephone.js'
 
 const RATE = 16000
@@ -81,5 +81,12 @@ describe('telephone band fill', () => {
     const out = new Float32Array(new SharedArrayBuffer(x.length * 4))
     expect(fillBand(x, envelope, out)).toBe(out)
     expect(out).toEqual(fillBand(x, envelope))
+  })
+
+  it('refuses an envelope that does not fit the frame, naming what is wrong', () => {
+    expect(envelopeProblem(envelope)).toBeUndefined()
+    expect(envelopeProblem({ ...envelope, shapeDb: envelope.shapeDb.slice(1) })).toMatch(/shapeDb must hold \d+ finite dB values/)
+    expect(envelopeProblem({ ...envelope, levelBandHz: [3400, 1000] })).toMatch(/levelBandHz/)
+    expect(() => fillBand(phoneBand([0.3]), { ...envelope, fillFromHz: 9000 })).toThrow(/fillFromHz/)
   })
 })

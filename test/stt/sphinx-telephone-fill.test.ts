@@ -69,4 +69,24 @@ describe('sphinx engine, band fill of phone-line uploads', () => {
     },
     SLOW
   )
+
+  it(
+    "leaves a phone-line recording unfilled when told (as a live stream's final is), and never fills a wideband upload",
+    async () => {
+      const stages: string[] = []
+      const observe = (stage: string) => stages.push(stage)
+      for (const c of clips.slice(0, 2)) {
+        const unfilled = await filling.transcribe(c.audio, { bandFill: false, observe })
+        expect(unfilled.text).toBe((await byDefault.transcribe(c.audio)).text)
+      }
+      expect(stages).not.toContain('band-fill')
+      await filling.transcribe(clips[0].audio, { observe })
+      expect(stages.filter((s) => s === 'band-fill')).toHaveLength(1)
+      const path = await synthesize(SENTENCES[0], { voice: 'slt', padStart: 0.3, padEnd: 0.5 })
+      const wide = await decodeAudio(new Uint8Array(await readFile(path)), { maxSeconds: 60 })
+      await filling.transcribe({ samples: wide.samples, sampleRate: 16000 }, { observe })
+      expect(stages.filter((s) => s === 'band-fill')).toHaveLength(1)
+    },
+    SLOW
+  )
 })

@@ -22,7 +22,7 @@ export function createMetrics() {
     }),
     stageDuration: new Histogram({
       name: 'voxlens_stage_duration_seconds',
-      help: 'Time spent in one pipeline stage (decode, vad, stt, diarize, emotion, analyze)',
+      help: 'Time spent in one pipeline stage (decode, vad, band-fill, stt, diarize, emotion, analyze)',
       labelNames: ['stage', 'engine'] as const,
       buckets: latencyBuckets,
       registers: [registry]

@@ -192,9 +192,18 @@ export function createSphinxEngine(opts: SphinxEngineOptions = {}): SttEngine {
       // The telephone model is chosen per recording: one call has one channel. With a band fill, a phone-line
       // upload is filled on an upload thread (CPU work kept off the event loop) and decoded with the transform
       // fitted on filled audio; streams are never filled and keep telephoneMllr.
-      const narrowband = (telephoneMllr || bandFill) && estimateBandwidth(audio.samples, SAMPLE_RATE).narrowband
-      const samples = narrowband && bandFill ? await decoders.fillBand(audio.samples, bandFill.envelope, options.signal) : audio.samples
-      const mllr = !narrowband ? undefined : bandFill ? bandFill.mllr : telephoneMllr || undefined
+      const fill = options.bandFill === false ? undefined : bandFill
+      const narrowband = (telephoneMllr || fill) && estimateBandwidth(audio.samples, SAMPLE_RATE).narrowband
+      let samples = audio.samples
+      if (narrowband && fill) {
+        const fillStart = performance.now()
+        // No abort signal: cancelling a running task ends its thread, and the upload thread's model with it.
+        // The fill is cheap next to the decode (about 0.4 s per minute of audio), so it runs to its end.
+        samples = await decoders.fillBand(audio.samples, fill.envelope)
+        options.signal?.throwIfAborted()
+        options.observe?.('band-fill', (performance.now() - fillStart) / 1000)
+      }
+      const mllr = !narrowband ? undefined : fill ? fill.mllr : telephoneMllr || undefined
       // Utterances decode in parallel across the pool; decoded audio is shared memory, so the
       // threads read their spans of it without a copy.
       const vadStart = performance.now()

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import type { BandEnvelope } from '../../audio/band-fill.js'
+import { envelopeProblem, type BandEnvelope } from '../../audio/band-fill.js'
 
 const shipped = (name: string) => fileURLToPath(new URL(`../../../models/telephone/${name}`, import.meta.url))
 
@@ -19,6 +19,17 @@ export interface TelephoneBandFill {
   mllr: string
 }
 
+/** The envelope in `path`; throws an error naming the file when it is missing or does not fit the fill. */
 export function loadBandEnvelope(path = DEFAULT_BAND_ENVELOPE): BandEnvelope {
-  return JSON.parse(readFileSync(path, 'utf8')) as BandEnvelope
+  let envelope: BandEnvelope
+  try {
+    envelope = JSON.parse(readFileSync(path, 'utf8')) as BandEnvelope
+  } catch (err) {
+    throw new Error(
+      `the telephone band envelope ${path} cannot be read (npx tsx scripts/telephone-adapt/band-envelope.ts builds it): ${(err as Error).message}`
+    )
+  }
+  const problem = envelopeProblem(envelope)
+  if (problem) throw new Error(`the telephone band envelope ${path} is not usable: ${problem}`)
+  return envelope
 }
