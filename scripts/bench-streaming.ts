@@ -356,7 +356,8 @@ const ms = (s: number) => (Number.isFinite(s) ? `${Math.round(s * 1000)} ms` : s
 /** Busy and total jiffies of the whole machine (every process, this one included), from /proc/stat. */
 function machineJiffies(): { busy: number; total: number } | undefined {
   try {
-    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
+    // user nice system idle iowait irq softirq steal; guest time is already inside user and nice.
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number)
     const total = fields.reduce((a, b) => a + b, 0)
     return { busy: total - fields[3]! - fields[4]!, total }
   } catch {

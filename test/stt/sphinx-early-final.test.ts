@@ -33,6 +33,15 @@ describe('sphinx early final', () => {
     expect(textOf(await early.end())).toBe(`${3200 + TAIL}`)
   })
 
+  it('answers a second end() as the first, though the audio it judged is gone by then', async () => {
+    const { early } = recording()
+    early.write(frame(0.1))
+    await pause(250)
+    early.write(frame(0.2))
+    expect(await early.end()).toEqual(NO_GUESS)
+    expect(await early.end()).toEqual(NO_GUESS)
+  })
+
   it('drops the guess when speech goes on after the pause, and guesses again at the next pause', async () => {
     const { early, decoded } = recording()
     early.write(frame(0.1))
@@ -149,6 +158,23 @@ describe('sphinx early final guess', () => {
     const busy = threads(1, true)
     expect(await guessFinal(busy.decoders, utterance(), undefined, undefined)).toEqual(NO_GUESS)
     expect(busy.decodes).toHaveLength(0)
+  })
+
+  it('gives no guess when fewer upload threads are free than the utterance has speech spans', async () => {
+    // Two bursts of speech 1.5 s apart: two spans, two decode tasks.
+    const samples = new Float32Array(4 * RATE)
+    for (let i = 0; i < samples.length; i++) {
+      const t = i / RATE
+      const loud = (t >= 0.5 && t < 1.2) || (t >= 2.7 && t < 3.4)
+      samples[i] = loud ? 0.3 * Math.sin(2 * Math.PI * 200 * t) : 0.002 * Math.sin(i * 12.9898)
+    }
+    const two = threads(1)
+    two.decoders.threads.idle = 2
+    expect(textOf(await guessFinal(two.decoders, samples, undefined, undefined))).toBe('decoded')
+    expect(two.decodes).toHaveLength(2)
+    const one = threads(1)
+    expect(await guessFinal(one.decoders, samples, undefined, undefined)).toEqual(NO_GUESS)
+    expect(one.decodes).toHaveLength(0)
   })
 
   it('gives no guess for an utterance without speech', async () => {

@@ -37,7 +37,7 @@ export interface GuessDecoders {
  * Guesses the final of an utterance heard to a pause, on the upload threads: the cepstra of its speech
  * first, then, until the stream's channel `cmn` is known or for speech far from it (another voice: see
  * farFromChannel), a whole decode of its speech spans, each normalised as an upload's are. The decode
- * starts only if an upload thread is free once the cepstra are in: queued behind uploads, it would hold
+ * starts only if an upload thread per span is free once the cepstra are in: queued behind uploads, it would hold
  * back the utterance's final, which the stream thread can decide at the end instead.
  */
 export async function guessFinal(decoders: GuessDecoders, samples: Float32Array, cmn: Float32Array | undefined, mllr: string | undefined): Promise<FinalGuess> {
@@ -45,7 +45,8 @@ export async function guessFinal(decoders: GuessDecoders, samples: Float32Array,
   if (spans.length === 0) return NO_GUESS
   const cepstra = await Promise.all(spans.map((s) => decoders.cepstra(samples.subarray(s.start, s.end))))
   if (cmn && !farFromChannel(speechSum(cepstra), cmn)) return { kind: 'near-channel' }
-  if (decoders.threads.idle === 0) return NO_GUESS
+  // Each span is one decode task: with fewer threads free the rest would queue ahead of uploads.
+  if (decoders.threads.idle < spans.length) return NO_GUESS
   const means = cepstralMeans(cepstra)
   const decoded = await Promise.all(
     spans.map(async (s, i) => ({ offset: s.start / SAMPLE_RATE, result: await decoders.decode(samples.subarray(s.start, s.end), undefined, means[i], mllr) }))
@@ -67,7 +68,7 @@ export class EarlyFinal {
   private readonly timer: NodeJS.Timeout
   private guess: { result: Promise<FinalGuess>; length: number; loudest: number } | undefined
   private running = false
-  private ended = false
+  private ended: Promise<FinalGuess> | undefined
 
   constructor(
     private readonly decide: (samples: Float32Array) => Promise<FinalGuess>,
@@ -86,12 +87,14 @@ export class EarlyFinal {
 
   /** the guess, when it holds for everything written, else NO_GUESS; stops listening for pauses */
   end(): Promise<FinalGuess> {
-    this.ended = true
+    // Decided once: the written audio is let go here, so a second call (abort, then end) could not judge again.
+    if (this.ended) return this.ended
     clearTimeout(this.timer)
     const guess = this.guess
     const holds = guess && loudestFrame(this.concat(guess.length, this.length)) < guess.loudest * 10 ** (-SPEECH_WITHIN_DB / 20)
     this.chunks.length = 0
-    return holds ? guess.result : Promise.resolve(NO_GUESS)
+    this.ended = holds ? guess.result : Promise.resolve(NO_GUESS)
+    return this.ended
   }
 
   private start(): void {
