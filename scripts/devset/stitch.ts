@@ -4,6 +4,8 @@
  * nothing about who speaks. The reference turns are exact because the stitcher places every piece.
  */
 
+import { seededRandom } from '../../src/audio/seeded-random.js'
+
 export interface Chunk {
   samples: Float32Array
   text?: string
@@ -23,18 +25,6 @@ const MIN_PAUSE = 0.25
 // A turn made of several pieces of one speaker's talk keeps short breaths between them.
 const INNER_GAP = 0.15
 const TARGET_RMS = 0.05
-
-/** Deterministic, so every machine builds the same dev set. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /**
  * Speech stretches of one recording, silence trimmed, cut at pauses into pieces of at most 7 s.
@@ -134,7 +124,7 @@ export function stitch(
   seed: number,
   maxTurn = 4
 ): { samples: Float32Array; turns: StitchedTurn[] } {
-  const rnd = random(seed)
+  const rnd = seededRandom(seed)
   const queues = voices.map((v) => v.chunks.flatMap((c) => shortPieces(c, rate, maxTurn)))
   const pieces: { at: number; samples: Float32Array }[] = []
   const turns: StitchedTurn[] = []

@@ -11,6 +11,7 @@
  * taken one at a time and the output is written as they complete: memory is the output and a few frames.
  */
 import FFT from 'fft.js'
+import { seededRandom } from './seeded-random.js'
 
 export const FRAME = 512
 export const HOP = 128
@@ -66,18 +67,6 @@ export function meanMagnitude(spectrum: number[], [lo, hi]: [number, number]): n
   let sum = 0
   for (let k = lo; k <= hi; k++) sum += Math.hypot(spectrum[2 * k], spectrum[2 * k + 1])
   return sum / (hi - lo + 1)
-}
-
-/** mulberry32: small, fast and the same on every platform, so one upload always gives one transcript. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /** The noise is drawn from this seed on every call: the fill of a recording never changes. */
