@@ -140,6 +140,12 @@ async function scoreCalls(engine: DiarizationEngine, calls: Call[], verbose: boo
   return groups
 }
 
+// The goals on real voices (DER with a 0.25 s collar, and its speaker-confusion part).
+const DER_GOAL = 0.1
+const CONFUSION_GOAL = 0.05
+const againstGoal = (rate: number, goal: number) =>
+  rate <= goal ? `goal <= ${pct(goal)} met` : `goal <= ${pct(goal)}: ${(100 * (rate - goal)).toFixed(1)} points over`
+
 function printTallies(groups: Map<string, Tally>): void {
   const head = ['source', 'split', 'channel', 'spk', 'calls', 'DER', 'miss', 'FA', 'confusion', 'count ok', 'speed']
   const widths = [9, 7, 9, 3, 5, 7, 6, 6, 9, 8, 7]
@@ -171,8 +177,11 @@ function printTallies(groups: Map<string, Tally>): void {
     if (all.length === 0) continue
     const sum = (f: (t: Tally) => number) => all.reduce((n, t) => n + f(t), 0)
     const scored = sum((t) => t.scored)
+    const der = sum((t) => t.missed + t.falseAlarm + t.confusion) / scored
+    const confusion = sum((t) => t.confusion) / scored
     console.log(
-      `real ${split}: DER ${pct(sum((t) => t.missed + t.falseAlarm + t.confusion) / scored)}, confusion ${pct(sum((t) => t.confusion) / scored)}, speaker count right in ${sum((t) => t.countRight)}/${sum((t) => t.calls)} calls`
+      `real ${split}: DER ${pct(der)} (${againstGoal(der, DER_GOAL)}), confusion ${pct(confusion)} (${againstGoal(confusion, CONFUSION_GOAL)}), ` +
+        `speaker count right in ${sum((t) => t.countRight)}/${sum((t) => t.calls)} calls`
     )
   }
 }
