@@ -17,7 +17,7 @@
  * The server runs in this process (its worker threads count in process CPU time); the client side
  * only sends frames and parses JSON.
  *
- *   npm run bench:streaming [-- --utterances 24 --max-streams 16 --budget-seconds 300 --stagger-ms 1000 --no-devset --verbose]
+ *   npm run bench:streaming [-- --utterances 24 --max-streams 16 --budget-seconds 300 --stagger-ms 1000 --no-devset --one-voice --verbose]
  * --max-streams 0 skips the concurrency ramp; --verbose prints each utterance whose streamed finals differ
  * from its words in the whole-file transcript.
  */
@@ -110,10 +110,12 @@ function speechSpan(pcm: Buffer): { onset: number; end: number } {
 }
 
 /**
- * The voice changes with every utterance of a stream: each later utterance starts from the channel the
- * engine learned from other voices, the hard case for a live decoder (a call's two sides on one line).
+ * By default the voice changes with every utterance of a stream: each later utterance starts from the
+ * channel the engine learned from other voices, the hard case for a live decoder (a call's two sides on one
+ * line). With --one-voice each stream keeps one voice, as a dictation app or one side of a call sends.
  */
-const voiceOf = (stream: number, utterance: number) => voices[(stream * utterancesPerStream + utterance) % voices.length]!
+const oneVoice = process.argv.includes('--one-voice')
+const voiceOf = (stream: number, utterance: number) => voices[(oneVoice ? stream : stream * utterancesPerStream + utterance) % voices.length]!
 
 /** Streams of `utterancesPerStream` sentences each, separated by silence, with each sentence's true onset and end. */
 async function buildStreams(): Promise<StreamAudio[]> {
@@ -387,7 +389,9 @@ async function main() {
   const wsBase = base.replace('http', 'ws')
   const streams = await buildStreams()
   const audioSeconds = streams.reduce((s, a) => s + a.pcm.length / 32000, 0)
-  console.log(`bench:streaming  ${streams.length} streams, ${utteranceCount} utterances, ${audioSeconds.toFixed(1)} s of audio, 20 ms frames at real-time pace`)
+  console.log(
+    `bench:streaming  ${streams.length} streams, ${utteranceCount} utterances, ${audioSeconds.toFixed(1)} s of audio, 20 ms frames at real-time pace, ${oneVoice ? 'one voice per stream' : 'the voice changing every utterance'}`
+  )
 
   const engines = (await app.stt.status()).filter((e) => {
     if (!e.available) console.log(`  engine ${e.name}: skipped (${e.reason ?? 'not available here'})`)
