@@ -136,7 +136,7 @@ async function buildStreams(): Promise<StreamAudio[]> {
       t += pcm.length / 32000 + GAP_SILENCE
       parts.push(path, gap)
     }
-    const wav = readFileSync(await concatWavs(parts, `bench-streaming-${utteranceCount}-${s}`))
+    const wav = readFileSync(await concatWavs(parts, `bench-streaming-${utteranceCount}-${oneVoice ? 'one-voice-' : ''}${s}`))
     streams.push({ wav, pcm: pcmOf(wav), spoken })
   }
   return streams
