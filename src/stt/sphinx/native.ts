@@ -77,8 +77,9 @@ export const DEFAULT_DECODER_ARGS: string[] = ['-remove_silence', 'no']
  * word errors on real dev studio / telephone, held-out studio / telephone of 74, 74, 43, 43 words; synthetic
  * of 729): this 0.118 + 0.035, 24 / 25 / 5 / 12, 4.5 %. -maxhmmpf 3000 0.097, held-out telephone 16, 4.9 %;
  * -maxhmmpf 2000 0.087, 25 / 27 / 6 / 16, 5.6 %; -topn 2 0.096, 24 / 28 / 6 / 12, 5.6 %;
- * -topn 3 0.097, 22 / 26 / 6 / 12, 5.3 %; -pbeam 1e-40 0.092, 5.2 %; -pl_beam 1e-4 -pbeam 1e-40 unchanged words, no cut beyond the noise
- * (repeat runs of the default spread 0.105-0.143); -fwdflat no ends an utterance for 0.006 instead of 0.035,
+ * -topn 3 0.097, 22 / 26 / 6 / 12, 5.3 %; -pbeam 1e-40 0.092, 5.2 %; -pl_beam 1e-4 -pbeam 1e-40 unchanged
+ * words, no cut beyond the noise (repeat runs of the default spread 0.105-0.143); -fwdflat no ends an
+ * utterance for 0.006 instead of 0.035,
  * 23 / 27 / 4 / 12 and 5.8 %; narrower -beam/-wbeam, -lpbeam or -fwdflatbeam lose many words; -pl_window 0
  * doubles the cost. Even -maxhmmpf 500 still costs 0.056 (and 31 / 31 / 17 / 24): half the cost is outside
  * the search (scoring the acoustic model), so no pruning halves a stream's CPU.
